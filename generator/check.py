@@ -1,0 +1,112 @@
+"""Validation of everything in `data/`: the manifest, the raw listings, the papers
+and the topic files. Each finding is a Diagnostic naming file and line; findings
+are collected, never raised one at a time, so a contributor sees them all at once."""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from typing import Iterable, Mapping
+
+from .errors import Diagnostic
+from .identity import is_arxiv_id, title_key
+from .merge import PaperIndex
+from .models import Listing, Paper
+from .store import MANIFEST, PAPERS_DIR, Store, record_lines, sha256
+from .topics import Tagging, Topic
+
+MULTI_DAY_FORMATS = {"api"}  # an API month file lists papers on many days
+
+
+def check_store(store: Store) -> tuple[dict[str, Listing], dict[str, Paper], list[Diagnostic]]:
+    listings, problems = store.load_listings()
+    papers, paper_problems = store.load_papers()
+    problems += paper_problems
+    problems += _check_raw(store, listings)
+    problems += _check_papers(store, listings, papers)
+    return listings, papers, problems
+
+
+def _check_raw(store: Store, listings: Mapping[str, Listing]) -> list[Diagnostic]:
+    problems = []
+    for line, listing in enumerate(sorted(listings.values(), key=lambda l: (l.date, l.id)), start=3):
+        path = store.raw_path(listing)
+        where = f"{store.root.name}/{MANIFEST}"
+        if not path.is_file():
+            problems.append(Diagnostic(where, line, f"listing {listing.id}: raw file {listing.path} is missing; restore it from git"))
+        elif sha256(path.read_bytes()) != listing.sha256:
+            problems.append(Diagnostic(where, line, f"listing {listing.id}: {listing.path} does not match its sha256; restore the original bytes"))
+    return problems
+
+
+def _check_papers(store: Store, listings: Mapping[str, Listing], papers: Mapping[str, Paper]) -> list[Diagnostic]:
+    problems = []
+    lines = _paper_lines(store)
+    counts: Counter[str] = Counter()
+    titles: dict[str, str] = {}
+    for paper in sorted(papers.values(), key=lambda p: p.id):
+        where, line = lines.get(paper.id, (f"{store.root.name}/{PAPERS_DIR}", None))
+        expected = f"{paper.first_date:%Y-%m}.json"
+        if not where.endswith(expected):
+            problems.append(Diagnostic(where, line, f"paper {paper.id} belongs in {PAPERS_DIR}/{expected} (first listed {paper.first_date})"))
+        key = title_key(paper.title)
+        if key in titles and not (_is_distinct_arxiv(paper.id, titles[key])):
+            problems.append(Diagnostic(where, line, f"paper {paper.id} has the same title as {titles[key]}; merge the two records"))
+        titles.setdefault(key, paper.id)
+        for a in paper.appearances:
+            counts[a.listing] += 1
+            listing = listings.get(a.listing)
+            if listing is None:
+                problems.append(Diagnostic(where, line, f"paper {paper.id} appears in listing {a.listing}, which {MANIFEST} does not record"))
+            elif listing.format not in MULTI_DAY_FORMATS and listing.date != a.date:
+                problems.append(Diagnostic(where, line, f"paper {paper.id}: listing {a.listing} is dated {listing.date}, not {a.date}"))
+    for line, listing in enumerate(sorted(listings.values(), key=lambda l: (l.date, l.id)), start=3):
+        if counts[listing.id] != listing.entries:
+            problems.append(
+                Diagnostic(f"{store.root.name}/{MANIFEST}", line, f"listing {listing.id} records {listing.entries} entries but {counts[listing.id]} papers appear in it")
+            )
+    return problems
+
+
+def _is_distinct_arxiv(a: str, b: str) -> bool:
+    return is_arxiv_id(a) and is_arxiv_id(b) and a != b
+
+
+def _paper_lines(store: Store) -> dict[str, tuple[str, int]]:
+    """Where each paper's record starts, for messages."""
+    found: dict[str, tuple[str, int]] = {}
+    for path in store.paper_files():
+        text = path.read_text(encoding="utf-8", errors="replace")
+        lines = text.splitlines()
+        where = f"{store.root.name}/{PAPERS_DIR}/{path.name}"
+        for number in record_lines(text):
+            paper_id = lines[number - 1].split(":", 1)[1].strip().rstrip(",").strip('"')
+            found[paper_id] = (where, number)
+    return found
+
+
+def check_topic_refs(topics: Iterable[Topic], index: PaperIndex) -> list[Diagnostic]:
+    """Paper ids in `add` and `remove` must name stored papers (or their old ids)."""
+    problems = []
+    known = sorted(index.papers)
+    for topic in topics:
+        for key, items in (("add", topic.add), ("remove", topic.remove)):
+            for item in items:
+                if index.resolve(item.value) is None:
+                    close = difflib.get_close_matches(item.value, known, n=1, cutoff=0.6)
+                    hint = f"; did you mean {close[0]!r}?" if close else "; paper ids are listed in papers.json and in data/papers/"
+                    problems.append(Diagnostic(topic.path, item.line, f"{key}: no paper has the id {item.value!r}{hint}"))
+    return problems
+
+
+def check_topic_coverage(topics: Iterable[Topic], tagging: Tagging) -> list[Diagnostic]:
+    """Warnings for rules that tag nothing: usually a typo, or a phrase that never occurs."""
+    problems = []
+    for topic in topics:
+        for key, items in (("include", topic.include), ("exclude", topic.exclude)):
+            for item in items:
+                if tagging.phrase_hits.get((topic.slug, key, item.value), 0) == 0:
+                    problems.append(Diagnostic(topic.path, item.line, f"{key} phrase {item.value!r} matches no paper", "warning"))
+        if not tagging.papers_of.get(topic.slug):
+            problems.append(Diagnostic(topic.path, 1, f"topic {topic.slug!r} has no papers; its page will be empty", "warning"))
+    return problems

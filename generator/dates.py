@@ -1,0 +1,46 @@
+"""Which day a listing belongs to: from `--date`, from its date line, or both."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+from .errors import DigestError
+from .models import DateHint
+
+
+def resolve_listing_date(hint: DateHint | None, given: date | None, today: date, origin: str) -> tuple[date, str | None]:
+    """The listing's day and, when it was inferred, a note saying how.
+
+    A date line carries a month and day but (usually) no year: the year is the most
+    recent one that puts the day on or before today.
+    """
+    if hint and given:
+        if (hint.month, hint.day) != (given.month, given.day) or (hint.year and hint.year != given.year):
+            raise DigestError.at(
+                origin,
+                f"--date {given.isoformat()} disagrees with the date line {hint.text!r}; "
+                "pass the listing's own date or leave --date out",
+                hint.line,
+            )
+        return given, None
+    if given:
+        return given, None
+    if hint is None:
+        raise DigestError.at(origin, "the listing has no date line; pass --date YYYY-MM-DD")
+    if hint.year:
+        try:
+            return date(hint.year, hint.month, hint.day), None
+        except ValueError:
+            raise DigestError.at(origin, f"the date line {hint.text!r} is not a real day", hint.line) from None
+    day = most_recent(hint.month, hint.day, today)
+    return day, f"dated {day.isoformat()} from the date line {hint.text!r} (the most recent such day not after {today.isoformat()}); pass --date to choose another year"
+
+
+def most_recent(month: int, day: int, today: date) -> date:
+    """The latest date with this month and day that is not after `today`."""
+    year = today.year if (month, day) <= (today.month, today.day) else today.year - 1
+    if (month, day) == (2, 29):
+        while not calendar.isleap(year):
+            year -= 1
+    return date(year, month, day)

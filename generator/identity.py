@@ -1,0 +1,76 @@
+"""How papers are told apart: normalized title keys, paper ids and page anchors.
+
+Two listings name the same paper when they give the same arXiv id, or titles that
+are equal after normalizing Unicode, case, punctuation and whitespace. A paper's id
+is its arXiv id when known, else a slug of its normalized title.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+# New-style (2007+) and old-style arXiv identifiers, without a version suffix.
+ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})$")
+_ARXIV_VERSION = re.compile(r"v\d+$")
+_WORD = re.compile(r"[^\W_]+")
+SLUG_MAX = 80
+
+
+def fold(text: str) -> str:
+    """Unicode-compatible, accent-free, case-folded text."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.casefold()
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, folded: the unit both dedup and topic rules match on."""
+    return _WORD.findall(fold(text))
+
+
+def title_key(title: str) -> str:
+    """Titles that differ only in case, accents, punctuation or spacing share a key."""
+    return " ".join(words(title))
+
+
+def normalize_arxiv_id(raw: str | None) -> str | None:
+    """`2503.12345v2` -> `2503.12345`; anything that is not an arXiv id -> None."""
+    if not raw:
+        return None
+    candidate = _ARXIV_VERSION.sub("", raw.strip().lower())
+    return candidate if ARXIV_ID.match(candidate) else None
+
+
+def is_arxiv_id(paper_id: str) -> bool:
+    return bool(ARXIV_ID.match(paper_id))
+
+
+def title_slug(title: str) -> str:
+    """A readable, stable id for a paper known only by its title.
+
+    Long titles are cut at a word boundary and given a short hash of the whole key,
+    so two long titles that share a beginning still get different ids.
+    """
+    key = title_key(title)
+    ascii_words = [w for w in (_ascii(w) for w in key.split()) if w]
+    slug = "-".join(ascii_words)
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+    if not slug:
+        return f"paper-{digest}"
+    if len(slug) <= SLUG_MAX:
+        return slug
+    cut = slug[:SLUG_MAX].rsplit("-", 1)[0]
+    return f"{cut}-{digest}"
+
+
+def anchor(paper_id: str) -> str:
+    """The HTML id of a paper's entry on any page: letters, digits and dashes only,
+    never starting with a digit (CSS selectors and some scripts choke on that)."""
+    safe = re.sub(r"[^a-z0-9-]+", "-", paper_id.lower()).strip("-")
+    return f"arxiv-{safe}" if safe[:1].isdigit() else safe
+
+
+def _ascii(word: str) -> str:
+    return word.encode("ascii", "ignore").decode("ascii")

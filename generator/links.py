@@ -1,0 +1,79 @@
+"""The links shown with a paper: arXiv, PDF and Hugging Face pages for an arXiv id,
+code and project pages found in the abstract or given by a structured source."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .identity import is_arxiv_id
+from .models import Paper
+
+_URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+# Hosts whose pages are source code; any other URL in an abstract is a project page.
+CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitee.com")
+_TRAILING = ".,;:!?'\"*"
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+
+
+@dataclass(frozen=True)
+class Link:
+    kind: str  # arxiv | pdf | huggingface | code | project
+    url: str
+    label: str
+
+
+def urls_in(text: str) -> list[str]:
+    """URLs in free text, without the sentence punctuation or LaTeX braces that end them."""
+    found: list[str] = []
+    for match in _URL.finditer(text):
+        url = _trim(match.group(0))
+        if url not in found and "." in url.split("//", 1)[1]:
+            found.append(url)
+    return found
+
+
+def _trim(url: str) -> str:
+    while url:
+        last = url[-1]
+        if last in _TRAILING:
+            url = url[:-1]
+        elif last in _PAIRS and url.count(_PAIRS[last]) < url.count(last):
+            url = url[:-1]  # `(see https://x.io)` or `\url{https://x.io}`: not part of the URL
+        else:
+            break
+    return url
+
+
+def is_code_url(url: str) -> bool:
+    host = url.split("//", 1)[-1].split("/", 1)[0].lower()
+    host = host.removeprefix("www.")
+    return host in CODE_HOSTS
+
+
+def paper_links(paper: Paper) -> list[Link]:
+    """Every link of a paper, in the order readers expect: arXiv first, then code."""
+    links: list[Link] = []
+    if is_arxiv_id(paper.id):
+        links += [
+            Link("arxiv", f"https://arxiv.org/abs/{paper.id}", "arXiv"),
+            Link("pdf", f"https://arxiv.org/pdf/{paper.id}", "PDF"),
+            Link("huggingface", f"https://huggingface.co/papers/{paper.id}", "Hugging Face"),
+        ]
+    code = [u for u in [paper.meta.get("github_repo")] if isinstance(u, str) and u]
+    project = [u for u in [paper.meta.get("project_page")] if isinstance(u, str) and u]
+    for url in urls_in(paper.abstract):
+        (code if is_code_url(url) else project).append(url)
+    links += [Link("code", u, "Code") for u in _unique(code)]
+    links += [Link("project", u, "Project page") for u in _unique(project)]
+    return links
+
+
+def _unique(urls: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for url in urls:
+        if url.rstrip("/") not in seen:
+            seen.add(url.rstrip("/"))
+            out.append(url)
+    return out

@@ -1,0 +1,126 @@
+"""The merge rule: how an entry from a new listing joins the papers already stored.
+
+Matching: an entry is the paper with the same arXiv id, else the paper with the same
+normalized title (`identity.title_key`). Two different arXiv ids are two papers even
+when their titles agree.
+
+Which text wins: every field (title, abstract, authors, metadata) comes from the
+appearance whose listing has the highest `Listing.merge_key`, that is the richest
+source (HTML or API over a text dump), then the most recent date, then the larger
+listing id. A winner without authors borrows them from another listing. Because the
+winner is a function of the set of appearances, ingesting listings in any order
+gives the same store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Mapping
+
+from .identity import is_arxiv_id, normalize_arxiv_id, title_key, title_slug
+from .models import Appearance, Entry, Listing, Paper
+
+
+@dataclass
+class PaperIndex:
+    """The papers of the store with the look-ups that merging needs."""
+
+    papers: dict[str, Paper] = field(default_factory=dict)
+    by_title: dict[str, str] = field(default_factory=dict)
+    by_alias: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, papers: Mapping[str, Paper]) -> "PaperIndex":
+        index = cls()
+        for paper in sorted(papers.values(), key=lambda p: p.id, reverse=True):
+            index.add(paper)  # reverse order: on a title shared by two ids, the smaller id wins
+        return index
+
+    def add(self, paper: Paper) -> None:
+        self.papers[paper.id] = paper
+        self.by_title[title_key(paper.title)] = paper.id
+        for alias in paper.aliases:
+            self.by_alias[alias] = paper.id
+
+    def find(self, arxiv_id: str | None, title: str) -> Paper | None:
+        if arxiv_id:
+            found = self.papers.get(arxiv_id) or self.papers.get(self.by_alias.get(arxiv_id, ""))
+            if found:
+                return found
+        found_id = self.by_title.get(title_key(title))
+        found = self.papers.get(found_id) if found_id else None
+        if found and arxiv_id and found.id != arxiv_id and normalize_arxiv_id(found.id):
+            return None  # same title, different arXiv ids: different papers
+        return found
+
+    def resolve(self, paper_id: str) -> str | None:
+        """The current id of a paper named by its id or an earlier alias."""
+        if paper_id in self.papers:
+            return paper_id
+        return self.by_alias.get(paper_id)
+
+
+def merge_listing(
+    index: PaperIndex, entries: tuple[Entry, ...], listing: Listing, listings: Mapping[str, Listing]
+) -> tuple[int, int]:
+    """Merge every entry of one listing into the index; returns (new papers, known papers)."""
+    new = known = 0
+    for entry in entries:
+        arxiv_id = normalize_arxiv_id(entry.arxiv_id)
+        existing = index.find(arxiv_id, entry.title)
+        appearance = Appearance(entry.day or listing.date, listing.id, entry.rank)
+        merged = merge_entry(existing, entry, arxiv_id, appearance, listing, listings)
+        if existing is None:
+            new += 1
+        else:
+            known += 1
+            if existing.id != merged.id:
+                del index.papers[existing.id]
+        index.add(merged)
+    return new, known
+
+
+def merge_entry(
+    existing: Paper | None,
+    entry: Entry,
+    arxiv_id: str | None,
+    appearance: Appearance,
+    listing: Listing,
+    listings: Mapping[str, Listing],
+) -> Paper:
+    """The paper after adding one appearance: the single place the merge rule lives."""
+    if existing is None:
+        return Paper(
+            id=arxiv_id or title_slug(entry.title),
+            title=entry.title,
+            abstract=entry.abstract,
+            appearances=(appearance,),
+            authors=entry.authors,
+            meta=dict(entry.meta),
+        )
+    appearances = tuple(sorted(set(existing.appearances) | {appearance}))
+    paper = replace(existing, appearances=appearances)
+    # A title-only entry for a paper known by arXiv id leaves its title slug as an
+    # alias, exactly as if it had come first and been renamed: order does not matter.
+    old_id = existing.id if arxiv_id and existing.id != arxiv_id else None
+    if not arxiv_id and is_arxiv_id(existing.id):
+        old_id = title_slug(entry.title)
+    if old_id:
+        paper = replace(paper, id=arxiv_id or existing.id, aliases=tuple(sorted(set(existing.aliases) | {old_id})))
+    if listing.merge_key > _best_key(existing, listings):
+        paper = replace(
+            paper,
+            title=entry.title,
+            abstract=entry.abstract,
+            authors=entry.authors or existing.authors,
+            meta=dict(entry.meta),
+        )
+    elif not existing.authors and entry.authors:
+        paper = replace(paper, authors=entry.authors)
+    return paper
+
+
+def _best_key(paper: Paper, listings: Mapping[str, Listing]) -> tuple[int, date, str]:
+    keys = [listings[a.listing].merge_key for a in paper.appearances if a.listing in listings]
+    return max(keys, default=(0, date.min, ""))

@@ -1,0 +1,111 @@
+"""Typed records shared by every stage of the pipeline.
+
+A source turns raw bytes into a `ParsedListing` of `Entry` records; ingest turns
+that into a `Listing` (the manifest's record of one raw file) and merges each entry
+into a `Paper` with one `Appearance` per time the paper was listed. Nothing in this
+module reads or writes files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Mapping
+
+# How much a source knows about a paper. When the same paper comes from several
+# listings, the richest source wins (see merge.py): a structured page carries the
+# full metadata, a text dump only title and abstract.
+SOURCE_RANK: Mapping[str, int] = {"text": 1, "html": 2, "api": 2}
+
+
+@dataclass(frozen=True)
+class DateHint:
+    """A date line found in a listing, such as `Mar 18`; the year is usually absent."""
+
+    month: int
+    day: int
+    year: int | None
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One paper as one listing presents it, before it is merged into the store."""
+
+    title: str
+    abstract: str
+    rank: int  # 1-based position in the listing
+    line: int | None = None  # where the entry starts in the raw file, for messages
+    arxiv_id: str | None = None
+    authors: tuple[str, ...] = ()
+    day: date | None = None  # set by sources that span several days (API month files)
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A part of a listing that could not be placed as a paper."""
+
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class ParsedListing:
+    """What a source made of one raw file."""
+
+    format: str
+    entries: tuple[Entry, ...]
+    date_hint: DateHint | None = None
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The manifest's record of one ingested raw file."""
+
+    id: str  # the first 12 hex digits of the file's sha256: stable and content-addressed
+    date: date
+    format: str
+    source: str
+    topic: str | None
+    sha256: str
+    path: str  # of the raw copy, relative to data/
+    entries: int
+
+    @property
+    def merge_key(self) -> tuple[int, date, str]:
+        """Order of precedence when two listings describe the same paper differently."""
+        return (SOURCE_RANK.get(self.format, 0), self.date, self.id)
+
+
+@dataclass(frozen=True, order=True)
+class Appearance:
+    """One listing of a paper. The date is kept here, not only on the listing,
+    because a multi-day source (an API month file) lists papers on different days."""
+
+    date: date
+    listing: str
+    rank: int
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper in the store, however many listings it appeared in."""
+
+    id: str  # the arXiv id when known, else a slug of the normalized title
+    title: str
+    abstract: str
+    appearances: tuple[Appearance, ...]
+    authors: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # earlier ids (a title slug before the arXiv id was known)
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def first_date(self) -> date:
+        return min(a.date for a in self.appearances)
+
+    @property
+    def last_date(self) -> date:
+        return max(a.date for a in self.appearances)

@@ -1,0 +1,117 @@
+"""Render: lay out the site model as Markdown pages with Jinja2 templates.
+
+`render_pages` returns every generated file as {docs-relative path: text}; writing
+them is the site stage's job. Nothing scraped reaches a page unescaped: the Jinja
+environment escapes every printed value that is not explicitly Markup.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from functools import lru_cache
+
+import jinja2
+
+from . import escape
+from .model import (
+    DayView,
+    SiteModel,
+    entry_view,
+    href,
+    long_date,
+    month_name,
+    recurring,
+    short_date,
+)
+
+HOME = "index.md"
+ARCHIVE = "dates/index.md"
+TOPICS_INDEX = "topics/index.md"
+RECURRING = "recurring.md"
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator.render", "templates"),
+        finalize=escape.finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # HTML autoescaping is wrong for Markdown; finalize escapes instead
+    )
+    env.filters["url"] = escape.url
+    env.filters["short_date"] = short_date
+    env.filters["long_date"] = long_date
+    return env
+
+
+def render_pages(model: SiteModel) -> dict[str, str]:
+    env = environment()
+    pages: dict[str, str] = {
+        HOME: env.get_template("home.md.j2").render(**_home(model)),
+        ARCHIVE: env.get_template("archive.md.j2").render(**_archive(model.days)),
+        TOPICS_INDEX: env.get_template("topics.md.j2").render(views=model.topic_views),
+        RECURRING: env.get_template("recurring.md.j2").render(entries=recurring(model, RECURRING)),
+    }
+    day_template = env.get_template("day.md.j2")
+    for day in model.days:
+        pages[day.page] = day_template.render(day=day)
+    topic_template = env.get_template("topic.md.j2")
+    for view in model.topic_views:
+        pages[view.page] = topic_template.render(view=view)
+    return {path: _tidy(text) for path, text in pages.items()}
+
+
+def _home(model: SiteModel) -> dict[str, object]:
+    latest = model.latest_day
+    entries = []
+    if latest:
+        for section in latest.sections:
+            entries += [entry_view(model, e.paper, HOME, e.rank, latest.date) for e in section.entries]
+    counts = {
+        "papers": len(model.papers),
+        "listings": len(model.listings),
+        "days": len(model.days),
+        "topics": len(model.topics),
+    }
+    return {"latest": latest, "latest_entries": entries, "counts": counts}
+
+
+def _archive(days: list[DayView]) -> dict[str, object]:
+    tree: dict[int, dict[int, list[dict[str, object]]]] = defaultdict(lambda: defaultdict(list))
+    for day in reversed(days):  # newest first
+        tree[day.date.year][day.date.month].append(
+            {"title": day.title, "href": href(ARCHIVE, day.page), "count": day.paper_count}
+        )
+    years = [
+        {
+            "year": year,
+            "months": [
+                {"label": month_name(year, month), "anchor": f"{year:04d}-{month:02d}", "days": tree[year][month]}
+                for month in sorted(tree[year], reverse=True)
+            ],
+        }
+        for year in sorted(tree, reverse=True)
+    ]
+    return {
+        "years": years,
+        "day_count": len(days),
+        "first_label": short_date(days[0].date) if days else "",
+        "last_label": short_date(days[-1].date) if days else "",
+    }
+
+
+def _tidy(text: str) -> str:
+    """Collapse runs of blank lines the templates leave and end with one newline.
+    Trailing spaces on text lines stay: two of them are a Markdown line break."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if not line.strip():
+            if out and out[-1] == "":
+                continue
+            line = ""
+        out.append(line)
+    return "\n".join(out).strip("\n") + "\n"

@@ -1,0 +1,215 @@
+"""The site model: which pages exist, where each paper entry lives, and every link.
+
+Pages and anchors are computed here and only here; templates lay out what this
+module hands them. Layout, chosen for 100,000 papers on Material for MkDocs:
+
+    index.md                 home: the latest day and counts
+    dates/index.md           archive by year and month
+    dates/YYYY-MM-DD.md      full entries (abstract included), in listing order
+    topics/index.md          every topic with counts
+    topics/SLUG.md           compact entries, newest first, grouped by month
+    recurring.md             papers listed most often
+
+Full entries appear once per day a paper was listed; topic pages link to them
+rather than repeat the abstract, which keeps the site small. The date and topic
+pages stay out of the navigation (the nav lists only the index pages), because
+Material renders the whole nav into every page: a nav with thousands of days costs
+O(pages x nav) in build time and size.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Mapping
+
+from ..identity import anchor
+from ..links import Link, paper_links
+from ..models import Listing, Paper
+from ..topics import Tagging, Topic
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+RECURRING_MIN = 2
+
+
+def long_date(day: date) -> str:
+    return f"{WEEKDAYS[day.weekday()]}, {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def short_date(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
+
+
+def month_name(year: int, month: int) -> str:
+    return f"{MONTHS[month - 1]} {year}"
+
+
+def date_page(day: date) -> str:
+    return f"dates/{day.isoformat()}.md"
+
+
+def topic_page(slug: str) -> str:
+    return f"topics/{slug}.md"
+
+
+def served_url(page: str, fragment: str | None = None) -> str:
+    """The site-relative address MkDocs serves a page at (directory URLs)."""
+    stem = page[: -len(".md")]
+    path = "" if stem == "index" else (stem[: -len("index")] if stem.endswith("/index") else stem + "/")
+    return f"{path}#{fragment}" if fragment else path
+
+
+def href(from_page: str, to_page: str, fragment: str | None = None) -> str:
+    """A Markdown link from one page's source to another's, as MkDocs resolves it."""
+    target = "" if to_page == from_page else posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    return f"{target}#{fragment}" if fragment else target
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    href: str
+
+
+@dataclass(frozen=True)
+class EntryView:
+    """One paper as shown on one page, with every link already resolved."""
+
+    paper: Paper
+    anchor: str
+    rank: int | None
+    dates: tuple[NavLink, ...]  # every day the paper was listed, newest first
+    also_listed: tuple[NavLink, ...]  # the other days (date pages only)
+    topics: tuple[NavLink, ...]
+    links: tuple[Link, ...]
+    times_listed: int
+
+
+@dataclass(frozen=True)
+class SectionView:
+    listing: Listing
+    label: str
+    anchor: str
+    entries: tuple[EntryView, ...]
+    repeats: tuple[EntryView, ...] = ()  # papers shown in an earlier section of the same day
+
+
+@dataclass(frozen=True)
+class DayView:
+    date: date
+    page: str
+    title: str
+    sections: tuple[SectionView, ...]
+    previous: NavLink | None
+    next: NavLink | None
+    paper_count: int
+
+
+@dataclass(frozen=True)
+class MonthGroup:
+    label: str
+    anchor: str
+    entries: tuple[EntryView, ...]
+
+
+@dataclass(frozen=True)
+class TopicView:
+    topic: Topic
+    page: str
+    months: tuple[MonthGroup, ...]
+    paper_count: int
+    latest: date | None
+
+
+@dataclass
+class SiteModel:
+    papers: Mapping[str, Paper]
+    listings: Mapping[str, Listing]
+    topics: list[Topic]
+    tagging: Tagging
+    days: list[DayView] = field(default_factory=list)
+    topic_views: list[TopicView] = field(default_factory=list)
+    topic_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def latest_day(self) -> DayView | None:
+        return self.days[-1] if self.days else None
+
+
+def build_model(papers: Mapping[str, Paper], listings: Mapping[str, Listing], topics: list[Topic], tagging: Tagging) -> SiteModel:
+    model = SiteModel(papers, listings, topics, tagging, topic_names={t.slug: t.name for t in topics})
+    model.days = _days(model)
+    model.topic_views = [_topic_view(model, t) for t in topics]
+    return model
+
+
+def entry_view(model: SiteModel, paper: Paper, page: str, rank: int | None = None, here: date | None = None) -> EntryView:
+    """A paper's entry as shown on `page`; `here` is the page's own day, if a date page."""
+    names = model.topic_names
+    key = anchor(paper.id)
+    days = sorted({a.date for a in paper.appearances}, reverse=True)
+    dates = tuple(NavLink(short_date(d), href(page, date_page(d), key)) for d in days)
+    also = tuple(NavLink(short_date(d), href(page, date_page(d), key)) for d in days if d != here)
+    topic_links = tuple(
+        NavLink(names[slug], href(page, topic_page(slug), key))
+        for slug in model.tagging.topics_of.get(paper.id, ())
+        if page != topic_page(slug)
+    )
+    return EntryView(paper, key, rank, dates, also, topic_links, tuple(paper_links(paper)), len(paper.appearances))
+
+
+def _days(model: SiteModel) -> list[DayView]:
+    # Day pages come from appearances, not listings: a multi-day listing (an API month
+    # file) puts papers on many days, and a listing with no papers makes no page.
+    placed: dict[date, dict[str, list[tuple[int, str]]]] = defaultdict(lambda: defaultdict(list))
+    for paper in model.papers.values():
+        for a in paper.appearances:
+            placed[a.date][a.listing].append((a.rank, paper.id))
+    ordered = sorted(placed)
+    views = []
+    for i, day in enumerate(ordered):
+        page = date_page(day)
+        todays = sorted((model.listings[l] for l in placed[day]), key=lambda l: (l.topic or "", l.id))
+        shown: set[str] = set()
+        sections = []
+        for listing in todays:
+            entries, repeats = [], []
+            for rank, paper_id in sorted(placed[day][listing.id]):
+                view = entry_view(model, model.papers[paper_id], page, rank, day)
+                (repeats if paper_id in shown else entries).append(view)
+                shown.add(paper_id)
+            label = _section_label(model, listing)
+            sections.append(SectionView(listing, label, f"listing-{listing.id}", tuple(entries), tuple(repeats)))
+        prev = NavLink(short_date(ordered[i - 1]), href(page, date_page(ordered[i - 1]))) if i else None
+        nxt = NavLink(short_date(ordered[i + 1]), href(page, date_page(ordered[i + 1]))) if i + 1 < len(ordered) else None
+        views.append(DayView(day, page, long_date(day), tuple(sections), prev, nxt, len(shown)))
+    return views
+
+
+def _section_label(model: SiteModel, listing: Listing) -> str:
+    if listing.topic:
+        return f"{model.topic_names.get(listing.topic, listing.topic)} ({listing.source})"
+    return listing.source
+
+
+def _topic_view(model: SiteModel, topic: Topic) -> TopicView:
+    page = topic_page(topic.slug)
+    papers = [model.papers[i] for i in model.tagging.papers_of.get(topic.slug, ())]
+    papers.sort(key=lambda p: (p.last_date, p.title.casefold()), reverse=True)
+    groups: dict[tuple[int, int], list[EntryView]] = {}
+    for paper in papers:
+        groups.setdefault((paper.last_date.year, paper.last_date.month), []).append(entry_view(model, paper, page))
+    months = tuple(
+        MonthGroup(month_name(y, m), f"{y:04d}-{m:02d}", tuple(entries)) for (y, m), entries in groups.items()
+    )
+    return TopicView(topic, page, months, len(papers), papers[0].last_date if papers else None)
+
+
+def recurring(model: SiteModel, page: str = "recurring.md") -> list[EntryView]:
+    """Papers listed more than once, most often first, then most recently listed."""
+    papers = [p for p in model.papers.values() if len(p.appearances) >= RECURRING_MIN]
+    papers.sort(key=lambda p: (-len(p.appearances), -p.last_date.toordinal(), p.title.casefold()))
+    return [entry_view(model, p, page) for p in papers]

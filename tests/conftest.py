@@ -1,0 +1,113 @@
+"""Shared test helpers: a throw-away project directory and the real command line.
+
+Commands run through `python -m generator` in a subprocess, exactly as users and CI
+run them, with `PAPER_DIGEST_TODAY` pinned so that year inference is reproducible.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLES = sorted((FIXTURES / "listings").glob("*.txt"))
+MINI = FIXTURES / "mini"
+TODAY = "2025-11-22"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ instead of comparing with it")
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@dataclass
+class Project:
+    root: Path
+
+    def run(self, *args: str | Path, today: str = TODAY) -> Result:
+        env = {**os.environ, "PAPER_DIGEST_TODAY": today, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"}
+        proc = subprocess.run(
+            [sys.executable, "-m", "generator", *map(str, args)],
+            cwd=self.root, env=env, capture_output=True, text=True, timeout=300,
+        )
+        return Result(proc.returncode, proc.stdout, proc.stderr)
+
+    def ok(self, *args: str | Path, today: str = TODAY) -> Result:
+        result = self.run(*args, today=today)
+        assert result.code == 0, f"exit {result.code}\nstdout:\n{result.out}\nstderr:\n{result.err}"
+        return result
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    def snapshot(self, folder: str = "data") -> dict[str, bytes]:
+        base = self.root / folder
+        return {p.relative_to(base).as_posix(): p.read_bytes() for p in sorted(base.rglob("*")) if p.is_file()}
+
+    def mtimes(self, folder: str) -> dict[str, int]:
+        base = self.root / folder
+        return {p.relative_to(base).as_posix(): p.stat().st_mtime_ns for p in sorted(base.rglob("*")) if p.is_file()}
+
+
+def make_project(root: Path, topics: Path | None) -> Project:
+    """A project like a fresh clone: mkdocs.yml, the hand-written docs and the given topics."""
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "docs").mkdir()
+    shutil.copy(REPO / "docs" / "about.md", root / "docs" / "about.md")
+    shutil.copytree(REPO / "docs" / "stylesheets", root / "docs" / "stylesheets")
+    (root / "data" / "topics").mkdir(parents=True)
+    if topics:
+        for path in topics.glob("*.yml"):
+            shutil.copy(path, root / "data" / "topics" / path.name)
+    return Project(root)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """An empty project with the small test topics."""
+    return make_project(tmp_path, FIXTURES / "topics")
+
+
+@pytest.fixture
+def starter_project(tmp_path: Path) -> Project:
+    """An empty project with the starter topics shipped in data/topics/."""
+    return make_project(tmp_path, REPO / "data" / "topics")
+
+
+def ingest_mini(project: Project) -> None:
+    project.ok("ingest", MINI / "2025-03-18.txt", MINI / "2025-03-19.txt", "--source", "test")
+    project.ok("ingest", MINI / "2025-03-19-agents-search.txt", "--date", "2025-03-19", "--topic", "agents", "--source", "search: agents")
+
+
+def listing_text(*papers: tuple[str, str], date_line: str | None = "Mar 18", chrome: bool = True) -> str:
+    """A text dump in the Daily Papers format, for parser and CLI tests."""
+    parts = ["new", "Get trending papers in your email inbox!", "Subscribe", "byAK and the research community"] if chrome else []
+    if date_line:
+        parts.append(date_line)
+    for title, abstract in papers:
+        parts += [title, abstract]
+    return "\n\n".join(parts) + "\n"
+
+
+ABSTRACT = (
+    "We propose a method for a problem that matters. Experiments on three benchmarks show that it "
+    "works better than the baselines, and we release the code for others to build on."
+)

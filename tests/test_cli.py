@@ -1,0 +1,240 @@
+"""The command line, end to end through `python -m generator`: counts, exact messages,
+exit codes, and the promise that bad input leaves data/ untouched."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from conftest import ABSTRACT, MINI, SAMPLES, ingest_mini, listing_text, make_project
+
+
+def test_ingesting_the_three_samples(starter_project):
+    result = starter_project.ok("ingest", *SAMPLES)
+    assert result.out == "ingested 3 listing(s): 261 new papers, 19 already stored; 6 file(s) written in data/\n"
+    assert (
+        f"{SAMPLES[0]}: dated 2025-03-18 from the date line 'Mar 18' (the most recent such day not after 2025-11-22); "
+        "pass --date to choose another year" in result.err
+    )
+    papers = json.loads(starter_project.ok("export").out)["papers"]
+    assert len(papers) == 261
+    assert sum(len(p["appearances"]) for p in papers) == 280
+    assert sum(len(p["appearances"]) > 1 for p in papers) == 16
+    manifest = json.loads((starter_project.data / "manifest.json").read_text())
+    assert [(l["date"], l["entries"]) for l in manifest["listings"]] == [("2025-03-13", 135), ("2025-03-18", 71), ("2025-08-20", 74)]
+    raw = {p.read_bytes() for p in (starter_project.data / "raw").rglob("*.txt")}
+    assert raw == {p.read_bytes() for p in SAMPLES}  # kept byte for byte
+
+
+def test_ingesting_again_changes_nothing(project):
+    project.ok("ingest", MINI / "2025-03-18.txt")
+    before, times = project.snapshot(), project.mtimes("data")
+    result = project.ok("ingest", MINI / "2025-03-18.txt")
+    assert result.out.startswith(f"{MINI / '2025-03-18.txt'}: already ingested as listing ")
+    assert result.out.endswith(" for 2025-03-18; nothing to do\n")
+    assert project.snapshot() == before
+    assert project.mtimes("data") == times
+
+
+def test_ingest_order_does_not_change_the_store(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    forward = make_project(tmp_path / "a", None)
+    backward = make_project(tmp_path / "b", None)
+    forward.ok("ingest", *SAMPLES)
+    for sample in reversed(SAMPLES):
+        backward.ok("ingest", sample)
+    assert forward.snapshot() == backward.snapshot()
+
+
+def test_generate_writes_only_what_changed_and_deletes_stale_pages(project):
+    ingest_mini(project)
+    first = project.ok("generate")
+    assert first.out == "generated 10 files in docs/: 10 written, 0 deleted, 0 unchanged\n"
+    times = project.mtimes("docs")
+    again = project.ok("generate")
+    assert again.out == "generated 10 files in docs/: 0 written, 0 deleted, 10 unchanged\n"
+    assert project.mtimes("docs") == times
+    (project.data / "topics" / "diffusion.yml").unlink()
+    third = project.ok("generate")
+    assert third.out.startswith("generated 9 files in docs/: ")
+    assert ", 1 deleted, " in third.out
+    assert not (project.docs / "topics" / "diffusion.md").exists()
+    assert (project.docs / "about.md").exists()  # hand-written pages are never touched
+
+
+def test_same_input_gives_byte_identical_docs(tmp_path):
+    outputs = []
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        p = make_project(tmp_path / name, MINI.parent / "topics")
+        ingest_mini(p)
+        p.ok("generate")
+        outputs.append((p.snapshot("data"), p.snapshot("docs")))
+    assert outputs[0] == outputs[1]
+
+
+# ---- bad input: exact messages, exit 1, nothing written ----------------------------------
+
+
+def write_listing(project, name: str, text: str):
+    path = project.root / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_listing_without_date_needs_date(project):
+    path = write_listing(project, "nodate.txt", listing_text(("A Title", ABSTRACT), date_line=None))
+    result = project.run("ingest", path)
+    assert (result.code, result.err) == (1, "nodate.txt: the listing has no date line; pass --date YYYY-MM-DD\n")
+    assert not (project.data / "manifest.json").exists()
+    project.ok("ingest", path, "--date", "2025-01-02")
+
+
+def test_date_that_disagrees_with_the_date_line(project):
+    result = project.run("ingest", MINI / "2025-03-18.txt", "--date", "2025-03-19")
+    assert result.code == 1
+    assert result.err == f"{MINI / '2025-03-18.txt'}:9: --date 2025-03-19 disagrees with the date line 'Mar 18'; pass the listing's own date or leave --date out\n"
+
+
+def test_unplaced_paragraphs_reject_the_listing_unless_accepted(project):
+    text = listing_text(("First", ABSTRACT), ("Second", ABSTRACT)) + "\nLoad more\n"
+    path = write_listing(project, "stray.txt", text)
+    result = project.run("ingest", path)
+    assert result.code == 1
+    assert result.err == (
+        "stray.txt:19: title with no abstract after it (or text after the last paper): 'Load more'\n"
+        "stray.txt: listing rejected for the 1 problem(s) above; fix the file, or pass --accept-warnings to ingest the rest and skip what is named above\n"
+    )
+    assert not (project.data / "manifest.json").exists()
+    accepted = project.ok("ingest", path, "--accept-warnings")
+    assert "stray.txt:19: warning: title with no abstract after it (or text after the last paper): 'Load more'" in accepted.err
+    assert accepted.out.startswith("ingested 1 listing(s): 2 new papers")
+
+
+def test_a_paper_listed_twice_in_one_listing_is_reported(project):
+    path = write_listing(project, "twice.txt", listing_text(("Same Title", ABSTRACT), ("same title", ABSTRACT)))
+    result = project.run("ingest", path)
+    assert result.code == 1
+    assert "twice.txt:15: the same paper as line 11, listed twice: 'same title'\n" in result.err
+
+
+def test_one_bad_file_means_nothing_is_written(project):
+    project.ok("ingest", MINI / "2025-03-18.txt")
+    before = project.snapshot()
+    bad = write_listing(project, "bad.txt", listing_text(("A", ABSTRACT), date_line=None))
+    result = project.run("ingest", MINI / "2025-03-19.txt", bad)
+    assert result.code == 1
+    assert project.snapshot() == before
+
+
+def test_unknown_topic_suggests_a_close_one(project):
+    result = project.run("ingest", MINI / "2025-03-18.txt", "--topic", "agent")
+    assert (result.code, result.err) == (1, "--topic: no topic 'agent' in data/topics/; did you mean 'agents'?\n")
+
+
+def test_missing_file(project):
+    result = project.run("ingest", "nope.txt")
+    assert (result.code, result.err) == (1, "nope.txt: no such file\n")
+
+
+def test_reingesting_with_another_date_is_refused(project):
+    project.ok("ingest", MINI / "2025-03-19-agents-search.txt", "--date", "2025-03-19")
+    result = project.run("ingest", MINI / "2025-03-19-agents-search.txt", "--date", "2025-03-20")
+    assert result.code == 1
+    assert result.err.endswith(" for 2025-03-19; a listing has one date, so --date 2025-03-20 cannot apply\n")
+
+
+def test_html_is_detected_and_refused_for_now(project):
+    path = write_listing(project, "page.html", "<!doctype html><html><body>papers</body></html>")
+    result = project.run("ingest", path, "--date", "2025-01-01")
+    assert (result.code, result.err) == (1, "page.html: looks like HTML, which this version cannot read yet; save the page as text\n")
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((), "the following arguments are required: COMMAND"),
+        (("ingest",), "the following arguments are required: FILE"),
+        (("ingest", "x.txt", "--date", "18/03/2025"), "argument --date: '18/03/2025' is not a date like 2025-03-18"),
+        (("frobnicate",), "invalid choice: 'frobnicate'"),
+    ],
+)
+def test_usage_errors_exit_2(project, args, message):
+    result = project.run(*args)
+    assert result.code == 2
+    assert message in result.err
+
+
+@pytest.mark.parametrize("command", ["ingest", "generate", "check", "export"])
+def test_every_command_has_help(project, command):
+    result = project.ok(command, "--help")
+    assert result.out.startswith(f"usage: python -m generator {command}")
+
+
+def test_top_level_help_lists_the_commands(project):
+    out = project.ok("--help").out
+    for command in ("ingest", "generate", "check", "export"):
+        assert f"    {command} " in out
+
+
+# ---- export ------------------------------------------------------------------------------
+
+
+def test_export_shape_and_urls(project):
+    ingest_mini(project)
+    papers = {p["id"]: p for p in json.loads(project.ok("export").out)["papers"]}
+    assert list(papers) == sorted(papers)
+    moe = papers["sparse-mixture-of-experts-at-scale"]
+    assert list(moe) == ["id", "title", "abstract", "authors", "links", "topics", "appearances"]
+    assert moe["topics"] == ["mixture-of-experts"]
+    assert moe["links"] == [{"kind": "code", "url": "https://github.com/example/sparse-moe"}]
+    assert moe["appearances"] == [
+        {"date": "2025-03-18", "listing": moe["appearances"][0]["listing"], "topic": None, "rank": 1,
+         "url": "dates/2025-03-18/#sparse-mixture-of-experts-at-scale"},
+        {"date": "2025-03-19", "listing": moe["appearances"][1]["listing"], "topic": None, "rank": 1,
+         "url": "dates/2025-03-19/#sparse-mixture-of-experts-at-scale"},
+    ]
+    survey = papers["a-survey-of-language-agents"]
+    assert sorted((a["topic"] or "", a["rank"]) for a in survey["appearances"]) == [("", 2), ("agents", 1)]
+    out = project.root / "out" / "papers.json"
+    project.ok("export", "--output", out)
+    assert json.loads(out.read_text()) == {"papers": list(papers.values())}
+
+
+# ---- check -------------------------------------------------------------------------------
+
+
+def test_check_passes_on_a_good_store(project):
+    ingest_mini(project)
+    result = project.ok("check")
+    assert result.out == "check: 0 error(s), 1 warning(s)\n"
+    assert result.err == "data/topics/mixture-of-experts.yml:6: warning: exclude phrase 'mixture of experts annotators' matches no paper\n"
+    assert project.run("check", "--strict").code == 1
+
+
+def test_check_names_unknown_paper_ids_with_a_suggestion(project):
+    ingest_mini(project)
+    topic = project.data / "topics" / "agents.yml"
+    topic.write_text(topic.read_text().replace("tool-use-without-agents", "tool-use-without-agent"))
+    result = project.run("check")
+    assert result.code == 1
+    assert "data/topics/agents.yml:6: remove: no paper has the id 'tool-use-without-agent'; did you mean 'tool-use-without-agents'?\n" in result.err
+    assert project.run("generate").code == 1  # the site is never built from a broken topic file
+
+
+def test_check_finds_a_damaged_store(project):
+    ingest_mini(project)
+    raw = next((project.data / "raw").rglob("*.txt"))
+    raw.write_bytes(raw.read_bytes() + b"tampered")
+    shard = project.data / "papers" / "2025-03.json"
+    shard.write_text(shard.read_text().replace('"rank": 2}', '"rank": 2},', 1))
+    result = project.run("check")
+    assert result.code == 1
+    lines = result.err.splitlines()
+    assert any(line.startswith("data/manifest.json:") and "does not match its sha256; restore the original bytes" in line for line in lines)
+    assert any(line.startswith("data/papers/2025-03.json:") and "not valid JSON" in line for line in lines)
+    generate = project.run("generate")
+    assert generate.code == 1 and generate.err.startswith("data/papers/2025-03.json:")

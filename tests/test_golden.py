@@ -1,0 +1,42 @@
+"""Golden files: the store and the pages generated from the mini fixture, byte for byte.
+
+When a change to templates or serialization is intended, refresh them with
+
+    make golden        (or: python -m pytest tests/test_golden.py --update-golden)
+
+and review the diff of tests/golden/ like any other change.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ingest_mini
+
+GOLDEN = Path(__file__).parent / "golden" / "mini"
+HAND_WRITTEN = {"about.md", "stylesheets/extra.css"}
+
+
+def generated(project) -> dict[str, bytes]:
+    files = {f"data/{k}": v for k, v in project.snapshot("data").items() if not k.startswith("topics/")}
+    files.update({f"docs/{k}": v for k, v in project.snapshot("docs").items() if k not in HAND_WRITTEN})
+    return files
+
+
+def test_mini_site_matches_golden_files(project, request):
+    ingest_mini(project)
+    project.ok("generate")
+    actual = generated(project)
+    if request.config.getoption("--update-golden"):
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        for rel, data in actual.items():
+            (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / rel).write_bytes(data)
+        pytest.skip("golden files rewritten; review the diff of tests/golden/")
+    expected = {p.relative_to(GOLDEN).as_posix(): p.read_bytes() for p in sorted(GOLDEN.rglob("*")) if p.is_file()}
+    assert sorted(actual) == sorted(expected), "a generated file appeared or disappeared; see the module docstring"
+    for rel in expected:
+        assert actual[rel].decode() == expected[rel].decode(), f"{rel} differs from tests/golden/mini/{rel}"

@@ -1,0 +1,132 @@
+"""The real site: `mkdocs build --strict` on generated docs, and what readers get in
+the HTML (escaping, cross-links that land on the entry, search, papers.json)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES, ingest_mini
+
+
+def build(project) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project.root, env=env, capture_output=True, text=True, timeout=600
+    )
+
+
+class Anchors(HTMLParser):
+    """Collects element ids and links of one HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+
+
+def parse_page(path: Path) -> Anchors:
+    parser = Anchors()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.fixture(scope="module")
+def mini_site(tmp_path_factory):
+    from conftest import FIXTURES, make_project
+
+    project = make_project(tmp_path_factory.mktemp("mini"), FIXTURES / "topics")
+    ingest_mini(project)
+    project.ok("generate")
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+def test_strict_build_has_no_warnings(mini_site):
+    site = mini_site.root / "site"
+    assert (site / "dates" / "2025-03-18" / "index.html").is_file()
+    assert (site / "topics" / "agents" / "index.html").is_file()
+    assert json.loads((site / "papers.json").read_text())["papers"][0]["id"] == "a-survey-of-language-agents"
+
+
+def test_scraped_markup_is_shown_as_text_never_rendered(mini_site):
+    html = (mini_site.root / "site" / "dates" / "2025-03-18" / "index.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html or "&#60;script&#62;alert(1)&#60;/script&#62;" in html
+    assert "<script>alert(1)" not in html
+    assert "<img src=x" not in html and 'class="evil"' not in html and 'id="injected"' not in html
+    assert 'href="javascript:alert' not in html
+    assert "<strong>bold</strong>" not in html and "<code>code</code>" not in html
+
+
+def test_every_internal_link_and_anchor_resolves(mini_site):
+    site = mini_site.root / "site"
+    # 404.html links with absolute paths on purpose: it is served from any depth.
+    pages = {p: parse_page(p) for p in site.rglob("*.html") if p.name != "404.html"}
+    checked = 0
+    for page, parsed in pages.items():
+        for href in parsed.links:
+            if re.match(r"^[a-z]+:", href) or href.startswith("//"):
+                continue
+            target, _, fragment = href.partition("#")
+            path = (page.parent / target).resolve() if target else page
+            if path.is_dir():
+                path = path / "index.html"
+            if path.suffix != ".html":
+                assert path.exists(), f"{page}: {href}"
+                continue
+            assert path in pages, f"{page.relative_to(site)}: broken link {href}"
+            if fragment:
+                assert fragment in pages[path].ids, f"{page.relative_to(site)}: {href} has no anchor {fragment}"
+            checked += 1
+    assert checked > 50
+
+
+def test_also_listed_lands_on_the_same_paper(mini_site):
+    day = parse_page(mini_site.root / "site" / "dates" / "2025-03-19" / "index.html")
+    assert "../2025-03-18/#sparse-mixture-of-experts-at-scale" in day.links
+    target = parse_page(mini_site.root / "site" / "dates" / "2025-03-18" / "index.html")
+    assert "sparse-mixture-of-experts-at-scale" in target.ids
+
+
+def test_search_index_has_each_paper_entry(mini_site):
+    index = json.loads((mini_site.root / "site" / "search" / "search_index.json").read_text())
+    locations = {d["location"] for d in index["docs"]}
+    assert "dates/2025-03-18/#sparse-mixture-of-experts-at-scale" in locations
+    assert "dates/2025-03-19/#a-survey-of-language-agents" in locations
+    assert not any(loc.startswith("topics/") and loc != "topics/" for loc in locations)  # topic pages stay out of search
+
+
+def test_a_broken_anchor_fails_the_strict_build(mini_site):
+    page = mini_site.docs / "dates" / "2025-03-18.md"
+    original = page.read_text()
+    try:
+        page.write_text(original + "\n[broken](2025-03-19.md#no-such-entry)\n")
+        result = build(mini_site)
+        assert result.returncode == 1
+        assert "no-such-entry" in result.stderr
+    finally:
+        page.write_text(original)
+
+
+def test_sample_data_builds_strictly(starter_project):
+    starter_project.ok("ingest", *SAMPLES)
+    starter_project.ok("generate")
+    result = build(starter_project)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr
+    assert len(list((starter_project.root / "site" / "dates").glob("*/index.html"))) == 3
