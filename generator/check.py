@@ -12,7 +12,7 @@ from .errors import Diagnostic
 from .identity import is_arxiv_id, title_key
 from .merge import PaperIndex
 from .models import Listing, Paper
-from .store import MANIFEST, PAPERS_DIR, Store, record_lines, sha256
+from .store import MANIFEST, PAPERS_DIR, Store, manifest_lines, record_lines, sha256
 from .topics import Tagging, Topic
 
 MULTI_DAY_FORMATS = {"api"}  # an API month file lists papers on many days
@@ -27,9 +27,19 @@ def check_store(store: Store) -> tuple[dict[str, Listing], dict[str, Paper], lis
     return listings, papers, problems
 
 
+def _listing_lines(store: Store) -> dict[str, int]:
+    try:
+        text = (store.root / MANIFEST).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    return {key: line for (section, key), line in manifest_lines(text).items() if section == "listings" and isinstance(key, str)}
+
+
 def _check_raw(store: Store, listings: Mapping[str, Listing]) -> list[Diagnostic]:
     problems = []
-    for line, listing in enumerate(sorted(listings.values(), key=lambda l: (l.date, l.id)), start=3):
+    lines = _listing_lines(store)
+    for listing in sorted(listings.values(), key=lambda l: (l.date, l.id)):
+        line = lines.get(listing.id)
         path = store.raw_path(listing)
         where = f"{store.root.name}/{MANIFEST}"
         if not path.is_file():
@@ -60,10 +70,11 @@ def _check_papers(store: Store, listings: Mapping[str, Listing], papers: Mapping
                 problems.append(Diagnostic(where, line, f"paper {paper.id} appears in listing {a.listing}, which {MANIFEST} does not record"))
             elif listing.format not in MULTI_DAY_FORMATS and listing.date != a.date:
                 problems.append(Diagnostic(where, line, f"paper {paper.id}: listing {a.listing} is dated {listing.date}, not {a.date}"))
-    for line, listing in enumerate(sorted(listings.values(), key=lambda l: (l.date, l.id)), start=3):
+    lines = _listing_lines(store)
+    for listing in sorted(listings.values(), key=lambda l: (l.date, l.id)):
         if counts[listing.id] != listing.entries:
             problems.append(
-                Diagnostic(f"{store.root.name}/{MANIFEST}", line, f"listing {listing.id} records {listing.entries} entries but {counts[listing.id]} papers appear in it")
+                Diagnostic(f"{store.root.name}/{MANIFEST}", lines.get(listing.id), f"listing {listing.id} records {listing.entries} entries but {counts[listing.id]} papers appear in it")
             )
     return problems
 

@@ -12,11 +12,14 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Sequence
 
-from . import __version__, pipeline
+from tqdm import tqdm
+
+from . import __version__, http, pipeline
 from .errors import DigestError
 from .files import write_atomic
 
 TODAY_VARIABLE = "PAPER_DIGEST_TODAY"
+BASE_URL_VARIABLE = "PAPER_DIGEST_BASE_URL"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,6 +63,37 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--accept-warnings", action="store_true",
                         help="ingest a listing even if some paragraphs cannot be placed as papers; they are reported and skipped")
     ingest.set_defaults(run=_run_ingest)
+
+    fetch = commands.add_parser(
+        "fetch",
+        help="fetch Daily Papers from Hugging Face into data/",
+        description="Fetch listings from Hugging Face Daily Papers (the JSON API, or the HTML pages), keep every answer "
+        "under data/raw/ with its URL, time, status and sha256 in data/manifest.json, and ingest it. Without dates: every "
+        "day from the last one fetched successfully up to today, plus days that failed before. A day without papers "
+        "(weekend, holiday) is recorded as empty. A day that fails leaves data/ as it was and is retried next time; "
+        "the exit code is 1 if any day failed.",
+    )
+    when = fetch.add_mutually_exclusive_group()
+    when.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD", help="fetch this day only")
+    when.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD", help="fetch every day from this one ...")
+    fetch.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD", help="... up to this one (default: today); with --since")
+    fetch.add_argument("--query", metavar="TEXT", help="fetch the search results for TEXT instead of a day's listing; needs --topic")
+    fetch.add_argument("--topic", metavar="SLUG", help="the topic that tags the papers of a --query search")
+    fetch.add_argument("--via", choices=("api", "html"), default="api", help="the JSON API (default) or the HTML pages")
+    fetch.add_argument("--base-url", metavar="URL", default=os.environ.get(BASE_URL_VARIABLE, http.DEFAULT_BASE_URL),
+                       help=f"where to fetch from: a mirror or a test server (default: ${BASE_URL_VARIABLE} or {http.DEFAULT_BASE_URL})")
+    fetch.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="timeout of one request (default 30)")
+    fetch.add_argument("--retries", type=int, default=4, metavar="N", help="retries of a failed request (default 4)")
+    fetch.add_argument("--pause", type=float, default=1.0, metavar="SECONDS", help="pause between requests (default 1)")
+    fetch.set_defaults(run=_run_fetch)
+
+    rebuild = commands.add_parser(
+        "rebuild",
+        help="re-parse every stored listing and rebuild data/papers/",
+        description="Re-parse every active listing from its raw file under data/raw/ and rebuild data/papers/ from "
+        "them: run it after a parser fix. Listings are not fetched again.",
+    )
+    rebuild.set_defaults(run=_run_rebuild)
 
     generate = commands.add_parser(
         "generate",
@@ -120,6 +154,53 @@ def _run_ingest(args: argparse.Namespace, project: pipeline.Project) -> int:
         print(f"ingested {len(report.ingested)} listing(s): {report.new_papers} new papers, "
               f"{report.known_papers} already stored; {len(report.written)} file(s) written in data/")
     return 0
+
+
+def _run_fetch(args: argparse.Namespace, project: pipeline.Project) -> int:
+    if args.until and not args.since:
+        raise _usage("fetch", "--until needs --since")
+    if args.query and not args.topic:
+        raise _usage("fetch", "--query needs --topic SLUG: the topic its papers are tagged with")
+    if args.topic and not args.query:
+        raise _usage("fetch", "--topic goes with --query (to tag a day's listing, use ingest --topic)")
+    run_day = today()
+    if args.topic:
+        pipeline.require_topic(project, args.topic)
+    state = project.store.load()
+    if args.query:
+        days = [args.date or run_day]
+    else:
+        days = pipeline.days_to_fetch(state, args.via, run_day, on=args.date, since=args.since, until=args.until)
+    targets = [pipeline.FetchTarget(day, args.via, args.query, args.topic) for day in days]
+    client = http.Client(base_url=args.base_url, token=os.environ.get("HF_TOKEN") or None,
+                         timeout=args.timeout, retries=args.retries, pause=args.pause)
+    report = pipeline.fetch(project, targets, client, today=run_day, say=_progress_safe_print, progress=_progress_bar)
+    print(f"fetched {len(targets)} day(s) from {args.base_url} via {args.via}: {len(report.ok)} ok, "
+          f"{len(report.empty)} empty, {len(report.unchanged)} unchanged, {len(report.failed)} failed; "
+          f"{report.new_papers} new papers; {len(report.written)} file(s) written in data/")
+    for day, message in report.failed:
+        print(f"failed {day}: {message} (retried on the next run)", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def _progress_bar(targets):
+    """A progress bar on a terminal for runs of several days; plain lines elsewhere (CI logs)."""
+    return tqdm(targets, unit="day", disable=None if len(targets) > 1 else True, file=sys.stderr, leave=False)
+
+
+def _progress_safe_print(message: str) -> None:
+    tqdm.write(message, file=sys.stderr)
+
+
+def _run_rebuild(args: argparse.Namespace, project: pipeline.Project) -> int:
+    written = pipeline.rebuild(project)
+    print(f"rebuilt data/papers/ from the raw listings; {len(written)} file(s) written")
+    return 0
+
+
+def _usage(command: str, message: str) -> SystemExit:
+    print(f"usage: python -m generator {command} --help\npython -m generator {command}: error: {message}", file=sys.stderr)
+    return SystemExit(2)
 
 
 def _run_generate(args: argparse.Namespace, project: pipeline.Project) -> int:

@@ -9,18 +9,26 @@ from .errors import DigestError
 from .models import DateHint
 
 
-def resolve_listing_date(hint: DateHint | None, given: date | None, today: date, origin: str) -> tuple[date, str | None]:
+def resolve_listing_date(
+    hint: DateHint | None, given: date | None, today: date, origin: str, entry_days: set[date] = set()
+) -> tuple[date, str | None]:
     """The listing's day and, when it was inferred, a note saying how.
 
     A date line carries a month and day but (usually) no year: the year is the most
-    recent one that puts the day on or before today.
+    recent one that puts the day on or before today. A structured source gives each
+    paper its own listing day instead (`entry_days`); the listing is then dated by
+    the latest of them, and `--date` only dates papers that carry no day.
     """
+    if hint is None and entry_days and not given:
+        first, last = min(entry_days), max(entry_days)
+        span = f"{first.isoformat()}" if first == last else f"{first.isoformat()} to {last.isoformat()}"
+        return last, f"papers carry their own listing days ({span})"
     if hint and given:
         if (hint.month, hint.day) != (given.month, given.day) or (hint.year and hint.year != given.year):
+            what = "the date line" if hint.line else "the page's date"
             raise DigestError.at(
                 origin,
-                f"--date {given.isoformat()} disagrees with the date line {hint.text!r}; "
-                "pass the listing's own date or leave --date out",
+                f"--date {given.isoformat()} disagrees with {what} {hint.text!r}; pass the listing's own date or leave --date out",
                 hint.line,
             )
         return given, None

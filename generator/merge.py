@@ -7,9 +7,9 @@ when their titles agree.
 Which text wins: every field (title, abstract, authors, metadata) comes from the
 appearance whose listing has the highest `Listing.merge_key`, that is the richest
 source (HTML or API over a text dump), then the most recent date, then the larger
-listing id. A winner without authors borrows them from another listing. Because the
-winner is a function of the set of appearances, ingesting listings in any order
-gives the same store.
+listing id. A winner without an abstract or authors (a page read from its cards)
+borrows them from another listing. Because the winner is a function of the set of
+appearances, ingesting listings in any order gives the same store.
 """
 
 from __future__ import annotations
@@ -112,12 +112,14 @@ def merge_entry(
         paper = replace(
             paper,
             title=entry.title,
-            abstract=entry.abstract,
+            abstract=entry.abstract or existing.abstract,
             authors=entry.authors or existing.authors,
             meta=dict(entry.meta),
         )
-    elif not existing.authors and entry.authors:
-        paper = replace(paper, authors=entry.authors)
+    else:
+        # A richer source can still lack a field (paper cards have no abstract):
+        # fill what the winner left empty.
+        paper = replace(paper, abstract=existing.abstract or entry.abstract, authors=existing.authors or entry.authors)
     return paper
 
 

@@ -25,7 +25,7 @@ class DateHint:
     month: int
     day: int
     year: int | None
-    line: int
+    line: int | None  # None for a date read from page data rather than a line of text
     text: str
 
 
@@ -58,7 +58,12 @@ class ParsedListing:
     format: str
     entries: tuple[Entry, ...]
     date_hint: DateHint | None = None
-    problems: tuple[Problem, ...] = ()
+    problems: tuple[Problem, ...] = ()  # block ingest unless accepted
+    notes: tuple[str, ...] = ()  # worth saying, never blocking
+
+    @property
+    def entry_days(self) -> set[date]:
+        return {e.day for e in self.entries if e.day}
 
 
 @dataclass(frozen=True)
@@ -73,11 +78,35 @@ class Listing:
     sha256: str
     path: str  # of the raw copy, relative to data/
     entries: int
+    rank_offset: int = 0  # page p of a paged API answer starts at rank p * limit + 1
+    url: str | None = None  # for fetched listings: where, when, and the HTTP status
+    fetched_at: str | None = None
+    status: int | None = None
 
     @property
     def merge_key(self) -> tuple[int, date, str]:
         """Order of precedence when two listings describe the same paper differently."""
         return (SOURCE_RANK.get(self.format, 0), self.date, self.id)
+
+
+@dataclass(frozen=True)
+class FetchRecord:
+    """The latest outcome of fetching one day (or one search query) from one source.
+
+    `outcome` is ok (its listings are active), empty (the source has no papers for the
+    day: a weekend or holiday) or failed (retried on the next run, with the error)."""
+
+    day: date
+    via: str  # api | html
+    query: str | None
+    outcome: str
+    listings: tuple[str, ...] = ()
+    checked_at: str | None = None
+    error: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, date]:
+        return (self.via, self.query or "", self.day)
 
 
 @dataclass(frozen=True, order=True)

@@ -1,6 +1,8 @@
 """The orchestrator: each command as a recipe over the stages.
 
     ingest:   raw bytes -> sources -> dates -> merge -> store
+    fetch:    http -> raw bytes -> (as ingest); a changed snapshot supersedes the old one
+    rebuild:  raw listings -> sources -> merge -> store
     generate: store + topics -> tagging -> site model -> render -> site (docs/)
     check:    store + topics -> diagnostics
     export:   store + topics -> tagging -> site model -> JSON
@@ -12,20 +14,22 @@ itself lives in the stage modules.
 from __future__ import annotations
 
 import difflib
+import re
 import sys
-from dataclasses import dataclass, field
-from datetime import date
+import urllib.parse
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
-from . import sources
+from . import http, sources
 from .check import check_store, check_topic_coverage, check_topic_refs
 from .dates import resolve_listing_date
 from .errors import DigestError, Diagnostic, display_path
 from .export import export_json
 from .identity import normalize_arxiv_id, title_key
 from .merge import PaperIndex, merge_listing
-from .models import Entry, Listing, ParsedListing, Problem
+from .models import Entry, FetchRecord, Listing, ParsedListing, Problem
 from .render import render_pages
 from .render.model import SiteModel, build_model
 from .site import SiteReport, write_docs
@@ -66,6 +70,15 @@ class IngestReport:
 # ---- ingest ----------------------------------------------------------------------------
 
 
+@dataclass
+class Admitted:
+    """A listing checked and ready to store: parsed, deduplicated and dated."""
+
+    listing: Listing
+    parsed: ParsedListing
+    data: bytes
+
+
 def ingest(
     project: Project,
     files: Sequence[Path],
@@ -100,49 +113,111 @@ def ingest(
             if listing_id in state.listings:
                 report.skipped.append(_already_ingested(state.listings[listing_id], shown, day, topic))
                 continue
-            parsed = sources.parse(data, shown)
-            parsed, problems = _drop_duplicates(parsed)
-            listing_day, note = resolve_listing_date(parsed.date_hint, day, today, shown)
+            admitted = admit(data, shown, given_day=day, today=today, topic=topic,
+                             source=source or path.name, accept_warnings=accept_warnings, say=say)
         except DigestError as err:
             errors += err.diagnostics
             continue
-        if problems:
-            severity = "warning" if accept_warnings else "error"
-            errors_or_warnings = [Diagnostic(shown, p.line, p.message, severity) for p in problems]
-            if not accept_warnings:
-                errors += errors_or_warnings
-                errors.append(
-                    Diagnostic(shown, None, f"listing rejected for the {len(problems)} problem(s) above; fix the file, "
-                               "or pass --accept-warnings to ingest the rest and skip what is named above")
-                )
-                continue
-            for warning in errors_or_warnings:
-                say(str(warning))
-        if note:
-            say(f"{shown}: {note}")
-        listing = Listing(
-            id=listing_id,
-            date=listing_day,
-            format=parsed.format,
-            source=source or path.name,
-            topic=topic,
-            sha256=sha256(data),
-            path=raw_relpath(listing_day, listing_id, parsed.format),
-            entries=len(parsed.entries),
-        )
-        state.listings[listing.id] = listing
-        new, known = merge_listing(index, parsed.entries, listing, state.listings)
-        raw[listing.id] = data
-        report.ingested.append(listing)
+        new, known = add_listing(state, index, admitted)
+        raw[admitted.listing.id] = data
+        report.ingested.append(admitted.listing)
         report.new_papers += new
         report.known_papers += known
-        say(f"{shown}: {len(parsed.entries)} papers for {listing_day} ({new} new, {known} already stored)")
+        say(f"{shown}: {len(admitted.parsed.entries)} papers for {admitted.listing.date} ({new} new, {known} already stored)")
     if errors:
         raise DigestError(errors)
     if raw:
-        saved = store.save(StoreState(state.listings, index.papers), raw)
-        report.written = saved.written
+        state.papers = index.papers
+        report.written = store.save(state, raw).written
     return report
+
+
+def admit(
+    data: bytes,
+    shown: str,
+    *,
+    given_day: date | None,
+    today: date,
+    topic: str | None,
+    source: str,
+    accept_warnings: bool,
+    say: Say,
+    rank_offset: int = 0,
+    fetched: http.Response | None = None,
+    parsed: ParsedListing | None = None,
+) -> Admitted:
+    """Parse, deduplicate and date one raw listing; raises DigestError if it is refused."""
+    parsed = parsed or sources.parse(data, shown)
+    parsed, problems = _drop_duplicates(parsed)
+    listing_day, note = resolve_listing_date(parsed.date_hint, given_day, today, shown, parsed.entry_days)
+    if problems and not accept_warnings:
+        raise DigestError(
+            [Diagnostic(shown, p.line, p.message) for p in problems]
+            + [Diagnostic(shown, None, f"listing rejected for the {len(problems)} problem(s) above; fix the file, "
+                          "or pass --accept-warnings to ingest the rest and skip what is named above")]
+        )
+    for problem in problems:
+        say(str(Diagnostic(shown, problem.line, problem.message, "warning")))
+    for message in (*parsed.notes, *([note] if note else [])):
+        say(f"{shown}: {message}")
+    listing_id = sha256(data)[:12]
+    listing = Listing(
+        id=listing_id,
+        date=listing_day,
+        format=parsed.format,
+        source=source,
+        topic=topic,
+        sha256=sha256(data),
+        path=raw_relpath(listing_day, listing_id, parsed.format),
+        entries=len(parsed.entries),
+        rank_offset=rank_offset,
+        url=fetched.url if fetched else None,
+        fetched_at=fetched.fetched_at if fetched else None,
+        status=fetched.status if fetched else None,
+    )
+    return Admitted(listing, parsed, data)
+
+
+def add_listing(state: StoreState, index: PaperIndex, admitted: Admitted) -> tuple[int, int]:
+    """Record an admitted listing as active and merge its papers; returns (new, known)."""
+    state.listings[admitted.listing.id] = admitted.listing
+    return merge_listing(index, _ranked(admitted), admitted.listing, state.listings)
+
+
+def _ranked(admitted: Admitted) -> tuple[Entry, ...]:
+    offset = admitted.listing.rank_offset
+    if not offset:
+        return admitted.parsed.entries
+    return tuple(replace(e, rank=e.rank + offset) for e in admitted.parsed.entries)
+
+
+def rebuild_papers(project: Project, state: StoreState, say: Say = _stderr, pending: Mapping[str, bytes] = {}) -> PaperIndex:
+    """Re-parse every active listing from its raw file and merge them afresh.
+
+    This is how a superseded snapshot leaves the store, and how a parser fix reaches
+    papers already stored. Problems that were accepted at ingest are accepted again.
+    `pending` holds raw bytes of listings not written to disk yet.
+    """
+    index = PaperIndex()
+    merged: dict[str, Listing] = {}
+    listings = sorted(state.listings.values(), key=lambda l: l.merge_key)
+    for number, listing in enumerate(listings, start=1):
+        if len(listings) > 20 and number % 100 == 0:
+            say(f"rebuild: {number}/{len(listings)} listings")
+        shown = f"{project.store.root.name}/{listing.path}"
+        data = pending[listing.id] if listing.id in pending else project.store.read_raw(listing)
+        parsed, _ = _drop_duplicates(sources.parse(data, shown))
+        merged[listing.id] = listing
+        merge_listing(index, _ranked(Admitted(listing, parsed, b"")), listing, merged)
+    return index
+
+
+def rebuild(project: Project, say: Say = _stderr) -> tuple[str, ...]:
+    """`python -m generator rebuild`: the store's papers re-derived from the raw listings."""
+    store = project.store
+    state = store.load()
+    state.papers = rebuild_papers(project, state, say).papers
+    return store.save(state).written
 
 
 def _read_listing_file(path: Path, shown: str) -> bytes:
@@ -169,18 +244,23 @@ def _already_ingested(listing: Listing, shown: str, day: date | None, topic: str
 def _drop_duplicates(parsed: ParsedListing) -> tuple[ParsedListing, list[Problem]]:
     """A paper listed twice in one listing is a problem in the listing, like an unplaced paragraph."""
     problems = list(parsed.problems)
-    seen: dict[str, Entry] = {}
+    seen: dict[tuple[date | None, str], Entry] = {}
     kept: list[Entry] = []
     for entry in parsed.entries:
-        key = normalize_arxiv_id(entry.arxiv_id) or title_key(entry.title)
+        key = (entry.day, normalize_arxiv_id(entry.arxiv_id) or title_key(entry.title))
         if key in seen:
             first = seen[key]
-            problems.append(Problem(entry.line or 0, f"the same paper as line {first.line}, listed twice: {entry.title[:60]!r}"))
+            where = f"line {first.line}" if first.line else f"item {first.rank}"
+            problems.append(Problem(entry.line or 0, f"the same paper as {where}, listed twice: {entry.title[:60]!r}"))
             continue
         seen[key] = entry
         kept.append(entry)
     problems.sort(key=lambda p: p.line)
-    return ParsedListing(parsed.format, tuple(kept), parsed.date_hint, tuple(problems)), problems
+    return replace(parsed, entries=tuple(kept), problems=tuple(problems)), problems
+
+
+def require_topic(project: Project, slug: str, say: Say = _stderr) -> None:
+    _require_topic(slug, _load_valid_topics(project.store, say))
 
 
 def _require_topic(slug: str, topics: list[Topic]) -> None:
@@ -189,6 +269,171 @@ def _require_topic(slug: str, topics: list[Topic]) -> None:
         close = difflib.get_close_matches(slug, slugs, n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"topics are: {', '.join(slugs) or 'none yet'}"
         raise DigestError([Diagnostic("--topic", None, f"no topic {slug!r} in data/topics/; {hint}")])
+
+
+# ---- fetch ------------------------------------------------------------------------------
+
+DAILY_LIMIT = 100  # the API's largest page
+
+
+@dataclass(frozen=True)
+class FetchTarget:
+    """What one fetch asks for: a day's listing, or a topic search on a day."""
+
+    day: date
+    via: str  # api | html
+    query: str | None = None
+    topic: str | None = None
+
+    def requests(self, client: http.Client, page: int = 0) -> str:
+        if self.query:
+            return client.url("/api/papers/search", q=self.query) if self.via == "api" else client.url("/papers", q=self.query)
+        if self.via == "api":
+            return client.url("/api/daily_papers", date=self.day.isoformat(), limit=DAILY_LIMIT, p=page)
+        return client.url(f"/papers/date/{self.day.isoformat()}")
+
+    @property
+    def source(self) -> str:
+        kind = "API" if self.via == "api" else "page"
+        return f"Hugging Face search {self.query!r} ({kind})" if self.query else f"Hugging Face Daily Papers ({kind})"
+
+    @property
+    def key(self) -> tuple[str, str, date]:
+        return (self.via, self.query or "", self.day)
+
+
+@dataclass
+class FetchReport:
+    ok: list[date] = field(default_factory=list)
+    empty: list[date] = field(default_factory=list)
+    failed: list[tuple[date, str]] = field(default_factory=list)
+    unchanged: list[date] = field(default_factory=list)
+    new_papers: int = 0
+    written: tuple[str, ...] = ()
+
+
+def days_to_fetch(state: StoreState, via: str, today: date, *, on: date | None, since: date | None, until: date | None) -> list[date]:
+    """The days a fetch covers. Without dates: from the last day fetched successfully
+    (again, since a day's list grows while it lasts) up to today, plus every day that
+    failed before; a first run fetches today."""
+    if on:
+        return [on]
+    if since:
+        last = until or today
+        return [date.fromordinal(n) for n in range(since.toordinal(), last.toordinal() + 1)]
+    records = [f for f in state.fetches.values() if f.via == via and not f.query]
+    done = [f.day for f in records if f.outcome in ("ok", "empty")]
+    start = max(done) if done else today
+    days = {date.fromordinal(n) for n in range(start.toordinal(), today.toordinal() + 1)}
+    days |= {f.day for f in records if f.outcome == "failed"}
+    return sorted(days)
+
+
+def fetch(
+    project: Project,
+    targets: Sequence[FetchTarget],
+    client: http.Client,
+    *,
+    today: date,
+    say: Say = _stderr,
+    progress: Callable[[Sequence[FetchTarget]], Iterable[FetchTarget]] = lambda t: t,
+) -> FetchReport:
+    """Fetch each target, keep every answer under data/raw/, and ingest it.
+
+    A target that fails leaves the store as it was for that target and is recorded
+    as failed, to be retried on the next run; the others are stored all the same.
+    """
+    store = project.store
+    state = store.load()
+    index = PaperIndex.of(state.papers)
+    report = FetchReport()
+    raw: dict[str, bytes] = {}
+    superseded = False
+    for target in progress(targets):
+        previous = state.fetches.get(target.key)
+        try:
+            admitted = _fetch_target(target, client, today, say)
+        except (http.FetchError, DigestError) as err:
+            message = str(err).splitlines()[0]
+            report.failed.append((target.day, message))
+            kept = previous.listings if previous else ()
+            state.fetches[target.key] = FetchRecord(target.day, target.via, target.query, "failed", kept, previous.checked_at if previous else None, message)
+            say(f"{target.day}: failed: {message}")
+            continue
+        if not admitted:
+            if previous and previous.outcome == "ok":
+                say(f"{target.day}: the source now has no papers for this day; keeping the {len(previous.listings)} listing(s) stored before")
+                report.unchanged.append(target.day)
+            elif previous and previous.outcome == "empty":
+                report.unchanged.append(target.day)
+            else:
+                state.fetches[target.key] = FetchRecord(target.day, target.via, target.query, "empty", (), _now())
+                report.empty.append(target.day)
+            say(f"{target.day}: no papers (a weekend or holiday, or not published yet)")
+            continue
+        ids = tuple(a.listing.id for a in admitted)
+        if previous and previous.outcome == "ok" and previous.listings == ids:
+            report.unchanged.append(target.day)
+            say(f"{target.day}: unchanged")
+            continue
+        for old in previous.listings if previous else ():
+            if old not in ids and old in state.listings:
+                state.archive[old] = state.listings.pop(old)
+                superseded = True
+        new = 0
+        for one in admitted:
+            if one.listing.id not in state.listings:
+                added, _ = add_listing(state, index, one)
+                new += added
+                raw[one.listing.id] = one.data
+        state.fetches[target.key] = FetchRecord(target.day, target.via, target.query, "ok", ids, admitted[0].listing.fetched_at)
+        report.ok.append(target.day)
+        report.new_papers += new
+        say(f"{target.day}: {sum(len(a.parsed.entries) for a in admitted)} papers ({new} new)")
+    state.papers = rebuild_papers(project, state, say, pending=raw).papers if superseded else index.papers
+    report.written = store.save(state, raw).written
+    return report
+
+
+def _fetch_target(target: FetchTarget, client: http.Client, today: date, say: Say) -> list[Admitted]:
+    """Every page of one target, admitted; an empty list when the source has no papers for it."""
+    admitted: list[Admitted] = []
+    page = 0
+    while True:
+        response = client.get(target.requests(client, page))
+        shown = response.url
+        parsed = sources.parse(response.body, shown)
+        if not target.query and not _is_that_day(parsed, response.url, target.day):
+            return []  # redirected to (or answered with) another day: this day has no papers
+        if not parsed.entries:
+            break
+        admitted.append(
+            admit(response.body, shown, given_day=target.day, today=today, topic=target.topic, source=target.source,
+                  accept_warnings=True, say=say, rank_offset=page * DAILY_LIMIT, fetched=response, parsed=parsed)
+        )
+        if target.via != "api" or target.query or len(parsed.entries) < DAILY_LIMIT:
+            break
+        page += 1
+    return admitted
+
+
+_URL_DAY = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+def _is_that_day(parsed: ParsedListing, final_url: str, day: date) -> bool:
+    """Whether an answer is about `day`: the day in the URL it was redirected to, the
+    page's own date, else its papers' listing days."""
+    in_url = _URL_DAY.search(urllib.parse.urlsplit(final_url).path + "?" + urllib.parse.urlsplit(final_url).query)
+    if in_url and in_url.group(1) != day.isoformat():
+        return False
+    if parsed.date_hint and parsed.date_hint.year:
+        return (parsed.date_hint.year, parsed.date_hint.month, parsed.date_hint.day) == (day.year, day.month, day.day)
+    days = parsed.entry_days
+    return not days or day in days
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 # ---- generate ----------------------------------------------------------------------------

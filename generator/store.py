@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import DigestError, Diagnostic, display_path
 from .files import write_if_changed
-from .models import Appearance, Listing, Paper
+from .models import Appearance, FetchRecord, Listing, Paper
 
 MANIFEST = "manifest.json"
 PAPERS_DIR = "papers"
@@ -37,8 +38,10 @@ RAW_EXTENSIONS = {"text": "txt", "html": "html", "api": "json"}
 class StoreState:
     """Everything in `data/` except the topics, as loaded into memory."""
 
-    listings: dict[str, Listing]
+    listings: dict[str, Listing]  # active: their papers are in the store
     papers: dict[str, Paper]
+    fetches: dict[tuple[str, str, date], FetchRecord] = field(default_factory=dict)
+    archive: dict[str, Listing] = field(default_factory=dict)  # superseded snapshots, raw kept
 
 
 @dataclass(frozen=True)
@@ -55,34 +58,48 @@ class Store:
 
     def load(self) -> StoreState:
         """Load the manifest and the papers; a damaged file raises with file:line."""
-        listings, errors = self.load_listings()
+        manifest, errors = self.load_manifest()
         papers, paper_errors = self.load_papers()
         errors += paper_errors
         if errors:
             raise DigestError(errors)
-        return StoreState(listings, papers)
+        return StoreState(manifest.listings, papers, manifest.fetches, manifest.archive)
 
     def load_listings(self) -> tuple[dict[str, Listing], list[Diagnostic]]:
+        manifest, errors = self.load_manifest()
+        return manifest.listings, errors
+
+    def load_manifest(self) -> tuple["Manifest", list[Diagnostic]]:
         path = self.root / MANIFEST
+        manifest = Manifest()
         if not path.exists():
-            return {}, []
+            return manifest, []
         data, errors = _load_json(path)
         if errors:
-            return {}, errors
-        listings: dict[str, Listing] = {}
+            return manifest, errors
+        shown = display_path(path)
         if not isinstance(data, dict) or not isinstance(data.get("listings"), list):
-            return {}, [Diagnostic(display_path(path), 1, 'expected an object with a "listings" array')]
-        for number, record in enumerate(data["listings"]):
-            line = number + 3  # "{", '"listings": [' then one listing per line
+            return manifest, [Diagnostic(shown, 1, 'expected an object with a "listings" array')]
+        lines = manifest_lines(path.read_text(encoding="utf-8"))
+        for section, target in (("listings", manifest.listings), ("archive", manifest.archive)):
+            for number, record in enumerate(data.get(section, [])):
+                line = lines.get((section, number))
+                try:
+                    listing = _listing_from_json(record)
+                except (KeyError, TypeError, ValueError) as err:
+                    errors.append(Diagnostic(shown, line, f"bad listing record: {err}"))
+                    continue
+                if listing.id in target:
+                    errors.append(Diagnostic(shown, line, f"listing {listing.id} is recorded twice"))
+                target[listing.id] = listing
+        for number, record in enumerate(data.get("fetches", [])):
             try:
-                listing = _listing_from_json(record)
+                fetch = _fetch_from_json(record)
             except (KeyError, TypeError, ValueError) as err:
-                errors.append(Diagnostic(display_path(path), line, f"bad listing record: {err}"))
+                errors.append(Diagnostic(shown, lines.get(("fetches", number)), f"bad fetch record: {err}"))
                 continue
-            if listing.id in listings:
-                errors.append(Diagnostic(display_path(path), line, f"listing {listing.id} is recorded twice"))
-            listings[listing.id] = listing
-        return listings, errors
+            manifest.fetches[fetch.key] = fetch
+        return manifest, errors
 
     def load_papers(self) -> tuple[dict[str, Paper], list[Diagnostic]]:
         papers: dict[str, Paper] = {}
@@ -144,7 +161,8 @@ class Store:
         for rel, text in sorted(wanted.items()):
             if write_if_changed(self.root / rel, text.encode("utf-8")):
                 written.append(rel)
-        if write_if_changed(self.root / MANIFEST, serialize_manifest(state.listings).encode("utf-8")):
+        manifest = serialize_manifest(state.listings, state.fetches, state.archive)
+        if write_if_changed(self.root / MANIFEST, manifest.encode("utf-8")):
             written.append(MANIFEST)
         return WriteReport(tuple(written), tuple(deleted))
 
@@ -164,13 +182,56 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def serialize_manifest(listings: Mapping[str, Listing]) -> str:
-    ordered = sorted(listings.values(), key=lambda l: (l.date, l.id))
-    rows = [_dumps(_listing_to_json(l)) for l in ordered]
-    body = ",\n".join(f"    {row}" for row in rows)
-    return f'{{\n  "listings": [\n{body}\n  ],\n  "version": {STORE_VERSION}\n}}\n' if rows else (
-        f'{{\n  "listings": [],\n  "version": {STORE_VERSION}\n}}\n'
-    )
+@dataclass
+class Manifest:
+    listings: dict[str, Listing] = field(default_factory=dict)
+    fetches: dict[tuple[str, str, date], FetchRecord] = field(default_factory=dict)
+    archive: dict[str, Listing] = field(default_factory=dict)
+
+
+MANIFEST_SECTIONS = ("listings", "fetches", "archive")
+
+
+def serialize_manifest(
+    listings: Mapping[str, Listing],
+    fetches: Mapping[tuple[str, str, date], FetchRecord] = {},
+    archive: Mapping[str, Listing] = {},
+) -> str:
+    """One record a line, each section sorted, so a new day adds lines and changes none."""
+    by_day = lambda l: (l.date, l.id)  # noqa: E731
+    sections = {
+        "listings": [_dumps(_listing_to_json(l)) for l in sorted(listings.values(), key=by_day)],
+        "fetches": [_dumps(_fetch_to_json(f)) for f in sorted(fetches.values(), key=lambda f: f.key)],
+        "archive": [_dumps(_listing_to_json(l)) for l in sorted(archive.values(), key=by_day)],
+    }
+    parts = []
+    for name in MANIFEST_SECTIONS:
+        rows = sections[name]
+        body = "[\n" + ",\n".join(f"    {row}" for row in rows) + "\n  ]" if rows else "[]"
+        parts.append(f'  "{name}": {body}')
+    parts.append(f'  "version": {STORE_VERSION}')
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def manifest_lines(text: str) -> dict[tuple[str, int | str], int]:
+    """1-based line of each manifest record, for messages: keyed by (section, index)
+    and, for listings, also by (section, listing id)."""
+    found: dict[tuple[str, int | str], int] = {}
+    section, index = None, 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = line.strip().split('"')
+        if len(header) >= 2 and header[1] in MANIFEST_SECTIONS and line.startswith('  "'):
+            section, index = header[1], 0
+        elif section and line.startswith("    {"):
+            found[(section, index)] = number
+            listing_id = _ID_FIELD.search(line)
+            if listing_id:
+                found[(section, listing_id.group(1))] = number
+            index += 1
+    return found
+
+
+_ID_FIELD = re.compile(r'"id": "([^"]+)"')
 
 
 def serialize_papers(papers: Mapping[str, Paper]) -> dict[str, str]:
@@ -207,7 +268,7 @@ def record_lines(text: str) -> list[int]:
 
 
 def _listing_to_json(listing: Listing) -> dict[str, Any]:
-    return {
+    record: dict[str, Any] = {
         "date": listing.date.isoformat(),
         "entries": listing.entries,
         "format": listing.format,
@@ -217,9 +278,16 @@ def _listing_to_json(listing: Listing) -> dict[str, Any]:
         "source": listing.source,
         "topic": listing.topic,
     }
+    # Fetch details only where they exist, so a saved-file listing stays one short line.
+    for key in ("rank_offset", "url", "fetched_at", "status"):
+        value = getattr(listing, key)
+        if value:
+            record[key] = value
+    return record
 
 
 def _listing_from_json(record: Mapping[str, Any]) -> Listing:
+    status = record.get("status")
     return Listing(
         id=_str(record, "id"),
         date=date.fromisoformat(_str(record, "date")),
@@ -229,6 +297,37 @@ def _listing_from_json(record: Mapping[str, Any]) -> Listing:
         sha256=_str(record, "sha256"),
         path=_str(record, "path"),
         entries=int(record["entries"]),
+        rank_offset=int(record.get("rank_offset", 0)),
+        url=record.get("url"),
+        fetched_at=record.get("fetched_at"),
+        status=int(status) if status is not None else None,
+    )
+
+
+def _fetch_to_json(fetch: FetchRecord) -> dict[str, Any]:
+    return {
+        "checked_at": fetch.checked_at,
+        "day": fetch.day.isoformat(),
+        "error": fetch.error,
+        "listings": list(fetch.listings),
+        "outcome": fetch.outcome,
+        "query": fetch.query,
+        "via": fetch.via,
+    }
+
+
+def _fetch_from_json(record: Mapping[str, Any]) -> FetchRecord:
+    outcome = _str(record, "outcome")
+    if outcome not in ("ok", "empty", "failed"):
+        raise ValueError(f"outcome must be ok, empty or failed, not {outcome!r}")
+    return FetchRecord(
+        day=date.fromisoformat(_str(record, "day")),
+        via=_str(record, "via"),
+        query=record.get("query"),
+        outcome=outcome,
+        listings=tuple(str(i) for i in record.get("listings", [])),
+        checked_at=record.get("checked_at"),
+        error=record.get("error"),
     )
 
 

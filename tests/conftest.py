@@ -95,6 +95,7 @@ def starter_project(tmp_path: Path) -> Project:
 def ingest_mini(project: Project) -> None:
     project.ok("ingest", MINI / "2025-03-18.txt", MINI / "2025-03-19.txt", "--source", "test")
     project.ok("ingest", MINI / "2025-03-19-agents-search.txt", "--date", "2025-03-19", "--topic", "agents", "--source", "search: agents")
+    project.ok("ingest", MINI / "2025-03-20-api.json", "--source", "Hugging Face Daily Papers (API)")
 
 
 def listing_text(*papers: tuple[str, str], date_line: str | None = "Mar 18", chrome: bool = True) -> str:

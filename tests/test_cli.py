@@ -52,14 +52,14 @@ def test_ingest_order_does_not_change_the_store(tmp_path):
 def test_generate_writes_only_what_changed_and_deletes_stale_pages(project):
     ingest_mini(project)
     first = project.ok("generate")
-    assert first.out == "generated 10 files in docs/: 10 written, 0 deleted, 0 unchanged\n"
+    assert first.out == "generated 11 files in docs/: 11 written, 0 deleted, 0 unchanged\n"
     times = project.mtimes("docs")
     again = project.ok("generate")
-    assert again.out == "generated 10 files in docs/: 0 written, 0 deleted, 10 unchanged\n"
+    assert again.out == "generated 11 files in docs/: 0 written, 0 deleted, 11 unchanged\n"
     assert project.mtimes("docs") == times
     (project.data / "topics" / "diffusion.yml").unlink()
     third = project.ok("generate")
-    assert third.out.startswith("generated 9 files in docs/: ")
+    assert third.out.startswith("generated 10 files in docs/: ")
     assert ", 1 deleted, " in third.out
     assert not (project.docs / "topics" / "diffusion.md").exists()
     assert (project.docs / "about.md").exists()  # hand-written pages are never touched
@@ -147,10 +147,11 @@ def test_reingesting_with_another_date_is_refused(project):
     assert result.err.endswith(" for 2025-03-19; a listing has one date, so --date 2025-03-20 cannot apply\n")
 
 
-def test_html_is_detected_and_refused_for_now(project):
-    path = write_listing(project, "page.html", "<!doctype html><html><body>papers</body></html>")
-    result = project.run("ingest", path, "--date", "2025-01-01")
-    assert (result.code, result.err) == (1, "page.html: looks like HTML, which this version cannot read yet; save the page as text\n")
+def test_a_page_whose_date_disagrees_with_date(project):
+    page = project.root / "page.html"
+    page.write_bytes((MINI.parent / "hf" / "daily_page_2024-08-01.html").read_bytes())
+    result = project.run("ingest", page, "--date", "2024-08-02")
+    assert (result.code, result.err) == (1, "page.html: --date 2024-08-02 disagrees with the page's date '2024-08-01'; pass the listing's own date or leave --date out\n")
 
 
 @pytest.mark.parametrize(

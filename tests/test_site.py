@@ -61,7 +61,7 @@ def test_strict_build_has_no_warnings(mini_site):
     site = mini_site.root / "site"
     assert (site / "dates" / "2025-03-18" / "index.html").is_file()
     assert (site / "topics" / "agents" / "index.html").is_file()
-    assert json.loads((site / "papers.json").read_text())["papers"][0]["id"] == "a-survey-of-language-agents"
+    assert json.loads((site / "papers.json").read_text())["papers"][0]["id"] == "2503.01234"
 
 
 def test_scraped_markup_is_shown_as_text_never_rendered(mini_site):

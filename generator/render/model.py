@@ -86,6 +86,8 @@ class EntryView:
     topics: tuple[NavLink, ...]
     links: tuple[Link, ...]
     times_listed: int
+    stats: tuple[str, ...] = ()  # "94 upvotes", "5 comments", "2,300 stars"
+    authors: str = ""  # the first few names, then "and N more"
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,29 @@ def entry_view(model: SiteModel, paper: Paper, page: str, rank: int | None = Non
         for slug in model.tagging.topics_of.get(paper.id, ())
         if page != topic_page(slug)
     )
-    return EntryView(paper, key, rank, dates, also, topic_links, tuple(paper_links(paper)), len(paper.appearances))
+    return EntryView(
+        paper, key, rank, dates, also, topic_links, tuple(paper_links(paper)), len(paper.appearances),
+        _stats(paper), _authors(paper.authors),
+    )
+
+
+AUTHORS_SHOWN = 10
+
+
+def _authors(names: tuple[str, ...]) -> str:
+    if len(names) <= AUTHORS_SHOWN + 1:
+        return ", ".join(names)
+    return f"{', '.join(names[:AUTHORS_SHOWN])} and {len(names) - AUTHORS_SHOWN} more"
+
+
+def _stats(paper: Paper) -> tuple[str, ...]:
+    """Counts a structured source gave: what readers use to tell a notable paper."""
+    out = []
+    for key, one, many in (("upvotes", "upvote", "upvotes"), ("comments", "comment", "comments"), ("github_stars", "GitHub star", "GitHub stars")):
+        value = paper.meta.get(key)
+        if isinstance(value, int):
+            out.append(f"{value:,} {one if value == 1 else many}")
+    return tuple(out)
 
 
 def _days(model: SiteModel) -> list[DayView]:

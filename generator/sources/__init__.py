@@ -2,7 +2,12 @@
 
 Every source has the same shape, `parse(data: bytes, origin: str) -> ParsedListing`,
 and the format is detected from the content, never from the file name, so a
-listing saved under any name is read the same way.
+listing saved under any name is read the same way:
+
+    textdump.py  saved text dumps of a listing page
+    html.py      Daily Papers HTML pages (hydration JSON, else paper cards)
+    api.py       Daily Papers API JSON (one page, a saved array, a search answer)
+    hfitems.py   the paper item those last two share
 """
 
 from __future__ import annotations
@@ -11,12 +16,12 @@ from typing import Callable
 
 from ..errors import DigestError
 from ..models import ParsedListing
-from . import textdump
+from . import api, html, textdump
 
 Parser = Callable[[bytes, str], ParsedListing]
 MAX_BYTES = 50 * 1024 * 1024  # a day's page is well under 5 MB; anything far larger is not a listing
 
-PARSERS: dict[str, Parser] = {textdump.FORMAT: textdump.parse}
+PARSERS: dict[str, Parser] = {textdump.FORMAT: textdump.parse, api.FORMAT: api.parse, html.FORMAT: html.parse}
 
 
 def detect(data: bytes) -> str:
@@ -36,7 +41,4 @@ def parse(data: bytes, origin: str) -> ParsedListing:
     if not data.strip():
         raise DigestError.at(origin, "file is empty; expected a saved Daily Papers listing")
     fmt = detect(data)
-    parser = PARSERS.get(fmt)
-    if parser is None:
-        raise DigestError.at(origin, f"looks like {fmt.upper()}, which this version cannot read yet; save the page as text")
-    return parser(data, origin)
+    return PARSERS[fmt](data, origin)

@@ -1,0 +1,44 @@
+"""Source: JSON from the Hugging Face Daily Papers API.
+
+Reads an answer of `/api/daily_papers` (a list of items, one page of `p` and
+`limit`), an array of such items saved to a file (it may span many days: each
+item's listing day is `paper.submittedOnDailyAt`), a `/api/papers/search` answer,
+or a single `/api/papers/ID` object.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping
+
+from ..errors import DigestError
+from ..models import ParsedListing
+from .hfitems import entries_from_items
+
+FORMAT = "api"
+
+
+def parse(data: bytes, origin: str) -> ParsedListing:
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise DigestError.at(origin, "not valid UTF-8; save the API answer as it came") from None
+    except json.JSONDecodeError as err:
+        raise DigestError.at(origin, f"not valid JSON: {err.msg} (column {err.colno}); the answer may be truncated, fetch it again", err.lineno) from None
+    items = _items(document)
+    if items is None:
+        raise DigestError.at(origin, "JSON of an unknown shape: expected a list of Daily Papers items, or an object with a 'paper' or 'id' and 'title'")
+    entries, problems = entries_from_items(items, "JSON")
+    return ParsedListing(FORMAT, tuple(entries), None, tuple(problems))
+
+
+def _items(document: Any) -> list[Any] | None:
+    if isinstance(document, list):
+        return document
+    if isinstance(document, Mapping):
+        for key in ("dailyPapers", "papers", "results"):  # wrapped answers
+            if isinstance(document.get(key), list):
+                return document[key]
+        if "paper" in document or ("id" in document and "title" in document):
+            return [document]
+    return None
