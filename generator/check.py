@@ -12,19 +12,35 @@ from .errors import Diagnostic
 from .identity import is_arxiv_id, title_key
 from .merge import PaperIndex
 from .models import Listing, Paper
-from .store import MANIFEST, PAPERS_DIR, Store, manifest_lines, record_lines, sha256
+from .store import MANIFEST, PAPERS_DIR, Manifest, Store, manifest_lines, record_lines, sha256
 from .topics import Tagging, Topic
 
 MULTI_DAY_FORMATS = {"api"}  # an API month file lists papers on many days
 
 
 def check_store(store: Store) -> tuple[dict[str, Listing], dict[str, Paper], list[Diagnostic]]:
-    listings, problems = store.load_listings()
+    manifest, problems = store.load_manifest()
+    listings = manifest.listings
     papers, paper_problems = store.load_papers()
     problems += paper_problems
     problems += _check_raw(store, listings)
+    problems += _check_raw(store, manifest.archive)
     problems += _check_papers(store, listings, papers)
+    problems += _check_fetches(store, manifest)
     return listings, papers, problems
+
+
+def _check_fetches(store: Store, manifest: Manifest) -> list[Diagnostic]:
+    """Every fetch record must point at stored listings: an ok day at active ones."""
+    problems = []
+    where = f"{store.root.name}/{MANIFEST}"
+    for fetch in sorted(manifest.fetches.values(), key=lambda f: f.key):
+        for listing_id in fetch.listings:
+            if listing_id not in manifest.listings and listing_id not in manifest.archive:
+                problems.append(Diagnostic(where, None, f"fetch of {fetch.day} ({fetch.via}) names listing {listing_id}, which is not recorded"))
+            elif fetch.outcome == "ok" and listing_id not in manifest.listings:
+                problems.append(Diagnostic(where, None, f"fetch of {fetch.day} ({fetch.via}) is ok but its listing {listing_id} is archived"))
+    return problems
 
 
 def _listing_lines(store: Store) -> dict[str, int]:

@@ -323,7 +323,7 @@ def days_to_fetch(state: StoreState, via: str, today: date, *, on: date | None, 
         return [date.fromordinal(n) for n in range(since.toordinal(), last.toordinal() + 1)]
     records = [f for f in state.fetches.values() if f.via == via and not f.query]
     done = [f.day for f in records if f.outcome in ("ok", "empty")]
-    start = max(done) if done else today
+    start = max(done) if done else today  # a first run fetches today; backfill with --since
     days = {date.fromordinal(n) for n in range(start.toordinal(), today.toordinal() + 1)}
     days |= {f.day for f in records if f.outcome == "failed"}
     return sorted(days)

@@ -239,3 +239,14 @@ def test_check_finds_a_damaged_store(project):
     assert any(line.startswith("data/papers/2025-03.json:") and "not valid JSON" in line for line in lines)
     generate = project.run("generate")
     assert generate.code == 1 and generate.err.startswith("data/papers/2025-03.json:")
+
+
+def test_rebuild_reproduces_the_store_byte_for_byte(project):
+    ingest_mini(project)
+    before = project.snapshot()
+    result = project.ok("rebuild")
+    assert result.out == "rebuilt data/papers/ from the raw listings; 0 file(s) written\n"
+    assert project.snapshot() == before
+    (project.data / "papers" / "2025-03.json").unlink()
+    assert project.ok("rebuild").out == "rebuilt data/papers/ from the raw listings; 1 file(s) written\n"
+    assert project.snapshot() == before

@@ -315,3 +315,14 @@ def test_topic_search(project, hub):
 def test_fetch_usage_errors(project, hub, args, message):
     result = fetch(project, hub, *args)
     assert result.code == 2 and message in result.err
+
+
+def test_check_finds_a_fetch_record_without_its_listing(project, hub):
+    fetch(project, hub, "--date", "2024-09-19")
+    manifest = project.data / "manifest.json"
+    text = manifest.read_text()
+    listing_id = json.loads(text)["listings"][0]["id"]
+    manifest.write_text(text.replace(f'"listings": ["{listing_id}"]', '"listings": ["0123456789ab"]'))
+    result = project.run("check")
+    assert result.code == 1
+    assert "data/manifest.json: fetch of 2024-09-19 (api) names listing 0123456789ab, which is not recorded\n" in result.err
