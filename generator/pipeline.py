@@ -449,7 +449,7 @@ def build_site_model(project: Project, say: Say = _stderr) -> SiteModel:
     if ref_errors:
         raise DigestError(ref_errors)
     tagging = tag(topics, state.papers, state.listings, index.by_alias)
-    return build_model(state.papers, state.listings, topics, tagging)
+    return build_model(state.papers, state.listings, topics, tagging, state.fetches)
 
 
 def generate(project: Project, say: Say = _stderr) -> SiteReport:

@@ -52,14 +52,14 @@ def test_ingest_order_does_not_change_the_store(tmp_path):
 def test_generate_writes_only_what_changed_and_deletes_stale_pages(project):
     ingest_mini(project)
     first = project.ok("generate")
-    assert first.out == "generated 11 files in docs/: 11 written, 0 deleted, 0 unchanged\n"
+    assert first.out == "generated 12 files in docs/: 12 written, 0 deleted, 0 unchanged\n"
     times = project.mtimes("docs")
     again = project.ok("generate")
-    assert again.out == "generated 11 files in docs/: 0 written, 0 deleted, 11 unchanged\n"
+    assert again.out == "generated 12 files in docs/: 0 written, 0 deleted, 12 unchanged\n"
     assert project.mtimes("docs") == times
     (project.data / "topics" / "diffusion.yml").unlink()
     third = project.ok("generate")
-    assert third.out.startswith("generated 10 files in docs/: ")
+    assert third.out.startswith("generated 11 files in docs/: ")
     assert ", 1 deleted, " in third.out
     assert not (project.docs / "topics" / "diffusion.md").exists()
     assert (project.docs / "about.md").exists()  # hand-written pages are never touched

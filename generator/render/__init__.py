@@ -18,6 +18,7 @@ from .model import (
     DayView,
     SiteModel,
     entry_view,
+    health,
     href,
     long_date,
     month_name,
@@ -29,6 +30,7 @@ HOME = "index.md"
 ARCHIVE = "dates/index.md"
 TOPICS_INDEX = "topics/index.md"
 RECURRING = "recurring.md"
+HEALTH = "health.md"
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +57,7 @@ def render_pages(model: SiteModel) -> dict[str, str]:
         ARCHIVE: env.get_template("archive.md.j2").render(**_archive(model.days)),
         TOPICS_INDEX: env.get_template("topics.md.j2").render(views=model.topic_views),
         RECURRING: env.get_template("recurring.md.j2").render(entries=recurring(model, RECURRING)),
+        HEALTH: env.get_template("health.md.j2").render(health=health(model)),
     }
     day_template = env.get_template("day.md.j2")
     for day in model.days:

@@ -27,7 +27,7 @@ from typing import Mapping
 
 from ..identity import anchor
 from ..links import Link, paper_links
-from ..models import Listing, Paper
+from ..models import FetchRecord, Listing, Paper
 from ..topics import Tagging, Topic
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
@@ -132,6 +132,7 @@ class SiteModel:
     listings: Mapping[str, Listing]
     topics: list[Topic]
     tagging: Tagging
+    fetches: Mapping[tuple[str, str, date], FetchRecord] = field(default_factory=dict)
     days: list[DayView] = field(default_factory=list)
     topic_views: list[TopicView] = field(default_factory=list)
     topic_names: dict[str, str] = field(default_factory=dict)
@@ -141,8 +142,14 @@ class SiteModel:
         return self.days[-1] if self.days else None
 
 
-def build_model(papers: Mapping[str, Paper], listings: Mapping[str, Listing], topics: list[Topic], tagging: Tagging) -> SiteModel:
-    model = SiteModel(papers, listings, topics, tagging, topic_names={t.slug: t.name for t in topics})
+def build_model(
+    papers: Mapping[str, Paper],
+    listings: Mapping[str, Listing],
+    topics: list[Topic],
+    tagging: Tagging,
+    fetches: Mapping[tuple[str, str, date], FetchRecord] = {},
+) -> SiteModel:
+    model = SiteModel(papers, listings, topics, tagging, fetches, topic_names={t.slug: t.name for t in topics})
     model.days = _days(model)
     model.topic_views = [_topic_view(model, t) for t in topics]
     return model
@@ -237,3 +244,44 @@ def recurring(model: SiteModel, page: str = "recurring.md") -> list[EntryView]:
     papers = [p for p in model.papers.values() if len(p.appearances) >= RECURRING_MIN]
     papers.sort(key=lambda p: (-len(p.appearances), -p.last_date.toordinal(), p.title.casefold()))
     return [entry_view(model, p, page) for p in papers]
+
+
+@dataclass(frozen=True)
+class HealthView:
+    """What a reader needs to tell a quiet day from a broken scraper."""
+
+    last_ok: FetchRecord | None
+    ok_days: int
+    empty_days: int
+    failed: tuple[FetchRecord, ...]
+    recent: tuple[FetchRecord, ...]
+    listings_by_format: tuple[tuple[str, int], ...]
+    papers: int
+    with_code: int
+
+    @property
+    def code_share(self) -> str:
+        return f"{100 * self.with_code / self.papers:.0f}%" if self.papers else "0%"
+
+
+HEALTH_RECENT = 14
+
+
+def health(model: SiteModel) -> HealthView:
+    records = sorted(model.fetches.values(), key=lambda f: (f.day, f.via, f.query or ""))
+    daily = [f for f in records if not f.query]
+    ok = [f for f in records if f.outcome == "ok"]
+    formats: dict[str, int] = defaultdict(int)
+    for listing in model.listings.values():
+        formats[listing.format] += 1
+    with_code = sum(1 for p in model.papers.values() if any(l.kind == "code" for l in paper_links(p)))
+    return HealthView(
+        last_ok=max(ok, key=lambda f: (f.day, f.checked_at or "")) if ok else None,
+        ok_days=len({f.day for f in daily if f.outcome == "ok"}),
+        empty_days=len({f.day for f in daily if f.outcome == "empty"}),
+        failed=tuple(f for f in records if f.outcome == "failed"),
+        recent=tuple(reversed(records[-HEALTH_RECENT:])),
+        listings_by_format=tuple(sorted(formats.items())),
+        papers=len(model.papers),
+        with_code=with_code,
+    )

