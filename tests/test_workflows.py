@@ -37,7 +37,7 @@ def test_actionlint_finds_nothing():
 def test_zizmor_finds_nothing_unexplained():
     zizmor = shutil.which("zizmor", path=str(Path(sys.executable).parent)) or shutil.which("zizmor")
     assert zizmor, "zizmor is installed with the test extra: pip install -e '.[test]'"
-    result = subprocess.run([zizmor, "--offline", "--persona", "auditor", ".github/workflows"], capture_output=True, text=True, cwd=REPO)
+    result = subprocess.run([zizmor, "--offline", "--color", "never", "--persona", "auditor", ".github/workflows"], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stdout + result.stderr
     # The one ignored finding is explained where it is ignored (publish.yml, artipacked).
     assert "No findings to report. Good job! (1 ignored)" in result.stdout + result.stderr
