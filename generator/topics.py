@@ -216,21 +216,37 @@ def _items(node: yaml.Node | None, key: str, problems: list[Diagnostic], err) ->
 
 
 @dataclass(frozen=True)
+class _Rule:
+    slug: str
+    key: str  # include | exclude
+    phrase: str
+    words: tuple[str, ...]
+
+
 class _Matcher:
-    """Phrase matching on whole words, fast enough for 100,000 papers: a set test
-    on the first word skips almost every paper before any substring search."""
+    """Every phrase of every topic, indexed by its first word: a paper's set of words
+    meets the index in one set intersection, so only phrases that can match are
+    checked (a whole-word substring test), fast enough for 100,000 papers."""
 
-    phrases: tuple[tuple[str, tuple[str, ...]], ...]
+    def __init__(self, topics: Iterable[Topic]):
+        self.by_first: dict[str, list[_Rule]] = {}
+        for t in topics:
+            for key, items in (("include", t.include), ("exclude", t.exclude)):
+                for item in items:
+                    ws = tuple(words(item.value))
+                    if ws:
+                        self.by_first.setdefault(ws[0], []).append(_Rule(t.slug, key, item.value, ws))
+        self.first_words = set(self.by_first)
 
-    @classmethod
-    def of(cls, items: Iterable[Item]) -> "_Matcher":
-        return cls(tuple((item.value, tuple(words(item.value))) for item in items))
-
-    def matches(self, word_set: set[str], joined: str) -> list[str]:
+    def matches(self, text: str) -> list[_Rule]:
+        ws = words(text)
+        word_set = set(ws)
+        joined = f" {' '.join(ws)} "
         return [
-            phrase
-            for phrase, ws in self.phrases
-            if ws and ws[0] in word_set and (len(ws) == 1 or f" {' '.join(ws)} " in joined)
+            rule
+            for first in word_set & self.first_words
+            for rule in self.by_first[first]
+            if len(rule.words) == 1 or f" {' '.join(rule.words)} " in joined
         ]
 
 
@@ -241,8 +257,7 @@ def tag(
     resolve: Mapping[str, str] = {},
 ) -> Tagging:
     """Apply every topic to every paper. `resolve` maps old ids (aliases) to current ones."""
-    include = {t.slug: _Matcher.of(t.include) for t in topics}
-    exclude = {t.slug: _Matcher.of(t.exclude) for t in topics}
+    matcher = _Matcher(topics)
     added = {t.slug: {resolve.get(i.value, i.value) for i in t.add} for t in topics}
     removed = {t.slug: {resolve.get(i.value, i.value) for i in t.remove} for t in topics}
     hits: dict[tuple[str, str, str], int] = {}
@@ -255,20 +270,17 @@ def tag(
     members: dict[str, list[str]] = {t.slug: [] for t in topics}
     for paper_id in sorted(papers):
         paper = papers[paper_id]
-        ws = words(f"{paper.title} {paper.abstract}")
-        word_set, joined = set(ws), f" {' '.join(ws)} "
+        included: set[str] = set()
+        excluded: set[str] = set()
+        for rule in matcher.matches(f"{paper.title} {paper.abstract}"):
+            hits[(rule.slug, rule.key, rule.phrase)] += 1
+            (included if rule.key == "include" else excluded).add(rule.slug)
         listed = {listings[a.listing].topic for a in paper.appearances if a.listing in listings}
         mine: list[str] = []
         for t in topics:
-            inc = include[t.slug].matches(word_set, joined)
-            exc = exclude[t.slug].matches(word_set, joined)
-            for phrase in inc:
-                hits[(t.slug, "include", phrase)] += 1
-            for phrase in exc:
-                hits[(t.slug, "exclude", phrase)] += 1
             if paper_id in removed[t.slug]:
                 continue
-            if paper_id in added[t.slug] or t.slug in listed or (inc and not exc):
+            if paper_id in added[t.slug] or t.slug in listed or (t.slug in included and t.slug not in excluded):
                 mine.append(t.slug)
                 members[t.slug].append(paper_id)
         topics_of[paper_id] = tuple(mine)

@@ -33,7 +33,10 @@ def md(text: object) -> Markup:
 
 def url(href: str) -> Markup:
     """A URL as a safe Markdown link destination: spaces, quotes, angle brackets and
-    parentheses percent-encoded, only http(s) and relative URLs allowed."""
+    parentheses percent-encoded, only http(s) and relative URLs allowed. A value that
+    is already Markup was made safe where it was built, and passes through."""
+    if isinstance(href, Markup):
+        return href
     if re.match(r"^[a-z][a-z0-9+.-]*:", href, re.IGNORECASE) and not href.lower().startswith(("http://", "https://")):
         raise ValueError(f"refusing to link to {href!r}: only http(s) and relative links are allowed")
     return Markup(quote(href, safe=":/?#@!$&'*+,;=%~-._[]"))
@@ -42,10 +45,10 @@ def url(href: str) -> Markup:
 def finalize(value: object) -> object:
     """Jinja's finalize hook: anything printed that is not already Markup is escaped,
     so a template that forgets a filter still cannot inject markup."""
+    if isinstance(value, Markup):  # first: by far the most common case
+        return value
     if value is None:
         return ""
-    if isinstance(value, Markup):
-        return value
     if isinstance(value, (int, float)):
         return value
     return md(value)

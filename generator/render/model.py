@@ -22,11 +22,15 @@ from __future__ import annotations
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from typing import Mapping
 
 from ..identity import anchor
-from ..links import Link, paper_links
+from . import escape
+from markupsafe import Markup
+
+from ..links import paper_links
 from ..models import FetchRecord, Listing, Paper
 from ..topics import Tagging, Topic
 
@@ -64,14 +68,45 @@ def served_url(page: str, fragment: str | None = None) -> str:
 
 def href(from_page: str, to_page: str, fragment: str | None = None) -> str:
     """A Markdown link from one page's source to another's, as MkDocs resolves it."""
-    target = "" if to_page == from_page else posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    target = "" if to_page == from_page else _relative(posixpath.dirname(from_page), to_page)
     return f"{target}#{fragment}" if fragment else target
+
+
+@lru_cache(maxsize=None)
+def _relative(from_dir: str, to_page: str) -> str:
+    # Cached: a site has a handful of folders and links between the same pair of
+    # pages recur hundreds of thousands of times.
+    return posixpath.relpath(to_page, from_dir or ".")
 
 
 @dataclass(frozen=True)
 class NavLink:
-    label: str
-    href: str
+    """A link ready for a template: label and target already escaped."""
+
+    label: Markup
+    href: Markup
+
+
+def nav(label: str, target: str) -> NavLink:
+    """A link between generated pages. Targets are built from validated slugs, dates
+    and sanitized anchors, so they need no escaping; labels do."""
+    return NavLink(_label(label), Markup(target))
+
+
+@lru_cache(maxsize=4096)
+def _label(text: str) -> Markup:
+    return escape.md(text)  # the same few dates and topic names label most links
+
+
+@dataclass(frozen=True)
+class PaperParts:
+    """What every entry of one paper shares, escaped once however often it is shown."""
+
+    title: Markup
+    abstract: Markup
+    authors: Markup  # the first few names, then "and N more"
+    links: tuple[NavLink, ...]
+    stats: tuple[str, ...]  # "94 upvotes", "5 comments", "2,300 GitHub stars"
 
 
 @dataclass(frozen=True)
@@ -84,10 +119,28 @@ class EntryView:
     dates: tuple[NavLink, ...]  # every day the paper was listed, newest first
     also_listed: tuple[NavLink, ...]  # the other days (date pages only)
     topics: tuple[NavLink, ...]
-    links: tuple[Link, ...]
+    parts: PaperParts
     times_listed: int
-    stats: tuple[str, ...] = ()  # "94 upvotes", "5 comments", "2,300 stars"
-    authors: str = ""  # the first few names, then "and N more"
+
+    @property
+    def title(self) -> Markup:
+        return self.parts.title
+
+    @property
+    def abstract(self) -> Markup:
+        return self.parts.abstract
+
+    @property
+    def authors(self) -> Markup:
+        return self.parts.authors
+
+    @property
+    def links(self) -> tuple[NavLink, ...]:
+        return self.parts.links
+
+    @property
+    def stats(self) -> tuple[str, ...]:
+        return self.parts.stats
 
 
 @dataclass(frozen=True)
@@ -136,6 +189,19 @@ class SiteModel:
     days: list[DayView] = field(default_factory=list)
     topic_views: list[TopicView] = field(default_factory=list)
     topic_names: dict[str, str] = field(default_factory=dict)
+    _parts: dict[str, PaperParts] = field(default_factory=dict, repr=False)
+
+    def parts(self, paper: Paper) -> PaperParts:
+        found = self._parts.get(paper.id)
+        if found is None:
+            found = self._parts[paper.id] = PaperParts(
+                escape.md(paper.title),
+                escape.md(paper.abstract),
+                escape.md(_authors(paper.authors)),
+                tuple(NavLink(escape.md(l.label), escape.url(l.url)) for l in paper_links(paper)),
+                _stats(paper),
+            )
+        return found
 
     @property
     def latest_day(self) -> DayView | None:
@@ -160,17 +226,14 @@ def entry_view(model: SiteModel, paper: Paper, page: str, rank: int | None = Non
     names = model.topic_names
     key = anchor(paper.id)
     days = sorted({a.date for a in paper.appearances}, reverse=True)
-    dates = tuple(NavLink(short_date(d), href(page, date_page(d), key)) for d in days)
-    also = tuple(NavLink(short_date(d), href(page, date_page(d), key)) for d in days if d != here)
+    dates = tuple(nav(short_date(d), href(page, date_page(d), key)) for d in days)
+    also = tuple(link for d, link in zip(days, dates) if d != here)
     topic_links = tuple(
-        NavLink(names[slug], href(page, topic_page(slug), key))
+        nav(names[slug], href(page, topic_page(slug), key))
         for slug in model.tagging.topics_of.get(paper.id, ())
         if page != topic_page(slug)
     )
-    return EntryView(
-        paper, key, rank, dates, also, topic_links, tuple(paper_links(paper)), len(paper.appearances),
-        _stats(paper), _authors(paper.authors),
-    )
+    return EntryView(paper, key, rank, dates, also, topic_links, model.parts(paper), len(paper.appearances))
 
 
 AUTHORS_SHOWN = 10
@@ -214,8 +277,8 @@ def _days(model: SiteModel) -> list[DayView]:
                 shown.add(paper_id)
             label = _section_label(model, listing)
             sections.append(SectionView(listing, label, f"listing-{listing.id}", tuple(entries), tuple(repeats)))
-        prev = NavLink(short_date(ordered[i - 1]), href(page, date_page(ordered[i - 1]))) if i else None
-        nxt = NavLink(short_date(ordered[i + 1]), href(page, date_page(ordered[i + 1]))) if i + 1 < len(ordered) else None
+        prev = nav(short_date(ordered[i - 1]), href(page, date_page(ordered[i - 1]))) if i else None
+        nxt = nav(short_date(ordered[i + 1]), href(page, date_page(ordered[i + 1]))) if i + 1 < len(ordered) else None
         views.append(DayView(day, page, long_date(day), tuple(sections), prev, nxt, len(shown)))
     return views
 

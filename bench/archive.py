@@ -1,0 +1,200 @@
+"""Benchmark a whole archive: ingest, generate and build a synthetic digest.
+
+    .venv/bin/python bench/archive.py --quick            # 2,000 papers, a minute
+    .venv/bin/python bench/archive.py --sizes 10000 30000 100000
+
+For each size it writes an archive in the project's real input format (API-shaped
+JSON items, one file per month; 20-60 papers a day; 10% of papers listed on several
+days; realistic title and abstract lengths; 100 topics with phrase rules) into a
+temporary project, then runs the real commands and prints one table: papers, pages,
+ingest s, generate s, `mkdocs build` s, peak memory, site MB, search index MB, and the
+files written by a run with nothing new and by a run that adds one day.
+Numbers are printed, never asserted. The machine is noted in the first line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TOPICS = 100
+PER_DAY = (20, 60)
+REPEAT_SHARE = 0.10
+
+
+# ---- a synthetic archive -------------------------------------------------------------------
+
+
+class Words:
+    """A fixed vocabulary of pseudo-words, and 300 two-word phrases topics are made of."""
+
+    def __init__(self, rng: random.Random):
+        syllables = ["ka", "to", "ri", "mo", "lu", "ne", "sa", "vi", "de", "po", "ga", "xe", "ul", "tra", "ber", "ion", "al", "en"]
+        self.vocab = sorted({"".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(8000)})
+        self.phrases = [f"{rng.choice(self.vocab)} {rng.choice(self.vocab)}" for _ in range(300)]
+
+
+def make_topics(rng: random.Random, words: Words, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(TOPICS):
+        phrases = rng.sample(words.phrases, rng.randint(2, 5))
+        include = "".join(f"  - {p}\n" for p in phrases)
+        (folder / f"topic-{n:03d}.yml").write_text(
+            f"name: Topic {n:03d}\ndescription: Synthetic topic {n}.\ninclude:\n{include}exclude: []\n", encoding="utf-8"
+        )
+
+
+def make_item(rng: random.Random, words: Words, arxiv_id: str, day: date) -> dict:
+    title = " ".join(rng.choice(words.vocab) for _ in range(rng.randint(6, 14))).capitalize()
+    sentences = []
+    for _ in range(rng.randint(7, 11)):
+        sentence = " ".join(rng.choice(words.vocab) for _ in range(rng.randint(12, 24)))
+        if rng.random() < 0.25:
+            sentence += " " + rng.choice(words.phrases)
+        sentences.append(sentence.capitalize() + ".")
+    if rng.random() < 0.4:
+        sentences.append(f"Code: https://github.com/{rng.choice(words.vocab)}/{rng.choice(words.vocab)}.")
+    stamp = f"{day.isoformat()}T00:00:00.000Z"
+    return {
+        "paper": {
+            "id": arxiv_id, "title": title, "summary": " ".join(sentences),
+            "authors": [{"name": f"{rng.choice(words.vocab).title()} {rng.choice(words.vocab).title()}"} for _ in range(rng.randint(2, 12))],
+            "publishedAt": stamp, "submittedOnDailyAt": stamp, "upvotes": rng.randint(0, 300),
+            "ai_keywords": rng.sample(words.vocab, 5),
+        },
+        "title": title, "numComments": rng.randint(0, 20),
+    }
+
+
+def make_archive(size: int, folder: Path, seed: int = 7) -> list[Path]:
+    """Month files of API items with `size` distinct papers; returns them oldest first,
+    the last day held back in a file of its own for the one-day run."""
+    rng = random.Random(seed)
+    words = Words(rng)
+    make_topics(rng, words, folder / "topics")
+    by_month: dict[str, list[dict]] = {}
+    day = date(2020, 1, 1)
+    made = 0
+    seen: list[dict] = []
+    while made < size:
+        if day.weekday() < 5:
+            count = min(rng.randint(*PER_DAY), size - made)
+            items = []
+            for _ in range(count):
+                made += 1
+                item = make_item(rng, words, f"{day:%y%m}.{made:05d}", day)
+                items.append(item)
+                if rng.random() < REPEAT_SHARE:
+                    seen.append(item)  # it will be listed again on a later day
+            # Papers listed again on a later day: the same paper, a new listing day.
+            earlier = [i for i in seen if i["paper"]["submittedOnDailyAt"][:10] != day.isoformat()]
+            for old in rng.sample(earlier, min(len(earlier), rng.randint(0, 4))):
+                again = json.loads(json.dumps(old))
+                again["paper"]["submittedOnDailyAt"] = f"{day.isoformat()}T00:00:00.000Z"
+                items.append(again)
+            by_month.setdefault(f"{day:%Y-%m}", []).extend(items)
+        day += timedelta(days=1)
+    files = []
+    for month, items in sorted(by_month.items()):
+        path = folder / f"{month}.json"
+        path.write_text(json.dumps(items), encoding="utf-8")
+        files.append(path)
+    last = files[-1]
+    items = json.loads(last.read_text())
+    last_day = max(i["paper"]["submittedOnDailyAt"] for i in items)
+    last.write_text(json.dumps([i for i in items if i["paper"]["submittedOnDailyAt"] != last_day]))
+    extra = folder / "last-day.json"
+    extra.write_text(json.dumps([i for i in items if i["paper"]["submittedOnDailyAt"] == last_day]))
+    return files + [extra]
+
+
+# ---- running the real commands ---------------------------------------------------------------
+
+
+def run(command: list[str], cwd: Path) -> tuple[float, float, str]:
+    """Seconds and peak resident MB of one command, and its standard output."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)}
+    start = time.perf_counter()
+    wrapped = ["/usr/bin/time", "-f", "%M", *command] if Path("/usr/bin/time").exists() else command
+    proc = subprocess.run(wrapped, cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{proc.stderr[-3000:]}")
+    peak = float(proc.stderr.strip().splitlines()[-1]) / 1024 if wrapped is not command else 0.0
+    return elapsed, peak, proc.stdout
+
+
+def folder_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+def bench(size: int, keep: bool) -> dict[str, object]:
+    work = Path(tempfile.mkdtemp(prefix=f"digest-bench-{size}-"))
+    inputs = work / "inputs"
+    files = make_archive(size, inputs)
+    project = work / "project"
+    (project / "docs").mkdir(parents=True)
+    shutil.copy(ROOT / "mkdocs.yml", project)
+    shutil.copy(ROOT / "docs" / "about.md", project / "docs")
+    shutil.copytree(ROOT / "docs" / "stylesheets", project / "docs" / "stylesheets")
+    shutil.copytree(inputs / "topics", project / "data" / "topics")
+    py = [sys.executable, "-m", "generator"]
+    ingest_s, ingest_mb, _ = run([*py, "ingest", *map(str, files[:-1])], project)
+    generate_s, generate_mb, _ = run([*py, "generate"], project)
+    build_s, build_mb, _ = run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], project)
+    _, _, noop = run([*py, "generate"], project)
+    run([*py, "ingest", str(files[-1])], project)
+    _, _, one_day = run([*py, "generate"], project)
+    site = project / "site"
+    result = {
+        "papers": size,
+        "pages": sum(1 for _ in site.rglob("*.html")),
+        "ingest s": ingest_s, "generate s": generate_s, "build s": build_s,
+        "peak MB": max(ingest_mb, generate_mb, build_mb),
+        "site MB": folder_mb(site),
+        "search MB": (site / "search" / "search_index.json").stat().st_size / 1e6 if (site / "search" / "search_index.json").exists() else 0.0,
+        "no-op writes": noop.strip(),
+        "one-day writes": one_day.strip(),
+    }
+    if keep:
+        result["kept"] = str(work)
+    else:
+        shutil.rmtree(work)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 30_000, 100_000], help="archive sizes in papers")
+    parser.add_argument("--quick", action="store_true", help="one small archive (2,000 papers)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary projects and print where")
+    args = parser.parse_args()
+    sizes = [2_000] if args.quick else args.sizes
+    print(f"# {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, "
+          f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, {platform.machine()}")
+    columns = ["papers", "pages", "ingest s", "generate s", "build s", "peak MB", "site MB", "search MB"]
+    print("| " + " | ".join(columns) + " |")
+    print("|" + " ---: |" * len(columns))
+    notes = []
+    for size in sizes:
+        r = bench(size, args.keep)
+        print("| " + " | ".join(f"{r[c]:,.1f}" if isinstance(r[c], float) else f"{r[c]:,}" for c in columns) + " |", flush=True)
+        notes.append(f"{size:,} papers: no-op generate: {r['no-op writes']}; adding one day: {r['one-day writes']}" + (f"; kept in {r['kept']}" if "kept" in r else ""))
+    print()
+    print("\n".join(notes))
+
+
+if __name__ == "__main__":
+    main()
