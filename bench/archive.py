@@ -145,10 +145,9 @@ def bench(size: int, keep: bool) -> dict[str, object]:
     inputs = work / "inputs"
     files = make_archive(size, inputs)
     project = work / "project"
-    (project / "docs").mkdir(parents=True)
-    shutil.copy(ROOT / "mkdocs.yml", project)
-    shutil.copy(ROOT / "docs" / "about.md", project / "docs")
-    shutil.copytree(ROOT / "docs" / "stylesheets", project / "docs" / "stylesheets")
+    for rel in ("mkdocs.yml", "overrides", "docs/about.md", "docs/stylesheets", "docs/javascripts"):
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (shutil.copytree if (ROOT / rel).is_dir() else shutil.copy)(ROOT / rel, project / rel)
     shutil.copytree(inputs / "topics", project / "data" / "topics")
     py = [sys.executable, "-m", "generator"]
     ingest_s, ingest_mb, _ = run([*py, "ingest", *map(str, files[:-1])], project)

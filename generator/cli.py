@@ -17,9 +17,11 @@ from tqdm import tqdm
 from . import __version__, http, pipeline
 from .errors import DigestError
 from .files import write_atomic
+from .render.feeds import DEFAULT_SITE_URL
 
 TODAY_VARIABLE = "PAPER_DIGEST_TODAY"
 BASE_URL_VARIABLE = "PAPER_DIGEST_BASE_URL"
+SITE_URL_VARIABLE = "PAPER_DIGEST_SITE_URL"  # where the site is served; feeds need absolute links
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -98,8 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     generate = commands.add_parser(
         "generate",
         help="write the site's pages into docs/",
-        description="Write every generated page into docs/ from data/: per-day, per-topic and index pages and "
-        "papers.json. Only files whose content changed are written; pages that no longer exist are deleted.",
+        description="Write every generated page into docs/ from data/: per-day, per-topic and index pages, RSS feeds, "
+        "BibTeX files and papers.json. Only files whose content changed are written; files that no longer exist are "
+        f"deleted. Feeds link to ${SITE_URL_VARIABLE} (default {DEFAULT_SITE_URL}).",
     )
     generate.set_defaults(run=_run_generate)
 
@@ -204,7 +207,7 @@ def _usage(command: str, message: str) -> SystemExit:
 
 
 def _run_generate(args: argparse.Namespace, project: pipeline.Project) -> int:
-    report = pipeline.generate(project)
+    report = pipeline.generate(project, site_url=os.environ.get(SITE_URL_VARIABLE) or DEFAULT_SITE_URL)
     print(f"generated {report.total} files in docs/: {len(report.written)} written, {len(report.deleted)} deleted, "
           f"{report.total - len(report.written)} unchanged")
     return 0

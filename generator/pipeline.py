@@ -26,11 +26,12 @@ from . import http, sources
 from .check import check_store, check_topic_coverage, check_topic_refs
 from .dates import resolve_listing_date
 from .errors import DigestError, Diagnostic, display_path
-from .export import export_json
+from .render.export import export_json
 from .identity import normalize_arxiv_id, title_key
 from .merge import PaperIndex, merge_listing
 from .models import Entry, FetchRecord, Listing, ParsedListing, Problem
-from .render import render_pages
+from .render import render_site
+from .render.feeds import DEFAULT_SITE_URL
 from .render.model import SiteModel, build_model
 from .site import SiteReport, write_docs
 from .store import Store, StoreState, raw_relpath, sha256
@@ -452,12 +453,10 @@ def build_site_model(project: Project, say: Say = _stderr) -> SiteModel:
     return build_model(state.papers, state.listings, topics, tagging, state.fetches)
 
 
-def generate(project: Project, say: Say = _stderr) -> SiteReport:
+def generate(project: Project, say: Say = _stderr, site_url: str = DEFAULT_SITE_URL) -> SiteReport:
     model = build_site_model(project, say)
     say(f"rendering {len(model.days)} day pages and {len(model.topic_views)} topic pages for {len(model.papers)} papers")
-    files = {path: text.encode("utf-8") for path, text in render_pages(model).items()}
-    files["papers.json"] = export_json(model).encode("utf-8")
-    return write_docs(project.docs, files)
+    return write_docs(project.docs, render_site(model, site_url))
 
 
 def export(project: Project, say: Say = _stderr) -> str:

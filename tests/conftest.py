@@ -67,12 +67,21 @@ class Project:
         return {p.relative_to(base).as_posix(): p.stat().st_mtime_ns for p in sorted(base.rglob("*")) if p.is_file()}
 
 
+# What a clone has besides data/: the MkDocs config, the theme override and the
+# hand-written pages and assets in docs/ (everything else in docs/ is generated).
+SITE_SOURCES = ["mkdocs.yml", "overrides", "docs/about.md", "docs/stylesheets", "docs/javascripts"]
+
+
+def copy_site_sources(root: Path) -> None:
+    for rel in SITE_SOURCES:
+        source, target = REPO / rel, root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, target)
+
+
 def make_project(root: Path, topics: Path | None) -> Project:
     """A project like a fresh clone: mkdocs.yml, the hand-written docs and the given topics."""
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    (root / "docs").mkdir()
-    shutil.copy(REPO / "docs" / "about.md", root / "docs" / "about.md")
-    shutil.copytree(REPO / "docs" / "stylesheets", root / "docs" / "stylesheets")
+    copy_site_sources(root)
     (root / "data" / "topics").mkdir(parents=True)
     if topics:
         for path in topics.glob("*.yml"):

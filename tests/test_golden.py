@@ -17,7 +17,7 @@ import pytest
 from conftest import ingest_mini
 
 GOLDEN = Path(__file__).parent / "golden" / "mini"
-HAND_WRITTEN = {"about.md", "stylesheets/extra.css"}
+HAND_WRITTEN = {"about.md", "stylesheets/extra.css", "javascripts/digest.js"}
 
 
 def generated(project) -> dict[str, bytes]:

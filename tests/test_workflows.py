@@ -55,7 +55,7 @@ def test_publish_workflow_rules():
     assert wf["concurrency"] == {"group": "publish", "cancel-in-progress": False}
     assert wf["permissions"] == {}
     jobs = wf["jobs"]
-    assert jobs["build"]["permissions"] == {"contents": "write"}
+    assert jobs["build"]["permissions"] == {"contents": "write", "pages": "read"}
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert jobs["fetch-status"]["permissions"] == {}
     steps = jobs["build"]["steps"]

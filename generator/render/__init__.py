@@ -1,19 +1,22 @@
 """Render: lay out the site model as Markdown pages with Jinja2 templates.
 
-`render_pages` returns every generated file as {docs-relative path: text}; writing
-them is the site stage's job. Nothing scraped reaches a page unescaped: the Jinja
+`render_site` returns every generated file as {docs-relative path: bytes}: the
+Markdown pages (templates in templates/), RSS feeds (feeds.py), BibTeX (bibtex.py)
+and papers.json; writing them is the site stage's job. Nothing scraped reaches a page unescaped: the Jinja
 environment escapes every printed value that is not explicitly Markup.
 """
 
 from __future__ import annotations
 
+import posixpath
 from collections import defaultdict
 from datetime import date
 from functools import lru_cache
 
 import jinja2
 
-from . import escape
+from .export import export_json
+from . import bibtex, charts, escape, feeds
 from .model import (
     DayView,
     SiteModel,
@@ -22,6 +25,8 @@ from .model import (
     href,
     long_date,
     month_name,
+    papers_per_day,
+    papers_per_month,
     recurring,
     short_date,
 )
@@ -47,7 +52,34 @@ def environment() -> jinja2.Environment:
     env.filters["url"] = escape.url
     env.filters["short_date"] = short_date
     env.filters["long_date"] = long_date
+    env.filters["bib"] = lambda page: posixpath.basename(bib_path(page))
     return env
+
+
+def render_site(model: SiteModel, site_url: str) -> dict[str, bytes]:
+    """Every generated file of the site: pages, feeds, BibTeX and papers.json."""
+    files = {path: text.encode("utf-8") for path, text in render_pages(model).items()}
+    files[feeds.SITE_FEED] = feeds.feed_xml(
+        model, model.papers.values(), title="Paper Digest", page=HOME, site_url=site_url, self_path=feeds.SITE_FEED,
+        description="The latest papers of Hugging Face Daily Papers, as collected by Paper Digest.",
+    )
+    for view in model.topic_views:
+        papers = [model.papers[i] for i in model.tagging.papers_of.get(view.topic.slug, ())]
+        path = feeds.topic_feed(view.topic.slug)
+        files[path] = feeds.feed_xml(
+            model, papers, title=f"Paper Digest: {view.topic.name}", description=view.topic.description,
+            page=view.page, site_url=site_url, self_path=path,
+        )
+        files[bib_path(view.page)] = bibtex.bibliography(papers).encode("utf-8")
+    for day in model.days:
+        papers = [e.paper for section in day.sections for e in section.entries]
+        files[bib_path(day.page)] = bibtex.bibliography(papers).encode("utf-8")
+    files["papers.json"] = export_json(model).encode("utf-8")
+    return files
+
+
+def bib_path(page: str) -> str:
+    return page[: -len(".md")] + ".bib"
 
 
 def render_pages(model: SiteModel) -> dict[str, str]:
@@ -64,7 +96,9 @@ def render_pages(model: SiteModel) -> dict[str, str]:
         pages[day.page] = day_template.render(day=day)
     topic_template = env.get_template("topic.md.j2")
     for view in model.topic_views:
-        pages[view.page] = topic_template.render(view=view)
+        papers = [model.papers[i] for i in model.tagging.papers_of.get(view.topic.slug, ())]
+        chart = charts.bar_chart(papers_per_month(papers), f"{view.topic.name}: papers first listed each month")
+        pages[view.page] = topic_template.render(view=view, chart=chart, feed=feeds.topic_feed(view.topic.slug))
     return {path: _tidy(text) for path, text in pages.items()}
 
 
@@ -80,7 +114,10 @@ def _home(model: SiteModel) -> dict[str, object]:
         "days": len(model.days),
         "topics": len(model.topics),
     }
-    return {"latest": latest, "latest_entries": entries, "counts": counts}
+    per_day = charts.bar_chart(papers_per_day(model), "Papers per day, the last 90 days with papers")
+    months = papers_per_month(model.papers.values())
+    per_month = charts.bar_chart(months, "Papers first listed each month") if len(months) > 2 else None
+    return {"latest": latest, "latest_entries": entries, "counts": counts, "per_day": per_day, "per_month": per_month}
 
 
 def _archive(days: list[DayView]) -> dict[str, object]:

@@ -24,10 +24,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
-from typing import Mapping
+from typing import Iterable, Mapping
 
-from ..identity import anchor
-from . import escape
+from ..identity import anchor, is_arxiv_id
+from . import escape, latex
 from markupsafe import Markup
 
 from ..links import paper_links
@@ -107,6 +107,7 @@ class PaperParts:
     authors: Markup  # the first few names, then "and N more"
     links: tuple[NavLink, ...]
     stats: tuple[str, ...]  # "94 upvotes", "5 comments", "2,300 GitHub stars"
+    arxiv_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,10 @@ class EntryView:
     def stats(self) -> tuple[str, ...]:
         return self.parts.stats
 
+    @property
+    def arxiv_id(self) -> str | None:
+        return self.parts.arxiv_id
+
 
 @dataclass(frozen=True)
 class SectionView:
@@ -161,6 +166,23 @@ class DayView:
     previous: NavLink | None
     next: NavLink | None
     paper_count: int
+
+    @property
+    def month(self) -> NavLink:
+        """The day's month in the archive."""
+        key = f"{self.date.year:04d}-{self.date.month:02d}"
+        return nav(month_name(self.date.year, self.date.month), href(self.page, "dates/index.md", key))
+
+    @property
+    def previous_url(self) -> str | None:
+        return served_url(self.previous_page) if self.previous_page else None
+
+    @property
+    def next_url(self) -> str | None:
+        return served_url(self.next_page) if self.next_page else None
+
+    previous_page: str | None = None
+    next_page: str | None = None
 
 
 @dataclass(frozen=True)
@@ -195,11 +217,12 @@ class SiteModel:
         found = self._parts.get(paper.id)
         if found is None:
             found = self._parts[paper.id] = PaperParts(
-                escape.md(paper.title),
-                escape.md(paper.abstract),
+                escape.md(latex.repair(paper.title)),
+                escape.md(latex.repair(paper.abstract)),
                 escape.md(_authors(paper.authors)),
                 tuple(NavLink(escape.md(l.label), escape.url(l.url)) for l in paper_links(paper)),
                 _stats(paper),
+                paper.id if is_arxiv_id(paper.id) else None,
             )
         return found
 
@@ -279,7 +302,11 @@ def _days(model: SiteModel) -> list[DayView]:
             sections.append(SectionView(listing, label, f"listing-{listing.id}", tuple(entries), tuple(repeats)))
         prev = nav(short_date(ordered[i - 1]), href(page, date_page(ordered[i - 1]))) if i else None
         nxt = nav(short_date(ordered[i + 1]), href(page, date_page(ordered[i + 1]))) if i + 1 < len(ordered) else None
-        views.append(DayView(day, page, long_date(day), tuple(sections), prev, nxt, len(shown)))
+        views.append(DayView(
+            day, page, long_date(day), tuple(sections), prev, nxt, len(shown),
+            previous_page=date_page(ordered[i - 1]) if i else None,
+            next_page=date_page(ordered[i + 1]) if i + 1 < len(ordered) else None,
+        ))
     return views
 
 
@@ -348,3 +375,23 @@ def health(model: SiteModel) -> HealthView:
         papers=len(model.papers),
         with_code=with_code,
     )
+
+
+def papers_per_day(model: SiteModel, last: int = 90) -> list[tuple[str, int]]:
+    """(day, papers) for the last `last` days with papers, oldest first."""
+    return [(d.date.isoformat(), d.paper_count) for d in model.days[-last:]]
+
+
+def papers_per_month(papers: Iterable[Paper]) -> list[tuple[str, int]]:
+    """(YYYY-MM, papers first listed that month), every month from the first to the last."""
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for paper in papers:
+        counts[(paper.first_date.year, paper.first_date.month)] += 1
+    if not counts:
+        return []
+    (y, m), end = min(counts), max(counts)
+    out = []
+    while (y, m) <= end:
+        out.append((f"{y:04d}-{m:02d}", counts.get((y, m), 0)))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .identity import anchor
-from .links import paper_links
-from .render.model import SiteModel, date_page, served_url
+from ..identity import anchor
+from ..links import paper_links
+from .model import SiteModel, date_page, served_url
 
 
 def paper_records(model: SiteModel) -> list[dict[str, Any]]:

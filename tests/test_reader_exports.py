@@ -1,0 +1,78 @@
+"""Feeds, BibTeX and charts: what readers take away from the site."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import date, timedelta
+
+from generator.models import Appearance, Listing, Paper
+from generator.render import bibtex, charts
+from generator.render.feeds import FEED_SIZE, feed_xml, latest
+from generator.render.model import build_model
+from generator.topics import Tagging
+
+
+def paper(n: int, day: date, rank: int = 1, **kw) -> Paper:
+    return Paper(f"2501.{n:05d}", f"Paper {n}", f"Abstract {n} with a 2times speedup.", (Appearance(day, "l", rank),), **kw)
+
+
+def model_of(papers):
+    by_id = {p.id: p for p in papers}
+    listings = {
+        a.listing: Listing(a.listing, a.date, "api", "test", None, "0" * 64, f"raw/{a.listing}.json", 1)
+        for p in papers for a in p.appearances
+    }
+    tagging = Tagging({p.id: () for p in papers}, {})
+    return build_model(by_id, listings, [], tagging)
+
+
+def test_feed_is_valid_rss_with_paper_ids_as_guids_newest_first():
+    start = date(2025, 1, 1)
+    papers = [paper(n, start + timedelta(days=n // 10), rank=n % 10 + 1) for n in range(80)]
+    xml = feed_xml(model_of(papers), papers, title="T", description="D", page="index.md", site_url="https://x.io/digest", self_path="feed.xml")
+    channel = ET.fromstring(xml).find("channel")
+    items = channel.findall("item")
+    assert len(items) == FEED_SIZE == 50
+    guids = [i.findtext("guid") for i in items]
+    assert guids[:3] == ["2501.00070", "2501.00071", "2501.00072"]  # the latest day, best rank first
+    assert len(set(guids)) == len(guids)
+    assert items[0].findtext("link") == "https://x.io/digest/dates/2025-01-08/#arxiv-2501-00070"
+    assert items[0].findtext("description") == "Abstract 70 with a 2× speedup."
+    assert channel.findtext("lastBuildDate") == "Wed, 08 Jan 2025 00:00:00 +0000"
+    again = feed_xml(model_of(papers), papers, title="T", description="D", page="index.md", site_url="https://x.io/digest", self_path="feed.xml")
+    assert again == xml  # no clock in the output
+
+
+def test_a_paper_listed_on_several_days_is_one_feed_item():
+    p = Paper("2501.00001", "Twice", "A.", (Appearance(date(2025, 1, 1), "a", 3), Appearance(date(2025, 1, 5), "b", 1)))
+    assert [x.id for x in latest([p])] == ["2501.00001"]
+    xml = feed_xml(model_of([p]), [p], title="T", description="D", page="index.md", site_url="https://x.io/", self_path="feed.xml")
+    assert [i.findtext("link") for i in ET.fromstring(xml).iter("item")] == ["https://x.io/dates/2025-01-05/#arxiv-2501-00001"]
+
+
+def test_bibtex_escapes_everything_a_title_can_carry():
+    p = Paper("odd-title", "$\\textit{Refiner}$: 100% {fast} & #1_best ~ x^2", "A.", (Appearance(date(2024, 5, 1), "l", 1),), authors=("Zoë O'Neil", "A_B"))
+    assert bibtex.entry(p) == (
+        "@misc{odd-title,\n"
+        "  title = {{\\$\\textbackslash{}textit\\{Refiner\\}\\$: 100\\% \\{fast\\} \\& \\#1\\_best \\textasciitilde{} x\\textasciicircum{}2}},\n"
+        "  author = {Zoë O'Neil and A\\_B},\n"
+        "  year = {2024},\n"
+        "  note = {Listed on Hugging Face Daily Papers, 2024-05-01}\n"
+        "}\n"
+    )
+
+
+def test_bibtex_year_and_arxiv_fields():
+    p = paper(7, date(2026, 3, 1))
+    entry = bibtex.entry(p)
+    assert "  year = {2025},\n" in entry  # from the arXiv id 2501.x, not the listing day
+    assert "  eprint = {2501.00007},\n  archivePrefix = {arXiv},\n  url = {https://arxiv.org/abs/2501.00007},\n" in entry
+
+
+def test_chart_has_a_bar_and_a_tooltip_per_value_and_escapes_labels():
+    svg = str(charts.bar_chart([("2025-01", 3), ("<b>", 0), ("2025-03", 12)], "Papers & more"))
+    assert svg.count("<rect ") == 3
+    assert "<title>2025-01: 3 papers</title>" in svg and "<title>&lt;b&gt;: 0 papers</title>" in svg
+    assert 'aria-label="Papers &amp; more"' in svg
+    assert "\n" not in svg  # one line: Markdown keeps it as a raw HTML block
+    assert charts.bar_chart([], "empty") == ""
