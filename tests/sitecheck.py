@@ -30,7 +30,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-class _Page(HTMLParser):
+class PageLinks(HTMLParser):
+    """Element ids and link targets of one HTML page."""
+
     def __init__(self) -> None:
         super().__init__()
         self.ids: set[str] = set()
@@ -57,7 +59,7 @@ def check_links(site: Path) -> LinkReport:
     pages = {}
     for path in site.rglob("*.html"):
         if path.name != "404.html":
-            parser = _Page()
+            parser = PageLinks()
             parser.feed(path.read_text(encoding="utf-8"))
             pages[path.resolve()] = parser
     report = LinkReport(pages=len(pages))
