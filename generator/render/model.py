@@ -72,6 +72,20 @@ def href(from_page: str, to_page: str, fragment: str | None = None) -> str:
     return f"{target}#{fragment}" if fragment else target
 
 
+def link(from_page: str, to_page: str, fragment: str | None = None) -> str:
+    """A link from one page to another as the browser follows it: between the served
+    URLs (directory URLs). Paper entries are raw HTML, which MkDocs does not rewrite,
+    so their links are made here; tests check every link and anchor of the built site."""
+    target = "" if to_page == from_page else _served_relative(served_url(from_page), served_url(to_page))
+    return f"{target}#{fragment}" if fragment else (target or "./")
+
+
+@lru_cache(maxsize=None)
+def _served_relative(from_url: str, to_url: str) -> str:
+    relative = posixpath.relpath(to_url or ".", from_url.rstrip("/") or ".")
+    return "./" if relative == "." else relative + "/"
+
+
 @lru_cache(maxsize=None)
 def _relative(from_dir: str, to_page: str) -> str:
     # Cached: a site has a handful of folders and links between the same pair of
@@ -249,10 +263,10 @@ def entry_view(model: SiteModel, paper: Paper, page: str, rank: int | None = Non
     names = model.topic_names
     key = anchor(paper.id)
     days = sorted({a.date for a in paper.appearances}, reverse=True)
-    dates = tuple(nav(short_date(d), href(page, date_page(d), key)) for d in days)
-    also = tuple(link for d, link in zip(days, dates) if d != here)
+    dates = tuple(nav(short_date(d), link(page, date_page(d), key)) for d in days)
+    also = tuple(one for d, one in zip(days, dates) if d != here)
     topic_links = tuple(
-        nav(names[slug], href(page, topic_page(slug), key))
+        nav(names[slug], link(page, topic_page(slug), key))
         for slug in model.tagging.topics_of.get(paper.id, ())
         if page != topic_page(slug)
     )
@@ -329,11 +343,15 @@ def _topic_view(model: SiteModel, topic: Topic) -> TopicView:
     return TopicView(topic, page, months, len(papers), papers[0].last_date if papers else None)
 
 
+RECURRING_SHOWN = 500
+
+
 def recurring(model: SiteModel, page: str = "recurring.md") -> list[EntryView]:
-    """Papers listed more than once, most often first, then most recently listed."""
+    """The papers listed most often (at least twice), then most recently listed: the
+    first RECURRING_SHOWN of them, so the page stays readable on a large archive."""
     papers = [p for p in model.papers.values() if len(p.appearances) >= RECURRING_MIN]
     papers.sort(key=lambda p: (-len(p.appearances), -p.last_date.toordinal(), p.title.casefold()))
-    return [entry_view(model, p, page) for p in papers]
+    return [entry_view(model, p, page) for p in papers[:RECURRING_SHOWN]]
 
 
 @dataclass(frozen=True)
