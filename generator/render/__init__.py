@@ -59,6 +59,14 @@ def environment() -> jinja2.Environment:
 def render_site(model: SiteModel, site_url: str) -> dict[str, bytes]:
     """Every generated file of the site: pages, feeds, BibTeX and papers.json."""
     files = {path: text.encode("utf-8") for path, text in render_pages(model).items()}
+    entries: dict[str, str] = {}  # a paper's BibTeX, made once for every file that lists it
+
+    def bibliography(papers: list) -> bytes:
+        for paper in papers:
+            if paper.id not in entries:
+                entries[paper.id] = bibtex.entry(paper)
+        return "\n".join(entries[p.id] for p in papers).encode("utf-8")
+
     files[feeds.SITE_FEED] = feeds.feed_xml(
         model, model.papers.values(), title="Paper Digest", page=HOME, site_url=site_url, self_path=feeds.SITE_FEED,
         description="The latest papers of Hugging Face Daily Papers, as collected by Paper Digest.",
@@ -70,10 +78,10 @@ def render_site(model: SiteModel, site_url: str) -> dict[str, bytes]:
             model, papers, title=f"Paper Digest: {view.topic.name}", description=view.topic.description,
             page=view.page, site_url=site_url, self_path=path,
         )
-        files[bib_path(view.page)] = bibtex.bibliography(papers).encode("utf-8")
+        files[bib_path(view.page)] = bibliography(papers)
     for day in model.days:
         papers = [e.paper for section in day.sections for e in section.entries]
-        files[bib_path(day.page)] = bibtex.bibliography(papers).encode("utf-8")
+        files[bib_path(day.page)] = bibliography(papers)
     files["papers.json"] = export_json(model).encode("utf-8")
     return files
 

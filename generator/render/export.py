@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from ..identity import anchor
-from ..links import paper_links
 from .model import SiteModel, date_page, served_url
 
 
@@ -21,7 +20,7 @@ def paper_records(model: SiteModel) -> list[dict[str, Any]]:
                 "title": paper.title,
                 "abstract": paper.abstract,
                 "authors": list(paper.authors),
-                "links": [{"kind": l.kind, "url": l.url} for l in paper_links(paper)],
+                "links": [{"kind": l.kind, "url": l.url} for l in model.links(paper)],
                 "topics": list(model.tagging.topics_of.get(paper.id, ())),
                 "appearances": [
                     {
