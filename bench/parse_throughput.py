@@ -49,8 +49,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0, help="time spent on each input (default 3)")
     args = parser.parse_args()
     print(f"# {platform.python_implementation()} {platform.python_version()} on {platform.machine()}, {platform.node() or 'unknown host'}")
-    print(f"| input | KB | papers | parses | ms/parse | papers/s |")
-    print(f"| --- | ---: | ---: | ---: | ---: | ---: |")
+    print("| input | KB | papers | parses | ms/parse | papers/s |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for name, data in inputs().items():
         papers, runs, elapsed = measure(data, args.seconds)
         per = elapsed / runs

@@ -10,7 +10,7 @@ from .models import DateHint
 
 
 def resolve_listing_date(
-    hint: DateHint | None, given: date | None, today: date, origin: str, entry_days: set[date] = set()
+    hint: DateHint | None, given: date | None, today: date, origin: str, entry_days: frozenset[date] | set[date] = frozenset()
 ) -> tuple[date, str | None]:
     """The listing's day and, when it was inferred, a note saying how.
 

@@ -4,7 +4,6 @@ exit codes, and the promise that bad input leaves data/ untouched."""
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
-from datetime import date
 from functools import lru_cache
 
 import jinja2

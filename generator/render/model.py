@@ -312,7 +312,7 @@ def entry_view(model: SiteModel, paper: Paper, page: str, rank: int | None = Non
     """A paper's entry as shown on `page`; `here` is the page's own day, if a date page."""
     key = anchor(paper.id)
     days, dates, topics = model.nav_links(paper, page)
-    also = tuple(one for d, one in zip(days, dates) if d != here)
+    also = tuple(one for d, one in zip(days, dates, strict=True) if d != here)
     topic_links = tuple(one for slug, one in topics if topic_page(slug) != page)
     return EntryView(paper, key, rank, dates, also, topic_links, model.parts(paper), len(paper.appearances))
 
