@@ -21,7 +21,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
@@ -55,7 +55,7 @@ class Client:
     backoff: float = 2.0  # first wait; doubles on each retry
     pause: float = 1.0  # between two requests
     sleep: Callable[[float], None] = time.sleep
-    _last_request: float = 0.0
+    _last_request: float = field(default=0.0, init=False, repr=False)  # monotonic time of the last request
 
     def url(self, path: str, **query: object) -> str:
         base = self.base_url.rstrip("/")

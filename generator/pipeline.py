@@ -182,14 +182,14 @@ def admit(
 def add_listing(state: StoreState, index: PaperIndex, admitted: Admitted) -> tuple[int, int]:
     """Record an admitted listing as active and merge its papers; returns (new, known)."""
     state.listings[admitted.listing.id] = admitted.listing
-    return merge_listing(index, _ranked(admitted), admitted.listing, state.listings)
+    return merge_listing(index, _ranked(admitted.parsed.entries, admitted.listing), admitted.listing, state.listings)
 
 
-def _ranked(admitted: Admitted) -> tuple[Entry, ...]:
-    offset = admitted.listing.rank_offset
-    if not offset:
-        return admitted.parsed.entries
-    return tuple(replace(e, rank=e.rank + offset) for e in admitted.parsed.entries)
+def _ranked(entries: tuple[Entry, ...], listing: Listing) -> tuple[Entry, ...]:
+    """Entries with their rank in the whole day: page p of a paged answer continues page p-1."""
+    if not listing.rank_offset:
+        return entries
+    return tuple(replace(e, rank=e.rank + listing.rank_offset) for e in entries)
 
 
 def rebuild_papers(project: Project, state: StoreState, say: Say = _stderr, pending: Mapping[str, bytes] = {}) -> PaperIndex:
@@ -209,7 +209,7 @@ def rebuild_papers(project: Project, state: StoreState, say: Say = _stderr, pend
         data = pending[listing.id] if listing.id in pending else project.store.read_raw(listing)
         parsed, _ = _drop_duplicates(sources.parse(data, shown))
         merged[listing.id] = listing
-        merge_listing(index, _ranked(Admitted(listing, parsed, b"")), listing, merged)
+        merge_listing(index, _ranked(parsed.entries, listing), listing, merged)
     return index
 
 

@@ -7,11 +7,15 @@ module hands them. Layout, chosen for 100,000 papers on Material for MkDocs:
     dates/index.md           archive by year and month
     dates/YYYY-MM-DD.md      full entries (abstract included), in listing order
     topics/index.md          every topic with counts
-    topics/SLUG.md           compact entries, newest first, grouped by month
+    topics/SLUG.md           a compact list per month, newest first
     recurring.md             papers listed most often
+    health.md                fetch status
 
 Full entries appear once per day a paper was listed; topic pages link to them
-rather than repeat the abstract, which keeps the site small. The date and topic
+rather than repeat the abstract, which keeps the site small. An entry's heading is
+Markdown (for the table of contents and search); the rest is raw HTML whose links
+are served URLs made here, because rendering hundreds of thousands of links as
+Markdown was most of the build time. The date and topic
 pages stay out of the navigation (the nav lists only the index pages), because
 Material renders the whole nav into every page: a nav with thousands of days costs
 O(pages x nav) in build time and size.
@@ -67,17 +71,10 @@ def served_url(page: str, fragment: str | None = None) -> str:
 
 
 def href(from_page: str, to_page: str, fragment: str | None = None) -> str:
-    """A Markdown link from one page's source to another's, as MkDocs resolves it."""
+    """A Markdown link from one page's source to another's (`../dates/2025-03-18.md#x`),
+    which MkDocs resolves and, in strict mode, checks: used for page-level navigation."""
     target = "" if to_page == from_page else _relative(posixpath.dirname(from_page), to_page)
     return f"{target}#{fragment}" if fragment else target
-
-
-def link(from_page: str, to_page: str, fragment: str | None = None) -> str:
-    """A link from one page to another as the browser follows it: between the served
-    URLs (directory URLs). Paper entries are raw HTML, which MkDocs does not rewrite,
-    so their links are made here; tests check every link and anchor of the built site."""
-    target = "" if to_page == from_page else _served_relative(served_url(from_page), served_url(to_page))
-    return f"{target}#{fragment}" if fragment else (target or "./")
 
 
 def _sibling_base(page: str) -> str:
@@ -92,6 +89,9 @@ def _sibling_base(page: str) -> str:
 
 
 def _link_from(base_url: str, to_page: str, fragment: str) -> str:
+    """A link to an entry as the browser follows it, between served URLs (directory
+    URLs). Paper entries are raw HTML, which MkDocs does not rewrite or check, so their
+    links are made here; the tests check every link and anchor of the built site."""
     return f"{_served_relative(base_url, served_url(to_page))}#{fragment}"
 
 
@@ -110,8 +110,6 @@ def _served_relative(from_url: str, to_url: str) -> str:
 
 @lru_cache(maxsize=None)
 def _relative(from_dir: str, to_page: str) -> str:
-    # Cached: a site has a handful of folders and links between the same pair of
-    # pages recur hundreds of thousands of times.
     return posixpath.relpath(to_page, from_dir or ".")
 
 
@@ -202,6 +200,8 @@ class DayView:
     previous: NavLink | None
     next: NavLink | None
     paper_count: int
+    previous_page: str | None = None
+    next_page: str | None = None
 
     @property
     def month(self) -> NavLink:
@@ -216,9 +216,6 @@ class DayView:
     @property
     def next_url(self) -> str | None:
         return served_url(self.next_page) if self.next_page else None
-
-    previous_page: str | None = None
-    next_page: str | None = None
 
 
 @dataclass(frozen=True)
