@@ -10,6 +10,7 @@ and review the diff of tests/golden/ like any other change.
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,15 @@ def test_mini_site_matches_golden_files(project, request):
     assert sorted(actual) == sorted(expected), "a generated file appeared or disappeared; see the module docstring"
     for rel in expected:
         assert actual[rel].decode() == expected[rel].decode(), f"{rel} differs from tests/golden/mini/{rel}"
+
+
+def test_generated_files_are_ignored_by_git_and_hand_written_ones_are_not():
+    """Generated pages are rebuilt from data/ and must never be committed by accident."""
+    repo = Path(__file__).resolve().parent.parent
+    generated = [f"docs/{p.relative_to(GOLDEN / 'docs').as_posix()}" for p in (GOLDEN / "docs").rglob("*") if p.is_file()]
+    assert len(generated) > 20
+    ignored = subprocess.run(["git", "check-ignore", "--no-index", *generated], cwd=repo, capture_output=True, text=True)
+    assert sorted(ignored.stdout.split()) == sorted(generated)
+    hand_written = [f"docs/{name}" for name in sorted(HAND_WRITTEN)]
+    kept = subprocess.run(["git", "check-ignore", "--no-index", *hand_written], cwd=repo, capture_output=True, text=True)
+    assert kept.stdout == "" and kept.returncode == 1
