@@ -23,9 +23,10 @@ def check_store(store: Store) -> tuple[dict[str, Listing], dict[str, Paper], lis
     listings = manifest.listings
     papers, paper_problems = store.load_papers()
     problems += paper_problems
-    problems += _check_raw(store, listings)
-    problems += _check_raw(store, manifest.archive)
-    problems += _check_papers(store, listings, papers)
+    lines = _manifest_lines(store)  # read once: every manifest message names its line
+    problems += _check_raw(store, listings, lines, "listings")
+    problems += _check_raw(store, manifest.archive, lines, "archive")
+    problems += _check_papers(store, listings, papers, lines)
     problems += _check_fetches(store, manifest)
     return listings, papers, problems
 
@@ -43,21 +44,21 @@ def _check_fetches(store: Store, manifest: Manifest) -> list[Diagnostic]:
     return problems
 
 
-def _listing_lines(store: Store) -> dict[str, int]:
+def _manifest_lines(store: Store) -> dict[tuple[str, int | str], int]:
     try:
-        text = (store.root / MANIFEST).read_text(encoding="utf-8")
+        return manifest_lines((store.root / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
-    return {key: line for (section, key), line in manifest_lines(text).items() if section == "listings" and isinstance(key, str)}
 
 
-def _check_raw(store: Store, listings: Mapping[str, Listing]) -> list[Diagnostic]:
+def _check_raw(
+    store: Store, listings: Mapping[str, Listing], lines: Mapping[tuple[str, int | str], int], section: str
+) -> list[Diagnostic]:
     problems = []
-    lines = _listing_lines(store)
+    where = f"{store.root.name}/{MANIFEST}"
     for listing in sorted(listings.values(), key=lambda l: (l.date, l.id)):
-        line = lines.get(listing.id)
+        line = lines.get((section, listing.id))
         path = store.raw_path(listing)
-        where = f"{store.root.name}/{MANIFEST}"
         if not path.is_file():
             problems.append(Diagnostic(where, line, f"listing {listing.id}: raw file {listing.path} is missing; restore it from git"))
         elif sha256(path.read_bytes()) != listing.sha256:
@@ -65,7 +66,9 @@ def _check_raw(store: Store, listings: Mapping[str, Listing]) -> list[Diagnostic
     return problems
 
 
-def _check_papers(store: Store, listings: Mapping[str, Listing], papers: Mapping[str, Paper]) -> list[Diagnostic]:
+def _check_papers(
+    store: Store, listings: Mapping[str, Listing], papers: Mapping[str, Paper], manifest_at: Mapping[tuple[str, int | str], int]
+) -> list[Diagnostic]:
     problems = []
     lines = _paper_lines(store)
     counts: Counter[str] = Counter()
@@ -86,11 +89,10 @@ def _check_papers(store: Store, listings: Mapping[str, Listing], papers: Mapping
                 problems.append(Diagnostic(where, line, f"paper {paper.id} appears in listing {a.listing}, which {MANIFEST} does not record"))
             elif listing.format not in MULTI_DAY_FORMATS and listing.date != a.date:
                 problems.append(Diagnostic(where, line, f"paper {paper.id}: listing {a.listing} is dated {listing.date}, not {a.date}"))
-    lines = _listing_lines(store)
     for listing in sorted(listings.values(), key=lambda l: (l.date, l.id)):
         if counts[listing.id] != listing.entries:
             problems.append(
-                Diagnostic(f"{store.root.name}/{MANIFEST}", lines.get(listing.id), f"listing {listing.id} records {listing.entries} entries but {counts[listing.id]} papers appear in it")
+                Diagnostic(f"{store.root.name}/{MANIFEST}", manifest_at.get(("listings", listing.id)), f"listing {listing.id} records {listing.entries} entries but {counts[listing.id]} papers appear in it")
             )
     return problems
 

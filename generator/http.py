@@ -92,14 +92,18 @@ class Client:
             body = answer.read(MAX_BODY + 1)
             if len(body) > MAX_BODY:
                 raise FetchError(f"{url}: answer larger than {MAX_BODY:,} bytes")
-            fetched_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-            return Response(answer.geturl(), answer.status, body, fetched_at)
+            return Response(answer.geturl(), answer.status, body, utc_now())
 
     def _be_polite(self) -> None:
         elapsed = time.monotonic() - self._last_request
         if self._last_request and elapsed < self.pause:
             self.sleep(self.pause - elapsed)
         self._last_request = time.monotonic()
+
+
+def utc_now() -> str:
+    """The time now, as the manifest records it: ISO 8601, UTC, whole seconds."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 _RATELIMIT_T = re.compile(r"(?:^|[;,\s])t=(\d+)")

@@ -18,7 +18,7 @@ import re
 import sys
 import urllib.parse
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
@@ -368,7 +368,7 @@ def fetch(
             elif previous and previous.outcome == "empty":
                 report.unchanged.append(target.day)
             else:
-                state.fetches[target.key] = FetchRecord(target.day, target.via, target.query, "empty", (), _now())
+                state.fetches[target.key] = FetchRecord(target.day, target.via, target.query, "empty", (), http.utc_now())
                 report.empty.append(target.day)
             say(f"{target.day}: no papers (a weekend or holiday, or not published yet)")
             continue
@@ -433,10 +433,6 @@ def _is_that_day(parsed: ParsedListing, final_url: str, day: date) -> bool:
     return not days or day in days
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
 # ---- generate ----------------------------------------------------------------------------
 
 
@@ -474,8 +470,9 @@ def check(project: Project) -> list[Diagnostic]:
     problems += topic_problems
     index = PaperIndex.of(papers)
     problems += check_topic_refs(topics, index)
+    slugs = {t.slug for t in topics}
     for listing in listings.values():
-        if listing.topic and listing.topic not in {t.slug for t in topics}:
+        if listing.topic and listing.topic not in slugs:
             problems.append(Diagnostic(f"{store.root.name}/manifest.json", None, f"listing {listing.id} names topic {listing.topic!r}, which has no file in data/topics/"))
     if not any(p.severity == "error" for p in problems):
         problems += check_topic_coverage(topics, tag(topics, papers, listings, index.by_alias))

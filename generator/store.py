@@ -65,10 +65,6 @@ class Store:
             raise DigestError(errors)
         return StoreState(manifest.listings, papers, manifest.fetches, manifest.archive)
 
-    def load_listings(self) -> tuple[dict[str, Listing], list[Diagnostic]]:
-        manifest, errors = self.load_manifest()
-        return manifest.listings, errors
-
     def load_manifest(self) -> tuple["Manifest", list[Diagnostic]]:
         path = self.root / MANIFEST
         manifest = Manifest()

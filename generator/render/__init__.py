@@ -71,7 +71,7 @@ def render_site(model: SiteModel, site_url: str) -> dict[str, bytes]:
         description="The latest papers of Hugging Face Daily Papers, as collected by Paper Digest.",
     )
     for view in model.topic_views:
-        papers = [model.papers[i] for i in model.tagging.papers_of.get(view.topic.slug, ())]
+        papers = model.topic_papers(view.topic.slug)
         path = feeds.topic_feed(view.topic.slug)
         files[path] = feeds.feed_xml(
             model, papers, title=f"Paper Digest: {view.topic.name}", description=view.topic.description,
@@ -103,7 +103,7 @@ def render_pages(model: SiteModel) -> dict[str, str]:
         pages[day.page] = day_template.render(day=day)
     topic_template = env.get_template("topic.md.j2")
     for view in model.topic_views:
-        papers = [model.papers[i] for i in model.tagging.papers_of.get(view.topic.slug, ())]
+        papers = model.topic_papers(view.topic.slug)
         chart = charts.bar_chart(papers_per_month(papers), f"{view.topic.name}: papers first listed each month")
         pages[view.page] = topic_template.render(view=view, chart=chart, feed=feeds.topic_feed(view.topic.slug))
     return {path: _tidy(text) for path, text in pages.items()}

@@ -267,6 +267,9 @@ class SiteModel:
             found = self._nav[(paper.id, base)] = (days, dates, topics)
         return found
 
+    def topic_papers(self, slug: str) -> list[Paper]:
+        return [self.papers[i] for i in self.tagging.papers_of.get(slug, ())]
+
     def links(self, paper: Paper) -> tuple[Link, ...]:
         """A paper's links, found once (pages, papers.json and the health page use them)."""
         found = self._links.get(paper.id)
@@ -373,7 +376,7 @@ def _section_label(model: SiteModel, listing: Listing) -> str:
 
 def _topic_view(model: SiteModel, topic: Topic) -> TopicView:
     page = topic_page(topic.slug)
-    papers = [model.papers[i] for i in model.tagging.papers_of.get(topic.slug, ())]
+    papers = model.topic_papers(topic.slug)
     papers.sort(key=lambda p: (p.last_date, p.title.casefold()), reverse=True)
     groups: dict[tuple[int, int], list[EntryView]] = {}
     for paper in papers:
