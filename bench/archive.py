@@ -144,7 +144,7 @@ def bench(size: int, keep: bool) -> dict[str, object]:
     inputs = work / "inputs"
     files = make_archive(size, inputs)
     project = work / "project"
-    for rel in ("mkdocs.yml", "overrides", "docs/about.md", "docs/stylesheets", "docs/javascripts"):
+    for rel in ("mkdocs.yml", "generator/mkdocs_hooks.py", "overrides", "docs/about.md", "docs/stylesheets", "docs/javascripts"):
         (project / rel).parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if (ROOT / rel).is_dir() else shutil.copy)(ROOT / rel, project / rel)
     shutil.copytree(inputs / "topics", project / "data" / "topics")

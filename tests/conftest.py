@@ -69,7 +69,7 @@ class Project:
 
 # What a clone has besides data/: the MkDocs config, the theme override and the
 # hand-written pages and assets in docs/ (everything else in docs/ is generated).
-SITE_SOURCES = ["mkdocs.yml", "overrides", "docs/about.md", "docs/stylesheets", "docs/javascripts"]
+SITE_SOURCES = ["mkdocs.yml", "generator/mkdocs_hooks.py", "overrides", "docs/about.md", "docs/stylesheets", "docs/javascripts"]
 
 
 def copy_site_sources(root: Path) -> None:

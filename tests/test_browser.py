@@ -83,6 +83,8 @@ def test_go_to_a_day(page):
 
 
 def test_search_for_a_title_word_and_open_the_paper(page):
+    fetched: list[str] = []
+    page.on("requestfinished", lambda r: fetched.append(r.url))
     open_page(page, "")
     page.keyboard.press("/")  # Material's shortcut to the search box
     expect(page.locator("input.md-search__input")).to_be_focused()
@@ -90,9 +92,38 @@ def test_search_for_a_title_word_and_open_the_paper(page):
     hit = page.locator('.md-search-result__item a[href*="#sparse-mixture-of-experts-at-scale"]').first
     expect(hit).to_contain_text("SPARSE MIXTURE OF EXPERTS AT SCALE")
     expect(hit.locator("mark").first).to_have_text(re.compile("sparse", re.I))  # the match is highlighted
+    expect(page.locator(".md-search-result__item").first).to_contain_text("Wednesday, 19 March 2025")  # grouped by day
+    # Only the index files this word needs: the shard table, one term file, one document file.
+    assert sorted(u.partition("/search/")[2] for u in fetched if "/digest/" in u) == [
+        "digest/docs/0.json", "digest/meta.json", "digest/terms/sp.json",
+    ]
     hit.click()
     expect(page).to_have_url(re.compile(r"/dates/2025-03-1[89]/\?h=sparse#sparse-mixture-of-experts-at-scale$"))
     expect(page.locator("#sparse-mixture-of-experts-at-scale")).to_be_in_viewport()
+    expect(page.locator("mark[data-md-highlight]").first).to_have_text(re.compile("sparse", re.I))  # and on the page
+
+
+def test_search_by_author_arxiv_id_and_topic(page):
+    open_page(page, "")
+    page.keyboard.press("/")
+    page.keyboard.type("lovelace", delay=20)
+    expect(page.locator('.md-search-result__item a[href*="#arxiv-2503-01234"]').first).to_contain_text("Ada Lovelace")
+    page.locator("input.md-search__input").fill("")
+    page.keyboard.type("2503.0432", delay=20)  # an arXiv id, while it is typed
+    expect(page.locator('.md-search-result__item a[href*="#arxiv-2503-04321"]').first).to_contain_text("Agents That Cite Their Sources")
+    page.locator("input.md-search__input").fill("")
+    page.keyboard.type("agen", delay=20)
+    expect(page.locator('.md-search-result__item a[href*="topics/agents/?h=agen"]')).to_contain_text("Topic: Agents")
+    expect(page.locator(".md-search__suggest")).to_have_text("agents")  # Material's completion; Right arrow takes it
+
+
+def test_search_shows_scraped_markup_as_text(page):
+    open_page(page, "")
+    page.keyboard.press("/")
+    page.keyboard.type("alert", delay=20)
+    hit = page.locator('.md-search-result__item a[href*="#script-alert"]').first
+    expect(hit).to_contain_text("<script>alert(1)</script> *Bold*")
+    assert page.locator(".md-search-result script, .md-search-result em, .md-search-result .evil").count() == 0
 
 
 def test_also_listed_lands_on_the_same_paper(page):

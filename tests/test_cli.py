@@ -51,14 +51,14 @@ def test_ingest_order_does_not_change_the_store(tmp_path):
 def test_generate_writes_only_what_changed_and_deletes_stale_pages(project):
     ingest_mini(project)
     first = project.ok("generate")
-    assert first.out == "generated 22 files in docs/: 22 written, 0 deleted, 0 unchanged\n"
+    assert first.out == "generated 71 files in docs/: 71 written, 0 deleted, 0 unchanged\n"
     times = project.mtimes("docs")
     again = project.ok("generate")
-    assert again.out == "generated 22 files in docs/: 0 written, 0 deleted, 22 unchanged\n"
+    assert again.out == "generated 71 files in docs/: 0 written, 0 deleted, 71 unchanged\n"
     assert project.mtimes("docs") == times
     (project.data / "topics" / "diffusion.yml").unlink()
     third = project.ok("generate")
-    assert third.out.startswith("generated 19 files in docs/: ")
+    assert third.out.startswith("generated 68 files in docs/: ")
     assert ", 3 deleted, " in third.out  # the topic's page, feed and BibTeX
     assert not (project.docs / "topics" / "diffusion.md").exists()
     assert not (project.docs / "feeds" / "diffusion.xml").exists()

@@ -18,7 +18,7 @@ import pytest
 from conftest import ingest_mini
 
 GOLDEN = Path(__file__).parent / "golden" / "mini"
-HAND_WRITTEN = {"about.md", "stylesheets/extra.css", "javascripts/digest.js"}
+HAND_WRITTEN = {"about.md", "stylesheets/extra.css", "javascripts/digest.js", "javascripts/search-worker.js"}
 
 
 def generated(project) -> dict[str, bytes]:

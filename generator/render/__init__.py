@@ -1,8 +1,8 @@
 """Render: lay out the site model as Markdown pages with Jinja2 templates.
 
 `render_site` returns every generated file as {docs-relative path: bytes}: the
-Markdown pages (templates in templates/), RSS feeds (feeds.py), BibTeX (bibtex.py)
-and papers.json; writing them is the site stage's job. Nothing scraped reaches a page unescaped: the Jinja
+Markdown pages (templates in templates/), RSS feeds (feeds.py), BibTeX (bibtex.py),
+papers.json and the search index (search.py); writing them is the site stage's job. Nothing scraped reaches a page unescaped: the Jinja
 environment escapes every printed value that is not explicitly Markup.
 """
 
@@ -15,7 +15,7 @@ from functools import lru_cache
 import jinja2
 
 from .export import export_json
-from . import bibtex, charts, escape, feeds
+from . import bibtex, charts, escape, feeds, rawhtml, search
 from .model import (
     DayView,
     SiteModel,
@@ -82,6 +82,7 @@ def render_site(model: SiteModel, site_url: str) -> dict[str, bytes]:
         papers = [e.paper for section in day.sections for e in section.entries]
         files[bib_path(day.page)] = bibliography(papers)
     files["papers.json"] = export_json(model).encode("utf-8")
+    files.update(search.search_files(model.papers.values(), model.topics))
     return files
 
 
@@ -106,7 +107,7 @@ def render_pages(model: SiteModel) -> dict[str, str]:
         papers = model.topic_papers(view.topic.slug)
         chart = charts.bar_chart(papers_per_month(papers), f"{view.topic.name}: papers first listed each month")
         pages[view.page] = topic_template.render(view=view, chart=chart, feed=feeds.topic_feed(view.topic.slug))
-    return {path: _tidy(text) for path, text in pages.items()}
+    return {path: rawhtml.lift(_tidy(text)) for path, text in pages.items()}
 
 
 def _home(model: SiteModel) -> dict[str, object]:

@@ -283,7 +283,7 @@ class SiteModel:
             found = self._parts[paper.id] = PaperParts(
                 escape.md(latex.repair(paper.title)),
                 escape.md(latex.repair(paper.abstract)),
-                escape.md(_authors(paper.authors)),
+                escape.md(authors_line(paper.authors)),
                 tuple(NavLink(escape.md(l.label), escape.url(l.url)) for l in self.links(paper)),
                 _stats(paper),
                 paper.id if is_arxiv_id(paper.id) else None,
@@ -320,7 +320,7 @@ def entry_view(model: SiteModel, paper: Paper, page: str, rank: int | None = Non
 AUTHORS_SHOWN = 10
 
 
-def _authors(names: tuple[str, ...]) -> str:
+def authors_line(names: tuple[str, ...]) -> str:
     if len(names) <= AUTHORS_SHOWN + 1:
         return ", ".join(names)
     return f"{', '.join(names[:AUTHORS_SHOWN])} and {len(names) - AUTHORS_SHOWN} more"

@@ -1,0 +1,154 @@
+"""Search index: the papers as a sharded static index, read by docs/javascripts/search-worker.js.
+
+Material's built-in search sends its whole index to the browser and builds a lunr
+index there: about 2.6 KB a paper, 260 MB at 100,000 papers. This index is split so
+that a query fetches only what it needs:
+
+    search/digest/meta.json        shard table, paper count, topics (a few KB)
+    search/digest/terms/KEY.json   {term: postings} for the terms starting with KEY
+    search/digest/docs/N.json      what a result shows, for papers N*DOCS_PER_FILE...
+
+A query loads meta.json, the term files of its words and the document files of the
+papers it shows (at most RESULTS_SHOWN), so what it transfers depends on the words,
+not on the size of the archive. KEY is a word's first two characters, longer where
+the file would pass SPLIT_BYTES, which keeps any file small.
+
+Indexed: titles, every author's name and arXiv ids; abstracts are not (at 100,000
+papers they would add ~60 MB and make a common word's postings alone pass 1 MB).
+
+Papers are numbered oldest first (first listed day, then id), so a new day's papers
+take new numbers and leave every other number, and so most files, unchanged.
+Postings are delta-encoded numbers, each (gap << 1) | in_title.
+
+Tokens and folding must match the worker's exactly: letters and digits in runs
+(a run of digits may carry one ".digits", for arXiv ids), accents removed, lower case.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from typing import Iterable
+
+from ..identity import anchor, is_arxiv_id
+from ..models import Paper
+from . import latex
+from ..topics import Topic
+from .model import authors_line, date_page, long_date, served_url, topic_page
+
+FOLDER = "search/digest"
+DOCS_PER_FILE = 128
+SPLIT_BYTES = 32_000
+MAX_KEY = 8
+RESULTS_SHOWN = 40  # the worker's limit; here only to be documented in meta.json
+
+_TOKEN = re.compile(r"[^\W_]+(?:\.[0-9]+)?")
+_SAFE_KEY = re.compile(r"[a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """Accent-free lower case, as the worker folds a query: NFKD, marks dropped, lower()."""
+    if text.isascii():
+        return text.lower()
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(fold(text))
+
+
+def ordered(papers: Iterable[Paper]) -> list[Paper]:
+    """Papers in index order: first listed day, then id; new papers come last."""
+    return sorted(papers, key=lambda p: (p.first_date, p.id))
+
+
+def search_files(all_papers: Iterable[Paper], topics: Iterable[Topic]) -> dict[str, bytes]:
+    """Every file of the index, {docs-relative path: bytes}; deterministic."""
+    papers = ordered(all_papers)
+    files: dict[str, bytes] = {}
+    for start in range(0, len(papers), DOCS_PER_FILE):
+        chunk = [_document(p) for p in papers[start:start + DOCS_PER_FILE]]
+        files[f"{FOLDER}/docs/{start // DOCS_PER_FILE}.json"] = _json(chunk)
+    postings = _postings(papers)
+    shards = _shards(postings)
+    names = {key: _file_name(key) for key in shards}
+    for key, terms in shards.items():
+        files[f"{FOLDER}/terms/{names[key]}.json"] = _json({t: postings[t] for t in terms})
+    files[f"{FOLDER}/meta.json"] = _json({
+        "version": 1,
+        "papers": len(papers),
+        "docs_per_file": DOCS_PER_FILE,
+        "results_shown": RESULTS_SHOWN,
+        "shards": names,
+        "topics": [[t.name, served_url(topic_page(t.slug))] for t in topics],
+    })
+    return files
+
+
+def _document(paper: Paper) -> list[str]:
+    """[title, location, text]: what a result shows, the entry on its latest day."""
+    day = paper.last_date
+    text = authors_line(paper.authors)
+    if is_arxiv_id(paper.id):
+        text = f"{text} · arXiv {paper.id}" if text else f"arXiv {paper.id}"
+    return [_plain(latex.repair(paper.title)), served_url(date_page(day), anchor(paper.id)), _plain(text), long_date(day)]
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _postings(papers: list[Paper]) -> dict[str, list[int]]:
+    """term -> delta-encoded postings, (gap << 1) | in_title, in paper order."""
+    found: dict[str, dict[int, int]] = defaultdict(dict)
+    for number, paper in enumerate(papers):
+        for term in tokens(paper.title):
+            found[term][number] = 1
+        others = tokens(" ".join(paper.authors))
+        if is_arxiv_id(paper.id):
+            others.append(fold(paper.id))
+        for term in others:
+            found[term].setdefault(number, 0)
+    encoded: dict[str, list[int]] = {}
+    for term in sorted(found):
+        previous, out = 0, []
+        for number, in_title in sorted(found[term].items()):
+            out.append(((number - previous) << 1) | in_title)
+            previous = number
+        encoded[term] = out
+    return encoded
+
+
+def _shards(postings: dict[str, list[int]]) -> dict[str, list[str]]:
+    """Shard key -> its terms (sorted). A key is a word's first two characters, one
+    more for as long as its file would pass SPLIT_BYTES (arXiv ids share long
+    prefixes); a term lives under the longest key that starts it."""
+    shards: dict[str, list[str]] = {}
+
+    def place(key: str, terms: list[str]) -> None:
+        if len(key) >= MAX_KEY or sum(len(t) + 4 * len(postings[t]) for t in terms) <= SPLIT_BYTES:
+            shards[key] = terms
+            return
+        groups: dict[str, list[str]] = defaultdict(list)
+        for term in terms:
+            groups[term[: len(key) + 1]].append(term)
+        for longer, group in groups.items():
+            place(longer, group)
+
+    firsts: dict[str, list[str]] = defaultdict(list)
+    for term in postings:
+        firsts[term[:2]].append(term)
+    for key, terms in firsts.items():
+        place(key, terms)
+    return dict(sorted(shards.items()))
+
+
+def _file_name(key: str) -> str:
+    """A key as a file name: itself when plain ASCII, else its UTF-8 in hex."""
+    return key if _SAFE_KEY.fullmatch(key) else "_" + key.encode("utf-8").hex()
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"

@@ -1,0 +1,87 @@
+"""The sharded search index (generator/render/search.py) and the raw HTML blocks
+kept away from Markdown (render/rawhtml.py): formats the worker and the MkDocs hook rely on."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from generator.models import Appearance, Paper
+from generator.render import rawhtml, search
+
+
+def paper(pid: str, title: str, day: date, authors: tuple[str, ...] = ()) -> Paper:
+    return Paper(pid, title, "", (Appearance(day, "l1", 1),), authors)
+
+
+def test_tokens_fold_accents_and_case_and_keep_arxiv_ids_whole():
+    assert search.tokens("Müller's GPT-4.5 beats 2503.01234_x") == ["muller", "s", "gpt", "4.5", "beats", "2503.01234", "x"]
+    assert search.tokens("Ça Überrascht") == ["ca", "uberrascht"]
+
+
+def test_index_files_postings_and_documents():
+    papers = [
+        paper("2503.00002", "Sparse Experts", date(2025, 3, 19), ("Zoë Ng",)),
+        paper("2503.00001", "Dense experts, sparse routing", date(2025, 3, 18)),
+    ]
+    files = search.search_files(papers, [])
+    assert sorted(files) == [
+        "search/digest/docs/0.json", "search/digest/meta.json",
+        "search/digest/terms/25.json", "search/digest/terms/de.json", "search/digest/terms/ex.json",
+        "search/digest/terms/ng.json", "search/digest/terms/ro.json", "search/digest/terms/sp.json",
+        "search/digest/terms/zo.json",
+    ]
+    # Numbered oldest first: 2503.00001 is 0. Postings are (gap << 1) | in_title.
+    assert json.loads(files["search/digest/terms/sp.json"]) == {"sparse": [1, 3]}
+    assert json.loads(files["search/digest/terms/zo.json"]) == {"zoe": [2]}  # 1 << 1, an author's name
+    assert json.loads(files["search/digest/terms/25.json"]) == {"2503.00001": [0], "2503.00002": [2]}
+    assert json.loads(files["search/digest/docs/0.json"])[1] == [
+        "Sparse Experts", "dates/2025-03-19/#arxiv-2503-00002", "Zoë Ng · arXiv 2503.00002", "Wednesday, 19 March 2025",
+    ]
+
+
+def test_a_crowded_prefix_is_split_into_longer_keys(monkeypatch):
+    monkeypatch.setattr(search, "SPLIT_BYTES", 40)
+    papers = [paper(f"p{n}", f"language {'latent' if n % 2 else 'large'}", date(2025, 3, 18)) for n in range(8)]
+    meta = json.loads(search.search_files(papers, [])["search/digest/meta.json"])
+    assert [k for k in meta["shards"] if k.startswith("la")] == ["lan", "lar", "lat"]
+
+
+def test_a_new_day_leaves_older_document_files_alone():
+    old = [paper(f"2501.{n:05d}", f"Paper {n}", date(2025, 1, 1 + n // 100)) for n in range(300)]
+    new = paper("2502.00001", "A newer paper", date(2025, 2, 1))
+    before, after = search.search_files(old, []), search.search_files([*old, new], [])
+    changed = sorted(k for k in after if before.get(k) != after[k])
+    assert changed == [
+        "search/digest/docs/2.json", "search/digest/meta.json",
+        "search/digest/terms/25.json", "search/digest/terms/a.json", "search/digest/terms/ne.json",
+        "search/digest/terms/pa.json",
+    ]
+
+
+def test_non_ascii_keys_get_safe_file_names():
+    files = search.search_files([paper("x", "Ёлка", date(2025, 3, 18))], [])
+    meta = json.loads(files["search/digest/meta.json"])
+    assert meta["shards"] == {"ел": "_d0b5d0bb"}
+    assert "search/digest/terms/_d0b5d0bb.json" in files
+
+
+def test_raw_html_blocks_are_lifted_and_restored_in_place():
+    page = "# Day\n\n### A { #a }\n\n<p class=\"x\">one</p>\n\n<details><summary>S</summary><p>two</p></details>\n\nText\n\n<ul><li>three</li></ul>\n"
+    lifted = rawhtml.lift(page)
+    assert lifted == (
+        "# Day\n\n### A { #a }\n\ndigest-raw-html-0\n\nText\n\ndigest-raw-html-1\n\n"
+        "<!-- digest-raw-html\n"
+        '@@ 0\n<p class="x">one</p>\n<details><summary>S</summary><p>two</p></details>\n'
+        "@@ 1\n<ul><li>three</li></ul>\n"
+        "-->\n"
+    )
+    markdown, blocks = rawhtml.take(lifted + "\n[added](x.md)\n")
+    assert markdown == "# Day\n\n### A { #a }\n\ndigest-raw-html-0\n\nText\n\ndigest-raw-html-1\n\n\n[added](x.md)\n"
+    html = "<h1>Day</h1>\n<p>digest-raw-html-0</p>\n<p>Text</p>\n<p>digest-raw-html-1</p>"
+    assert rawhtml.restore(html, blocks) == (
+        '<h1>Day</h1>\n<p class="x">one</p>\n<details><summary>S</summary><p>two</p></details>\n<p>Text</p>\n<ul><li>three</li></ul>'
+    )
+    assert rawhtml.lift("# No HTML\n") == "# No HTML\n"
+    mixed = "<p>a\nplain text line</p>\n"  # a line not starting with "<" stays with Markdown
+    assert rawhtml.lift(mixed) == mixed
