@@ -18,6 +18,7 @@ from . import __version__, http, pipeline
 from .errors import DigestError
 from .files import write_atomic
 from .render.feeds import DEFAULT_SITE_URL
+from .site import MAX_WORKERS
 
 TODAY_VARIABLE = "PAPER_DIGEST_TODAY"
 BASE_URL_VARIABLE = "PAPER_DIGEST_BASE_URL"
@@ -101,8 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
         "generate",
         help="write the site's pages into docs/",
         description="Write every generated page into docs/ from data/: per-day, per-topic and index pages, RSS feeds, "
-        "BibTeX files and papers.json. Only files whose content changed are written; files that no longer exist are "
-        f"deleted. Feeds link to ${SITE_URL_VARIABLE} (default {DEFAULT_SITE_URL}).",
+        "BibTeX files, papers.json and the search index. Only files whose content changed are written; files that no "
+        f"longer exist are deleted. Feeds link to ${SITE_URL_VARIABLE} (default {DEFAULT_SITE_URL}).",
+    )
+    generate.add_argument(
+        "--jobs", "-j", type=_positive, metavar="N", default=None,
+        help=f"render in N processes (default: one per CPU, at most {MAX_WORKERS}; 1 renders in this process)",
     )
     generate.set_defaults(run=_run_generate)
 
@@ -144,6 +149,12 @@ def _iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-18") from None
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
 
 
 def _run_ingest(args: argparse.Namespace, project: pipeline.Project) -> int:
@@ -207,7 +218,7 @@ def _usage(command: str, message: str) -> SystemExit:
 
 
 def _run_generate(args: argparse.Namespace, project: pipeline.Project) -> int:
-    report = pipeline.generate(project, site_url=os.environ.get(SITE_URL_VARIABLE) or DEFAULT_SITE_URL)
+    report = pipeline.generate(project, site_url=os.environ.get(SITE_URL_VARIABLE) or DEFAULT_SITE_URL, workers=args.jobs)
     print(f"generated {report.total} files in docs/: {len(report.written)} written, {len(report.deleted)} deleted, "
           f"{report.total - len(report.written)} unchanged")
     return 0

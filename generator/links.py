@@ -26,6 +26,8 @@ class Link:
 def urls_in(text: str) -> list[str]:
     """URLs in free text, without the sentence punctuation or LaTeX braces that end them."""
     found: list[str] = []
+    if "://" not in text:  # most abstracts: skip the regex
+        return found
     for match in _URL.finditer(text):
         url = _trim(match.group(0))
         if url not in found and "." in url.split("//", 1)[1]:

@@ -13,14 +13,16 @@ itself lives in the stage modules.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import gc
 import re
 import sys
 import urllib.parse
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from . import http, sources
 from .check import check_store, check_topic_coverage, check_topic_refs
@@ -30,10 +32,10 @@ from .render.export import export_json
 from .identity import normalize_arxiv_id, title_key
 from .merge import PaperIndex, merge_listing
 from .models import Entry, FetchRecord, Listing, ParsedListing, Problem
-from .render import render_site
+from .render import site_jobs
 from .render.feeds import DEFAULT_SITE_URL
 from .render.model import SiteModel, build_model
-from .site import SiteReport, write_docs
+from .site import SiteReport, default_workers, write_jobs
 from .store import Store, StoreState, raw_relpath, sha256
 from .topics import Topic, load_topics, tag
 
@@ -449,10 +451,28 @@ def build_site_model(project: Project, say: Say = _stderr) -> SiteModel:
     return build_model(state.papers, state.listings, topics, tagging, state.fetches)
 
 
-def generate(project: Project, say: Say = _stderr, site_url: str = DEFAULT_SITE_URL) -> SiteReport:
-    model = build_site_model(project, say)
-    say(f"rendering {len(model.days)} day pages and {len(model.topic_views)} topic pages for {len(model.papers)} papers")
-    return write_docs(project.docs, render_site(model, site_url))
+def generate(project: Project, say: Say = _stderr, site_url: str = DEFAULT_SITE_URL, workers: int | None = None) -> SiteReport:
+    with _no_cycle_collector():
+        model = build_site_model(project, say)
+        workers = default_workers() if workers is None else workers
+        say(f"rendering {len(model.days)} day pages and {len(model.topic_views)} topic pages for {len(model.papers)} papers"
+            + (f" in {workers} processes" if workers > 1 else ""))
+        return write_jobs(project.docs, site_jobs(model, site_url), workers)
+
+
+@contextlib.contextmanager
+def _no_cycle_collector() -> Iterator[None]:
+    """Python's cycle collector off for a batch run: it walks every live object each
+    time enough new ones exist, which made laying out 100,000 papers quadratic (34 s
+    instead of 15). The site model makes no cycles worth collecting; memory is freed
+    by reference counting as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def export(project: Project, say: Say = _stderr) -> str:

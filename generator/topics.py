@@ -222,6 +222,11 @@ class _Rule:
     phrase: str
     words: tuple[str, ...]
 
+    @property
+    def spaced(self) -> str:
+        """" w1 w2 ", the phrase as it appears in a text's spaced words."""
+        return f" {' '.join(self.words)} "
+
 
 class _Matcher:
     """Every phrase of every topic, indexed by its first word: a paper's set of words
@@ -229,13 +234,14 @@ class _Matcher:
     checked (a whole-word substring test), fast enough for 100,000 papers."""
 
     def __init__(self, topics: Iterable[Topic]):
-        self.by_first: dict[str, list[_Rule]] = {}
+        self.by_first: dict[str, list[tuple[_Rule, str | None]]] = {}  # (rule, spaced phrase if several words)
         for t in topics:
             for key, items in (("include", t.include), ("exclude", t.exclude)):
                 for item in items:
                     ws = tuple(words(item.value))
                     if ws:
-                        self.by_first.setdefault(ws[0], []).append(_Rule(t.slug, key, item.value, ws))
+                        rule = _Rule(t.slug, key, item.value, ws)
+                        self.by_first.setdefault(ws[0], []).append((rule, rule.spaced if len(ws) > 1 else None))
         self.first_words = set(self.by_first)
 
     def matches(self, text: str) -> list[_Rule]:
@@ -245,8 +251,8 @@ class _Matcher:
         return [
             rule
             for first in word_set & self.first_words
-            for rule in self.by_first[first]
-            if len(rule.words) == 1 or f" {' '.join(rule.words)} " in joined
+            for rule, spaced in self.by_first[first]
+            if spaced is None or spaced in joined
         ]
 
 
@@ -266,6 +272,16 @@ def tag(
             for item in items:
                 hits[(t.slug, key, item.value)] = 0
 
+    # Per paper, only the topics that can concern it are looked at (not all 100 of them).
+    order = {t.slug: n for n, t in enumerate(topics)}
+    added_to: dict[str, set[str]] = {}
+    removed_from: dict[str, set[str]] = {}
+    for t in topics:
+        for paper_id in added[t.slug]:
+            added_to.setdefault(paper_id, set()).add(t.slug)
+        for paper_id in removed[t.slug]:
+            removed_from.setdefault(paper_id, set()).add(t.slug)
+    listing_topic = {key: listing.topic for key, listing in listings.items() if listing.topic in order}
     topics_of: dict[str, tuple[str, ...]] = {}
     members: dict[str, list[str]] = {t.slug: [] for t in topics}
     for paper_id in sorted(papers):
@@ -275,13 +291,12 @@ def tag(
         for rule in matcher.matches(f"{paper.title} {paper.abstract}"):
             hits[(rule.slug, rule.key, rule.phrase)] += 1
             (included if rule.key == "include" else excluded).add(rule.slug)
-        listed = {listings[a.listing].topic for a in paper.appearances if a.listing in listings}
-        mine: list[str] = []
-        for t in topics:
-            if paper_id in removed[t.slug]:
-                continue
-            if paper_id in added[t.slug] or t.slug in listed or (t.slug in included and t.slug not in excluded):
-                mine.append(t.slug)
-                members[t.slug].append(paper_id)
-        topics_of[paper_id] = tuple(mine)
+        chosen = included - excluded
+        chosen.update(listing_topic[a.listing] for a in paper.appearances if a.listing in listing_topic)
+        chosen |= added_to.get(paper_id, set())
+        chosen -= removed_from.get(paper_id, set())
+        mine = tuple(sorted(chosen, key=order.__getitem__))
+        for slug in mine:
+            members[slug].append(paper_id)
+        topics_of[paper_id] = mine
     return Tagging(topics_of, {slug: tuple(ids) for slug, ids in members.items()}, hits)

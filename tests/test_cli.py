@@ -76,6 +76,19 @@ def test_same_input_gives_byte_identical_docs(tmp_path):
     assert outputs[0] == outputs[1]
 
 
+def test_one_process_or_several_make_the_same_docs(tmp_path):
+    outputs = []
+    for jobs in ("1", "3"):
+        (tmp_path / jobs).mkdir()
+        p = make_project(tmp_path / jobs, MINI.parent / "topics")
+        ingest_mini(p)
+        result = p.ok("generate", "--jobs", jobs)
+        assert result.err.endswith("for 6 papers\n" if jobs == "1" else "for 6 papers in 3 processes\n")
+        outputs.append(p.snapshot("docs"))
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0]) == 76  # 71 generated files, docs/.generated and 4 hand-written files
+
+
 # ---- bad input: exact messages, exit 1, nothing written ----------------------------------
 
 

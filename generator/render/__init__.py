@@ -1,24 +1,30 @@
 """Render: lay out the site model as Markdown pages with Jinja2 templates.
 
-`render_site` returns every generated file as {docs-relative path: bytes}: the
-Markdown pages (templates in templates/), RSS feeds (feeds.py), BibTeX (bibtex.py),
-papers.json and the search index (search.py); writing them is the site stage's job. Nothing scraped reaches a page unescaped: the Jinja
-environment escapes every printed value that is not explicitly Markup.
+`site_jobs` splits the site into jobs, each making some of the generated files as
+(docs-relative path, bytes): the Markdown pages (templates in templates/, paper
+entries in entries.py), RSS feeds (feeds.py), BibTeX (bibtex.py), papers.json and
+the search index (search.py). Writing them, in one process or several, is the site
+stage's job. Nothing scraped reaches a page unescaped: the Jinja environment escapes
+every printed value that is not explicitly Markup.
 """
 
 from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import lru_cache, partial
+from typing import Callable, Iterable, Iterator
 
 import jinja2
 
 from .export import export_json
-from . import bibtex, charts, escape, feeds, rawhtml, search
+from . import bibtex, charts, entries, escape, feeds, rawhtml, search
+from ..models import Paper
 from .model import (
     DayView,
     SiteModel,
+    TopicView,
     entry_view,
     health,
     href,
@@ -52,62 +58,98 @@ def environment() -> jinja2.Environment:
     env.filters["short_date"] = short_date
     env.filters["long_date"] = long_date
     env.filters["bib"] = lambda page: posixpath.basename(bib_path(page))
+    env.globals["full_entry"] = entries.full_entry
+    env.globals["compact_list"] = entries.compact_list
     return env
 
 
-def render_site(model: SiteModel, site_url: str) -> dict[str, bytes]:
-    """Every generated file of the site: pages, feeds, BibTeX and papers.json."""
-    files = {path: text.encode("utf-8") for path, text in render_pages(model).items()}
-    entries: dict[str, str] = {}  # a paper's BibTeX, made once for every file that lists it
+@dataclass(frozen=True)
+class Job:
+    """A share of the site to render: the files it makes, and a rough cost (entries
+    rendered) for sharing jobs fairly between processes (site.write_jobs)."""
 
-    def bibliography(papers: list) -> bytes:
-        for paper in papers:
-            if paper.id not in entries:
-                entries[paper.id] = bibtex.entry(paper)
-        return "\n".join(entries[p.id] for p in papers).encode("utf-8")
-
-    files[feeds.SITE_FEED] = feeds.feed_xml(
-        model, model.papers.values(), title="Paper Digest", page=HOME, site_url=site_url, self_path=feeds.SITE_FEED,
-        description="The latest papers of Hugging Face Daily Papers, as collected by Paper Digest.",
-    )
-    for view in model.topic_views:
-        papers = model.topic_papers(view.topic.slug)
-        path = feeds.topic_feed(view.topic.slug)
-        files[path] = feeds.feed_xml(
-            model, papers, title=f"Paper Digest: {view.topic.name}", description=view.topic.description,
-            page=view.page, site_url=site_url, self_path=path,
-        )
-        files[bib_path(view.page)] = bibliography(papers)
-    for day in model.days:
-        papers = [e.paper for section in day.sections for e in section.entries]
-        files[bib_path(day.page)] = bibliography(papers)
-    files["papers.json"] = export_json(model).encode("utf-8")
-    files.update(search.search_files(model.papers.values(), model.topics))
-    return files
+    name: str
+    cost: int
+    make: Callable[[], Iterator[tuple[str, bytes]]]
 
 
-def bib_path(page: str) -> str:
-    return page[: -len(".md")] + ".bib"
+def site_jobs(model: SiteModel, site_url: str, chunks: int = 8) -> list[Job]:
+    """Every generated file of the site, as independent jobs: pages, feeds, BibTeX,
+    papers.json and the search index. Together they make the same files in any order."""
+    papers = len(model.papers)
+    jobs = [
+        Job("index pages", papers // 20, lambda: _encoded(_index_pages(model))),
+        Job("site feed", 50, lambda: iter([(feeds.SITE_FEED, _site_feed(model, site_url))])),
+        Job("papers.json", papers // 3, lambda: iter([("papers.json", export_json(model).encode("utf-8"))])),
+        Job("search index", papers // 2, lambda: iter(search.search_files(model.papers.values(), model.topics).items())),
+    ]
+    for part in _split(model.days, chunks):
+        jobs.append(Job(f"{len(part)} day pages", sum(d.paper_count for d in part), partial(_day_files, model, part)))
+    for part in _split(model.topic_views, chunks):
+        jobs.append(Job(f"{len(part)} topic pages", sum(v.paper_count for v in part), partial(_topic_files, model, part, site_url)))
+    return jobs
 
 
-def render_pages(model: SiteModel) -> dict[str, str]:
+def _split(items: list, chunks: int) -> list[list]:
+    size = max(1, -(-len(items) // chunks))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _encoded(pages: dict[str, str]) -> Iterator[tuple[str, bytes]]:
+    for path, text in pages.items():
+        yield path, text.encode("utf-8")
+
+
+def _index_pages(model: SiteModel) -> dict[str, str]:
     env = environment()
-    pages: dict[str, str] = {
+    pages = {
         HOME: env.get_template("home.md.j2").render(**_home(model)),
         ARCHIVE: env.get_template("archive.md.j2").render(**_archive(model.days)),
         TOPICS_INDEX: env.get_template("topics.md.j2").render(views=model.topic_views),
         RECURRING: env.get_template("recurring.md.j2").render(entries=recurring(model, RECURRING)),
         HEALTH: env.get_template("health.md.j2").render(health=health(model)),
     }
-    day_template = env.get_template("day.md.j2")
-    for day in model.days:
-        pages[day.page] = day_template.render(day=day)
-    topic_template = env.get_template("topic.md.j2")
-    for view in model.topic_views:
+    return {path: _finish(text) for path, text in pages.items()}
+
+
+def _site_feed(model: SiteModel, site_url: str) -> bytes:
+    return feeds.feed_xml(
+        model, model.papers.values(), title="Paper Digest", page=HOME, site_url=site_url, self_path=feeds.SITE_FEED,
+        description="The latest papers of Hugging Face Daily Papers, as collected by Paper Digest.",
+    )
+
+
+def _day_files(model: SiteModel, days: list[DayView]) -> Iterator[tuple[str, bytes]]:
+    template = environment().get_template("day.md.j2")
+    for day in days:
+        yield day.page, _finish(template.render(day=day)).encode("utf-8")
+        yield bib_path(day.page), _bibliography(e.paper for section in day.sections for e in section.entries)
+
+
+def _topic_files(model: SiteModel, views: list[TopicView], site_url: str) -> Iterator[tuple[str, bytes]]:
+    template = environment().get_template("topic.md.j2")
+    for view in views:
         papers = model.topic_papers(view.topic.slug)
         chart = charts.bar_chart(papers_per_month(papers), f"{view.topic.name}: papers first listed each month")
-        pages[view.page] = topic_template.render(view=view, chart=chart, feed=feeds.topic_feed(view.topic.slug))
-    return {path: rawhtml.lift(_tidy(text)) for path, text in pages.items()}
+        feed = feeds.topic_feed(view.topic.slug)
+        yield view.page, _finish(template.render(view=view, chart=chart, feed=feed)).encode("utf-8")
+        yield feed, feeds.feed_xml(
+            model, papers, title=f"Paper Digest: {view.topic.name}", description=view.topic.description,
+            page=view.page, site_url=site_url, self_path=feed,
+        )
+        yield bib_path(view.page), _bibliography(papers)
+
+
+def _bibliography(papers: Iterable[Paper]) -> bytes:
+    return "\n".join(bibtex.entry(p) for p in papers).encode("utf-8")
+
+
+def bib_path(page: str) -> str:
+    return page[: -len(".md")] + ".bib"
+
+
+def _finish(text: str) -> str:
+    return rawhtml.lift(_tidy(text))
 
 
 def _home(model: SiteModel) -> dict[str, object]:

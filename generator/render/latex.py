@@ -22,4 +22,9 @@ _SIM = re.compile(r"(?<![\w-])sim ?(?=\d)")
 
 
 def repair(text: str) -> str:
-    return _SIM.sub("~", _TIMES.sub("×", text))
+    # Substring tests first: most texts have neither word, and they cost a tenth of the regexes.
+    if "times" in text:
+        text = _TIMES.sub("×", text)
+    if "sim" in text:
+        text = _SIM.sub("~", text)
+    return text

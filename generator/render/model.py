@@ -26,9 +26,9 @@ from __future__ import annotations
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
-from typing import Iterable, Mapping
+from functools import cached_property, lru_cache, partial
+from typing import Callable, Iterable, Mapping
 
 from ..identity import anchor, is_arxiv_id
 from . import escape, latex
@@ -65,9 +65,14 @@ def topic_page(slug: str) -> str:
 
 def served_url(page: str, fragment: str | None = None) -> str:
     """The site-relative address MkDocs serves a page at (directory URLs)."""
-    stem = page[: -len(".md")]
-    path = "" if stem == "index" else (stem[: -len("index")] if stem.endswith("/index") else stem + "/")
+    path = _served_path(page)
     return f"{path}#{fragment}" if fragment else path
+
+
+@lru_cache(maxsize=None)
+def _served_path(page: str) -> str:
+    stem = page[: -len(".md")]
+    return "" if stem == "index" else (stem[: -len("index")] if stem.endswith("/index") else stem + "/")
 
 
 def href(from_page: str, to_page: str, fragment: str | None = None) -> str:
@@ -77,6 +82,7 @@ def href(from_page: str, to_page: str, fragment: str | None = None) -> str:
     return f"{target}#{fragment}" if fragment else target
 
 
+@lru_cache(maxsize=None)
 def _sibling_base(page: str) -> str:
     """A served URL standing for every page beside `page` ("dates/~/" for any day page):
     links from it are right for all of them, and it is never a link's own target, so
@@ -95,6 +101,7 @@ def _link_from(base_url: str, to_page: str, fragment: str) -> str:
     return f"{_served_relative(base_url, served_url(to_page))}#{fragment}"
 
 
+@lru_cache(maxsize=None)  # a few folders to every page: a small table
 def _served_relative(from_url: str, to_url: str) -> str:
     """Relative path between two served directory URLs ("dates/2025-03-18/", "" for home).
     Plain list work: posixpath.relpath was a tenth of the run at 10,000 papers."""
@@ -142,6 +149,19 @@ class PaperParts:
     links: tuple[NavLink, ...]
     stats: tuple[str, ...]  # "94 upvotes", "5 comments", "2,300 GitHub stars"
     arxiv_id: str | None = None
+
+    @property
+    def stats_tail(self) -> str:
+        """" · 94 upvotes · 5 comments", escaped, for the entry lines (render/entries.py)."""
+        return "".join(f" · {escape.md(s)}" for s in self.stats)
+
+    @property
+    def code_tail(self) -> str:
+        return "".join(f' · <a href="{l.href}">Code</a>' for l in self.links if l.label == "Code")
+
+    @property
+    def meta_tail(self) -> str:
+        return self.stats_tail + "".join(f' · <a href="{l.href}">{l.label}</a>' for l in self.links)
 
 
 @dataclass(frozen=True)
@@ -193,15 +213,22 @@ class SectionView:
 
 @dataclass(frozen=True)
 class DayView:
+    """A day page. Its entries are made when first asked for (`sections`), so that
+    laying out the site costs little and only the pages being rendered pay for them."""
+
     date: date
     page: str
     title: str
-    sections: tuple[SectionView, ...]
     previous: NavLink | None
     next: NavLink | None
     paper_count: int
     previous_page: str | None = None
     next_page: str | None = None
+    make_sections: Callable[[], tuple[SectionView, ...]] = field(default=tuple, repr=False, compare=False)
+
+    @cached_property
+    def sections(self) -> tuple[SectionView, ...]:
+        return self.make_sections()
 
     @property
     def month(self) -> NavLink:
@@ -227,11 +254,17 @@ class MonthGroup:
 
 @dataclass(frozen=True)
 class TopicView:
+    """A topic page; like a day's, its entries are made when first asked for."""
+
     topic: Topic
     page: str
-    months: tuple[MonthGroup, ...]
     paper_count: int
     latest: date | None
+    make_months: Callable[[], tuple[MonthGroup, ...]] = field(default=tuple, repr=False, compare=False)
+
+    @cached_property
+    def months(self) -> tuple[MonthGroup, ...]:
+        return self.make_months()
 
 
 @dataclass
@@ -250,8 +283,8 @@ class SiteModel:
     _nav: dict[tuple[str, str], tuple] = field(default_factory=dict, repr=False)
 
     def nav_links(self, paper: Paper, page: str) -> tuple[tuple[date, ...], tuple[NavLink, ...], tuple[tuple[str, NavLink], ...]]:
-        """A paper's days (newest first), links to its entry on each day, and (slug, link)
-        for each of its topics, as seen from `page`. Links depend only on the page's
+        """A paper's days (newest first), links to its entry on each day, and (topic page,
+        link) for each of its topics, as seen from `page`. Links depend only on the page's
         folder (all day pages are siblings, all topic pages too), so they are made once
         per paper and folder rather than once per page that shows the paper."""
         base = _sibling_base(page)
@@ -261,7 +294,7 @@ class SiteModel:
             days = tuple(sorted({a.date for a in paper.appearances}, reverse=True))
             dates = tuple(nav(short_date(d), _link_from(base, date_page(d), key)) for d in days)
             topics = tuple(
-                (slug, nav(self.topic_names[slug], _link_from(base, topic_page(slug), key)))
+                (topic_page(slug), nav(self.topic_names[slug], _link_from(base, topic_page(slug), key)))
                 for slug in self.tagging.topics_of.get(paper.id, ())
             )
             found = self._nav[(paper.id, base)] = (days, dates, topics)
@@ -312,8 +345,8 @@ def entry_view(model: SiteModel, paper: Paper, page: str, rank: int | None = Non
     """A paper's entry as shown on `page`; `here` is the page's own day, if a date page."""
     key = anchor(paper.id)
     days, dates, topics = model.nav_links(paper, page)
-    also = tuple(one for d, one in zip(days, dates, strict=True) if d != here)
-    topic_links = tuple(one for slug, one in topics if topic_page(slug) != page)
+    also = dates if here is None else tuple([one for d, one in zip(days, dates) if d != here])
+    topic_links = tuple([one for target, one in topics if target != page])
     return EntryView(paper, key, rank, dates, also, topic_links, model.parts(paper), len(paper.appearances))
 
 
@@ -347,25 +380,33 @@ def _days(model: SiteModel) -> list[DayView]:
     views = []
     for i, day in enumerate(ordered):
         page = date_page(day)
-        todays = sorted((model.listings[l] for l in placed[day]), key=lambda l: (l.topic or "", l.id))
-        shown: set[str] = set()
-        sections = []
-        for listing in todays:
-            entries, repeats = [], []
-            for rank, paper_id in sorted(placed[day][listing.id]):
-                view = entry_view(model, model.papers[paper_id], page, rank, day)
-                (repeats if paper_id in shown else entries).append(view)
-                shown.add(paper_id)
-            label = _section_label(model, listing)
-            sections.append(SectionView(listing, label, f"listing-{listing.id}", tuple(entries), tuple(repeats)))
         prev = nav(short_date(ordered[i - 1]), href(page, date_page(ordered[i - 1]))) if i else None
         nxt = nav(short_date(ordered[i + 1]), href(page, date_page(ordered[i + 1]))) if i + 1 < len(ordered) else None
         views.append(DayView(
-            day, page, long_date(day), tuple(sections), prev, nxt, len(shown),
+            day, page, long_date(day), prev, nxt,
+            paper_count=len({paper_id for entries in placed[day].values() for _, paper_id in entries}),
             previous_page=date_page(ordered[i - 1]) if i else None,
             next_page=date_page(ordered[i + 1]) if i + 1 < len(ordered) else None,
+            make_sections=partial(_day_sections, model, day, page, placed[day]),
         ))
     return views
+
+
+def _day_sections(model: SiteModel, day: date, page: str, placed: Mapping[str, list[tuple[int, str]]]) -> tuple[SectionView, ...]:
+    """A day's listings, each with its entries in rank order; a paper already shown in
+    an earlier listing of the day is named again, not repeated."""
+    todays = sorted((model.listings[l] for l in placed), key=lambda l: (l.topic or "", l.id))
+    shown: set[str] = set()
+    sections = []
+    for listing in todays:
+        entries, repeats = [], []
+        for rank, paper_id in sorted(placed[listing.id]):
+            view = entry_view(model, model.papers[paper_id], page, rank, day)
+            (repeats if paper_id in shown else entries).append(view)
+            shown.add(paper_id)
+        label = _section_label(model, listing)
+        sections.append(SectionView(listing, label, f"listing-{listing.id}", tuple(entries), tuple(repeats)))
+    return tuple(sections)
 
 
 def _section_label(model: SiteModel, listing: Listing) -> str:
@@ -378,13 +419,20 @@ def _topic_view(model: SiteModel, topic: Topic) -> TopicView:
     page = topic_page(topic.slug)
     papers = model.topic_papers(topic.slug)
     papers.sort(key=lambda p: (p.last_date, p.title.casefold()), reverse=True)
+    return TopicView(
+        topic, page, len(papers), papers[0].last_date if papers else None,
+        make_months=partial(_topic_months, model, page, papers),
+    )
+
+
+def _topic_months(model: SiteModel, page: str, papers: list[Paper]) -> tuple[MonthGroup, ...]:
+    """A topic's papers, newest first, grouped by the month they were last listed."""
     groups: dict[tuple[int, int], list[EntryView]] = {}
     for paper in papers:
         groups.setdefault((paper.last_date.year, paper.last_date.month), []).append(entry_view(model, paper, page))
-    months = tuple(
+    return tuple(
         MonthGroup(month_name(y, m), f"{y:04d}-{m:02d}", tuple(entries)) for (y, m), entries in groups.items()
     )
-    return TopicView(topic, page, months, len(papers), papers[0].last_date if papers else None)
 
 
 RECURRING_SHOWN = 500

@@ -1,7 +1,7 @@
 """Raw HTML blocks kept away from Markdown, and put back after it.
 
 Paper entries and topic lists are raw HTML blocks inside the Markdown pages (see
-templates/macros.md.j2). Python-Markdown copies such a block to its output as it
+entries.py). Python-Markdown copies such a block to its output as it
 is, but only after parsing it twice with html.parser (once to find where it ends,
 once more in MkDocs to collect ids): at 10,000 papers that was two thirds of
 `mkdocs build`. So `lift` moves each run of raw HTML blocks to the end of the page,

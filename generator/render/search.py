@@ -128,7 +128,7 @@ def _shards(postings: dict[str, list[int]]) -> dict[str, list[str]]:
     shards: dict[str, list[str]] = {}
 
     def place(key: str, terms: list[str]) -> None:
-        if len(key) >= MAX_KEY or sum(len(t) + 4 * len(postings[t]) for t in terms) <= SPLIT_BYTES:
+        if len(key) >= MAX_KEY or sum(_size(t, postings[t]) for t in terms) <= SPLIT_BYTES:
             shards[key] = terms
             return
         groups: dict[str, list[str]] = defaultdict(list)
@@ -143,6 +143,11 @@ def _shards(postings: dict[str, list[int]]) -> dict[str, list[str]]:
     for key, terms in firsts.items():
         place(key, terms)
     return dict(sorted(shards.items()))
+
+
+def _size(term: str, postings: list[int]) -> int:
+    """Bytes of `"term":[1,2],` in a term file."""
+    return len(term.encode("utf-8")) + 5 + sum(len(str(v)) + 1 for v in postings)
 
 
 def _file_name(key: str) -> str:
