@@ -125,7 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the store as JSON",
         description='Write the store as JSON: {"papers": [{"id", "title", "abstract", "authors", "links", "topics", '
         '"appearances": [{"date", "listing", "topic", "rank", "url"}]}]}, where url is the site-relative address '
-        "of the appearance's entry. The built site publishes the same file as papers.json.",
+        "of the appearance's entry. The built site's papers.json is the same without abstracts, arXiv/PDF/Hugging "
+        "Face links and url.",
     )
     export.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of standard output")
     export.set_defaults(run=_run_export)

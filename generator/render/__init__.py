@@ -41,6 +41,9 @@ ARCHIVE = "dates/index.md"
 TOPICS_INDEX = "topics/index.md"
 RECURRING = "recurring.md"
 HEALTH = "health.md"
+# A topic's BibTeX holds its newest papers only: every paper is already in its day's
+# file, and whole topics would be a fifth of the site at 100,000 papers.
+TOPIC_BIB_LIMIT = 500
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +83,7 @@ def site_jobs(model: SiteModel, site_url: str, chunks: int = 8) -> list[Job]:
     jobs = [
         Job("index pages", papers // 20, lambda: _encoded(_index_pages(model))),
         Job("site feed", 50, lambda: iter([(feeds.SITE_FEED, _site_feed(model, site_url))])),
-        Job("papers.json", papers // 3, lambda: iter([("papers.json", export_json(model).encode("utf-8"))])),
+        Job("papers.json", papers // 3, lambda: iter([("papers.json", export_json(model, full=False).encode("utf-8"))])),
         Job("search index", papers // 2, lambda: iter(search.search_files(model.papers.values(), model.topics).items())),
     ]
     for part in _split(model.days, chunks):
@@ -132,12 +135,12 @@ def _topic_files(model: SiteModel, views: list[TopicView], site_url: str) -> Ite
         papers = model.topic_papers(view.topic.slug)
         chart = charts.bar_chart(papers_per_month(papers), f"{view.topic.name}: papers first listed each month")
         feed = feeds.topic_feed(view.topic.slug)
-        yield view.page, _finish(template.render(view=view, chart=chart, feed=feed)).encode("utf-8")
+        yield view.page, _finish(template.render(view=view, chart=chart, feed=feed, bib_limit=TOPIC_BIB_LIMIT)).encode("utf-8")
         yield feed, feeds.feed_xml(
             model, papers, title=f"Paper Digest: {view.topic.name}", description=view.topic.description,
             page=view.page, site_url=site_url, self_path=feed,
         )
-        yield bib_path(view.page), _bibliography(papers)
+        yield bib_path(view.page), _bibliography(view.papers[:TOPIC_BIB_LIMIT])
 
 
 def _bibliography(papers: Iterable[Paper]) -> bytes:

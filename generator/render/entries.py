@@ -41,12 +41,14 @@ def full_entry(e: EntryView, day_label: str) -> Markup:
 def compact_list(entries: tuple[EntryView, ...]) -> Markup:
     """A topic's papers of one month: one list, not a heading each, so the page (and the
     table of contents Material repeats beside it) stays small on a large archive. The
-    full entry, with every link and the abstract, is one click away on its day."""
+    full entry, with every link and the abstract, is one click away on its day.
+    Kept lean (a topic page repeats every paper of the topic): the day as plain text
+    unless the paper was listed on several days, no list of its other topics."""
     items = []
     for e in entries:
-        also = f" · also in {links(e.topics)}" if e.topics else ""
+        listed = f"Listed {links(e.dates)}" if len(e.dates) > 1 else e.dates[0].label
         items.append(
-            f'<li id="{e.anchor}"><a class="paper-title" href="{e.dates[0].href}">{e.title}</a><br>'
-            f'<span class="paper-meta">Listed {links(e.dates)}{e.parts.stats_tail}{e.parts.code_tail}{also}</span></li>'
+            f'<li><a class="paper-title" href="{e.dates[0].href}">{e.title}</a><br>'
+            f'<span class="paper-meta">{listed}{e.parts.stats_tail}{e.parts.code_tail}</span></li>'
         )
     return Markup(f'<ul class="topic-papers">{"".join(items)}</ul>\n\n')

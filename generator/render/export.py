@@ -1,4 +1,10 @@
-"""The store as one JSON document, for `export` and the site's `papers.json`."""
+"""The store as one JSON document, for `export` and the site's `papers.json`.
+
+`export` writes everything. The site's copy leaves out what the site already
+carries or any reader can derive, so that it stays a tenth of the site at 100,000
+papers: abstracts (on the day pages), the arXiv, PDF and Hugging Face links (made
+from the arXiv id), and each appearance's page address (its date and the id).
+"""
 
 from __future__ import annotations
 
@@ -9,35 +15,35 @@ from ..identity import anchor
 from .model import SiteModel, date_page, served_url
 
 
-def paper_records(model: SiteModel) -> list[dict[str, Any]]:
+DERIVED_LINKS = ("arxiv", "pdf", "huggingface")
+
+
+def paper_records(model: SiteModel, full: bool = True) -> list[dict[str, Any]]:
     records = []
     for paper_id in sorted(model.papers):
         paper = model.papers[paper_id]
         key = anchor(paper.id)
-        records.append(
+        record: dict[str, Any] = {"id": paper.id, "title": paper.title}
+        if full:
+            record["abstract"] = paper.abstract
+        record["authors"] = list(paper.authors)
+        record["links"] = [{"kind": l.kind, "url": l.url} for l in model.links(paper) if full or l.kind not in DERIVED_LINKS]
+        record["topics"] = list(model.tagging.topics_of.get(paper.id, ()))
+        record["appearances"] = [
             {
-                "id": paper.id,
-                "title": paper.title,
-                "abstract": paper.abstract,
-                "authors": list(paper.authors),
-                "links": [{"kind": l.kind, "url": l.url} for l in model.links(paper)],
-                "topics": list(model.tagging.topics_of.get(paper.id, ())),
-                "appearances": [
-                    {
-                        "date": a.date.isoformat(),
-                        "listing": a.listing,
-                        "topic": model.listings[a.listing].topic,
-                        "rank": a.rank,
-                        "url": served_url(date_page(a.date), key),
-                    }
-                    for a in paper.appearances
-                ],
+                "date": a.date.isoformat(),
+                "listing": a.listing,
+                "topic": model.listings[a.listing].topic,
+                "rank": a.rank,
+                **({"url": served_url(date_page(a.date), key)} if full else {}),
             }
-        )
+            for a in paper.appearances
+        ]
+        records.append(record)
     return records
 
 
-def export_json(model: SiteModel) -> str:
+def export_json(model: SiteModel, full: bool = True) -> str:
     """One paper a line: readable, diffable, and streamable with line-based tools."""
-    rows = [json.dumps(r, ensure_ascii=False, sort_keys=False) for r in paper_records(model)]
+    rows = [json.dumps(r, ensure_ascii=False, sort_keys=False) for r in paper_records(model, full)]
     return '{"papers": [\n' + ",\n".join(rows) + "\n]}\n"

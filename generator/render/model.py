@@ -260,6 +260,7 @@ class TopicView:
     page: str
     paper_count: int
     latest: date | None
+    papers: tuple[Paper, ...] = field(default=(), repr=False)  # newest first
     make_months: Callable[[], tuple[MonthGroup, ...]] = field(default=tuple, repr=False, compare=False)
 
     @cached_property
@@ -281,6 +282,7 @@ class SiteModel:
     _links: dict[str, tuple[Link, ...]] = field(default_factory=dict, repr=False)
 
     _nav: dict[tuple[str, str], tuple] = field(default_factory=dict, repr=False)
+    _topic_links: dict[tuple[str, str], tuple[str, NavLink]] = field(default_factory=dict, repr=False)
 
     def nav_links(self, paper: Paper, page: str) -> tuple[tuple[date, ...], tuple[NavLink, ...], tuple[tuple[str, NavLink], ...]]:
         """A paper's days (newest first), links to its entry on each day, and (topic page,
@@ -293,11 +295,17 @@ class SiteModel:
             key = anchor(paper.id)
             days = tuple(sorted({a.date for a in paper.appearances}, reverse=True))
             dates = tuple(nav(short_date(d), _link_from(base, date_page(d), key)) for d in days)
-            topics = tuple(
-                (topic_page(slug), nav(self.topic_names[slug], _link_from(base, topic_page(slug), key)))
-                for slug in self.tagging.topics_of.get(paper.id, ())
-            )
+            topics = tuple(self._topic_link(slug, base) for slug in self.tagging.topics_of.get(paper.id, ()))
             found = self._nav[(paper.id, base)] = (days, dates, topics)
+        return found
+
+    def _topic_link(self, slug: str, base: str) -> tuple[str, NavLink]:
+        """(topic page, link to its top): the page is the topic's history, so an entry's
+        topic links need no anchor, and one link object serves every paper."""
+        found = self._topic_links.get((slug, base))
+        if found is None:
+            page = topic_page(slug)
+            found = self._topic_links[(slug, base)] = (page, nav(self.topic_names[slug], _served_relative(base, served_url(page))))
         return found
 
     def topic_papers(self, slug: str) -> list[Paper]:
@@ -420,7 +428,7 @@ def _topic_view(model: SiteModel, topic: Topic) -> TopicView:
     papers = model.topic_papers(topic.slug)
     papers.sort(key=lambda p: (p.last_date, p.title.casefold()), reverse=True)
     return TopicView(
-        topic, page, len(papers), papers[0].last_date if papers else None,
+        topic, page, len(papers), papers[0].last_date if papers else None, tuple(papers),
         make_months=partial(_topic_months, model, page, papers),
     )
 
