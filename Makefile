@@ -33,6 +33,11 @@ $(CHROMIUM):
 serve: generate
 	$(BIN)/mkdocs serve
 
+## serve-recent: a quick preview of a large archive: only the last 30 days, rebuilt as files change
+serve-recent: $(BIN)/mkdocs
+	$(BIN)/python -m generator generate --recent 30
+	$(BIN)/mkdocs serve --dirty
+
 ## site: generate and build the static site into site/ (strict: any warning fails)
 site: generate
 	$(BIN)/mkdocs build --strict

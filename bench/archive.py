@@ -2,14 +2,19 @@
 
     .venv/bin/python bench/archive.py --quick            # 2,000 papers, a minute
     .venv/bin/python bench/archive.py --sizes 10000 30000 100000
+    .venv/bin/python bench/archive.py --sizes 10000 --compare-builtin
 
 For each size it writes an archive in the project's real input format (API-shaped
 JSON items, one file per month; 20-60 papers a day; 10% of papers listed on several
 days; realistic title and abstract lengths; 100 topics with phrase rules) into a
 temporary project, then runs the real commands and prints one table: papers, pages,
-ingest s, generate s, `mkdocs build` s, peak memory, site MB, search index MB, and the
-files written by a run with nothing new and by a run that adds one day.
-Numbers are printed, never asserted. The machine is noted in the first line.
+ingest s, generate s (from an empty docs/), `mkdocs build` s, peak memory (PSS of
+every process, workers included), site MB, and what the first search costs a reader
+in Chromium (KB fetched, seconds from the last key to the first result). Below it,
+the files written (and seconds) by a generate with nothing new and by one that adds
+a day. --compare-builtin also builds the site with Material's built-in search index
+over the day pages and measures that the same way. Numbers are printed, never
+asserted. The machine is noted in the first line.
 """
 
 from __future__ import annotations
@@ -20,12 +25,14 @@ import os
 import platform
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import date, timedelta
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from memory import run_measured  # noqa: E402
+from search_probe import common_title_word, probe  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TOPICS = 100
@@ -123,15 +130,11 @@ def make_archive(size: int, folder: Path, seed: int = 7) -> list[Path]:
 
 
 def run(command: list[str], cwd: Path) -> tuple[float, float, str]:
-    """Seconds and peak resident MB of one command, and its standard output."""
+    """Seconds and peak MB (PSS of the command and its workers), and its standard output."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)}
-    start = time.perf_counter()
-    wrapped = ["/usr/bin/time", "-f", "%M", *command] if Path("/usr/bin/time").exists() else command
-    proc = subprocess.run(wrapped, cwd=cwd, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
+    elapsed, peak, proc = run_measured(command, cwd, env)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{proc.stderr[-3000:]}")
-    peak = float(proc.stderr.strip().splitlines()[-1]) / 1024 if wrapped is not command else 0.0
     return elapsed, peak, proc.stdout
 
 
@@ -139,7 +142,7 @@ def folder_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
 
 
-def bench(size: int, keep: bool) -> dict[str, object]:
+def bench(size: int, keep: bool, compare_builtin: bool) -> dict[str, object]:
     work = Path(tempfile.mkdtemp(prefix=f"digest-bench-{size}-"))
     inputs = work / "inputs"
     files = make_archive(size, inputs)
@@ -152,20 +155,26 @@ def bench(size: int, keep: bool) -> dict[str, object]:
     ingest_s, ingest_mb, _ = run([*py, "ingest", *map(str, files[:-1])], project)
     generate_s, generate_mb, _ = run([*py, "generate"], project)
     build_s, build_mb, _ = run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], project)
-    _, _, noop = run([*py, "generate"], project)
-    run([*py, "ingest", str(files[-1])], project)
-    _, _, one_day = run([*py, "generate"], project)
     site = project / "site"
+    word = common_title_word(site)
+    first = probe(site, word) if word else None
+    noop_s, _, noop = run([*py, "generate"], project)
+    run([*py, "ingest", str(files[-1])], project)
+    one_day_s, one_day_mb, one_day = run([*py, "generate"], project)
     result = {
         "papers": size,
         "pages": sum(1 for _ in site.rglob("*.html")),
         "ingest s": ingest_s, "generate s": generate_s, "build s": build_s,
-        "peak MB": max(ingest_mb, generate_mb, build_mb),
+        "peak MB": max(ingest_mb, generate_mb, build_mb, one_day_mb),
         "site MB": folder_mb(site),
-        "search MB": (site / "search" / "search_index.json").stat().st_size / 1e6 if (site / "search" / "search_index.json").exists() else 0.0,
-        "no-op writes": noop.strip(),
-        "one-day writes": one_day.strip(),
+        "search KB": first["bytes"] / 1e3 if first else "n/a",
+        "search s": first["seconds"] if first else "n/a",
+        "word": word,
+        "no-op writes": f"{noop.strip()} ({noop_s:.1f} s)",
+        "one-day writes": f"{one_day.strip()} ({one_day_s:.1f} s)",
     }
+    if compare_builtin:
+        result["builtin"] = builtin_search(project, word)
     if keep:
         result["kept"] = str(work)
     else:
@@ -173,25 +182,48 @@ def bench(size: int, keep: bool) -> dict[str, object]:
     return result
 
 
+def builtin_search(project: Path, word: str | None) -> str:
+    """Build the site again with Material's own search over the day pages; its cost."""
+    main_html = project / "overrides" / "main.html"
+    text = main_html.read_text()
+    main_html.write_text(text[: text.index("{% block config %}")])  # Material's worker again
+    for page in (project / "docs" / "dates").glob("*.md"):
+        page.write_text(page.read_text().replace("search:\n  exclude: true\n", "", 1))
+    build_s, build_mb, _ = run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", "site-builtin"], project)
+    index_mb = (project / "site-builtin" / "search" / "search_index.json").stat().st_size / 1e6
+    first = probe(project / "site-builtin", word) if word else None
+    searched = f"first search {first['bytes'] / 1e3:,.0f} KB, {first['seconds']:.2f} s" if first else "not measured"
+    return f"Material's built-in search: build {build_s:.1f} s, peak {build_mb:,.0f} MB, index {index_mb:.1f} MB; {searched}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 30_000, 100_000], help="archive sizes in papers")
     parser.add_argument("--quick", action="store_true", help="one small archive (2,000 papers)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary projects and print where")
+    parser.add_argument("--compare-builtin", action="store_true", help="also measure Material's built-in search (slow past 30k)")
     args = parser.parse_args()
     sizes = [2_000] if args.quick else args.sizes
     print(f"# {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, "
           f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, {platform.machine()}")
-    columns = ["papers", "pages", "ingest s", "generate s", "build s", "peak MB", "site MB", "search MB"]
+    columns = ["papers", "pages", "ingest s", "generate s", "build s", "peak MB", "site MB", "search KB", "search s"]
     print("| " + " | ".join(columns) + " |")
     print("|" + " ---: |" * len(columns))
     notes = []
     for size in sizes:
-        r = bench(size, args.keep)
-        print("| " + " | ".join(f"{r[c]:,.1f}" if isinstance(r[c], float) else f"{r[c]:,}" for c in columns) + " |", flush=True)
-        notes.append(f"{size:,} papers: no-op generate: {r['no-op writes']}; adding one day: {r['one-day writes']}" + (f"; kept in {r['kept']}" if "kept" in r else ""))
+        r = bench(size, args.keep, args.compare_builtin)
+        print("| " + " | ".join(_cell(r[c]) for c in columns) + " |", flush=True)
+        notes.append(f"{size:,} papers: no-op generate: {r['no-op writes']}; adding one day: {r['one-day writes']}; "
+                     f"search typed: {r['word']!r}" + (f"; {r['builtin']}" if "builtin" in r else "")
+                     + (f"; kept in {r['kept']}" if "kept" in r else ""))
     print()
     print("\n".join(notes))
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}" if value < 10 else f"{value:,.1f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 if __name__ == "__main__":

@@ -109,6 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs", "-j", type=_positive, metavar="N", default=None,
         help=f"render in N processes (default: one per CPU, at most {MAX_WORKERS}; 1 renders in this process)",
     )
+    generate.add_argument(
+        "--recent", type=_positive, metavar="DAYS", default=None,
+        help="only the last DAYS days with papers: a quick local preview of a large archive (pages of other days "
+        "are removed from docs/; run generate without it before building the site to publish)",
+    )
     generate.set_defaults(run=_run_generate)
 
     check = commands.add_parser(
@@ -219,7 +224,7 @@ def _usage(command: str, message: str) -> SystemExit:
 
 
 def _run_generate(args: argparse.Namespace, project: pipeline.Project) -> int:
-    report = pipeline.generate(project, site_url=os.environ.get(SITE_URL_VARIABLE) or DEFAULT_SITE_URL, workers=args.jobs)
+    report = pipeline.generate(project, site_url=os.environ.get(SITE_URL_VARIABLE) or DEFAULT_SITE_URL, workers=args.jobs, recent=args.recent)
     print(f"generated {report.total} files in docs/: {len(report.written)} written, {len(report.deleted)} deleted, "
           f"{report.total - len(report.written)} unchanged")
     return 0

@@ -31,13 +31,13 @@ from .errors import DigestError, Diagnostic, display_path
 from .render.export import export_json
 from .identity import normalize_arxiv_id, title_key
 from .merge import PaperIndex, merge_listing
-from .models import Entry, FetchRecord, Listing, ParsedListing, Problem
+from .models import Entry, FetchRecord, Listing, Paper, ParsedListing, Problem
 from .render import site_jobs
 from .render.feeds import DEFAULT_SITE_URL
 from .render.model import SiteModel, build_model
 from .site import SiteReport, default_workers, write_jobs
 from .store import Store, StoreState, raw_relpath, sha256
-from .topics import Topic, load_topics, tag
+from .topics import Tagging, Topic, load_topics, tag
 
 Say = Callable[[str], None]
 
@@ -438,8 +438,9 @@ def _is_that_day(parsed: ParsedListing, final_url: str, day: date) -> bool:
 # ---- generate ----------------------------------------------------------------------------
 
 
-def build_site_model(project: Project, say: Say = _stderr) -> SiteModel:
-    """Load the store and topics, tag every paper, and lay out the site."""
+def build_site_model(project: Project, say: Say = _stderr, recent: int | None = None) -> SiteModel:
+    """Load the store and topics, tag every paper, and lay out the site; with `recent`,
+    only the papers of the last `recent` days with papers, as listed on those days."""
     store = project.store
     state = store.load()
     topics = _load_valid_topics(store, say)
@@ -448,12 +449,33 @@ def build_site_model(project: Project, say: Say = _stderr) -> SiteModel:
     if ref_errors:
         raise DigestError(ref_errors)
     tagging = tag(topics, state.papers, state.listings, index.by_alias)
-    return build_model(state.papers, state.listings, topics, tagging, state.fetches)
+    papers: Mapping[str, Paper] = state.papers
+    if recent is not None:
+        papers, tagging = _recent(papers, tagging, recent)
+    return build_model(papers, state.listings, topics, tagging, state.fetches)
 
 
-def generate(project: Project, say: Say = _stderr, site_url: str = DEFAULT_SITE_URL, workers: int | None = None) -> SiteReport:
+def _recent(papers: Mapping[str, Paper], tagging: Tagging, days: int) -> tuple[dict[str, Paper], Tagging]:
+    """The papers of the last `days` days with papers, keeping only those days' listings
+    of them: a smaller digest, consistent in itself, for a quick local preview."""
+    kept_days = sorted({a.date for p in papers.values() for a in p.appearances})[-days:]
+    cutoff = kept_days[0] if kept_days else date.max
+    kept: dict[str, Paper] = {}
+    for paper_id, paper in papers.items():
+        appearances = tuple(a for a in paper.appearances if a.date >= cutoff)
+        if appearances:
+            kept[paper_id] = replace(paper, appearances=appearances)
+    return kept, Tagging(
+        {i: t for i, t in tagging.topics_of.items() if i in kept},
+        {slug: tuple(i for i in ids if i in kept) for slug, ids in tagging.papers_of.items()},
+        tagging.phrase_hits,
+    )
+
+
+def generate(project: Project, say: Say = _stderr, site_url: str = DEFAULT_SITE_URL, workers: int | None = None,
+             recent: int | None = None) -> SiteReport:
     with _no_cycle_collector():
-        model = build_site_model(project, say)
+        model = build_site_model(project, say, recent)
         workers = default_workers() if workers is None else workers
         say(f"rendering {len(model.days)} day pages and {len(model.topic_views)} topic pages for {len(model.papers)} papers"
             + (f" in {workers} processes" if workers > 1 else ""))

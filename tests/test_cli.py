@@ -76,6 +76,16 @@ def test_same_input_gives_byte_identical_docs(tmp_path):
     assert outputs[0] == outputs[1]
 
 
+def test_recent_generates_only_the_last_days_and_a_full_run_restores_the_rest(project):
+    ingest_mini(project)
+    full = project.ok("generate")
+    recent = project.ok("generate", "--recent", "1", "--jobs", "1")
+    assert recent.err == "rendering 1 day pages and 3 topic pages for 2 papers\n"
+    assert sorted(p.name for p in (project.docs / "dates").glob("*.md")) == ["2025-03-20.md", "index.md"]
+    again = project.ok("generate")
+    assert again.out == "generated 71 files in docs/: 63 written, 0 deleted, 8 unchanged\n"
+
+
 def test_one_process_or_several_make_the_same_docs(tmp_path):
     outputs = []
     for jobs in ("1", "3"):

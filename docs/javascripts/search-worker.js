@@ -17,7 +17,7 @@
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 const BASE = new URL("../search/digest/", self.location)
 const TOKEN = /[\p{L}\p{N}]+(?:\.[0-9]+)?/gu
-const MIN_PREFIX = 2         // a last word shorter than this is not completed
+const MIN_PREFIX = 3         // a shorter last word must match a whole word: "la" would load every "la…" file
 const TITLE = 10, OTHER = 3  // a word in the title counts more than in names or ids
 
 let pages = []               // [{location, title, text}] from the built-in index
@@ -133,8 +133,11 @@ function groups(found, words, matched) {
 
 async function search(query) {
   const words = tokens(query)
-  const prefixLast = !/\s$/.test(query)
-  if (prefixLast && words.length && words[words.length - 1].length < MIN_PREFIX) words.pop()
+  let prefixLast = !/\s$/.test(query) && words.length > 0
+  if (prefixLast && words[words.length - 1].length < MIN_PREFIX) {
+    prefixLast = false
+    if (words[words.length - 1].length < 2) words.pop()  // one letter: wait for the next
+  }
   if (!words.length) return { items: [] }
   const found = await searchPapers(words, prefixLast)
   const matched = Object.fromEntries(words.map(w => [w, true]))

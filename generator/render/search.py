@@ -9,8 +9,8 @@ that a query fetches only what it needs:
     search/digest/docs/N.json      what a result shows, for papers N*DOCS_PER_FILE...
 
 A query loads meta.json, the term files of its words and the document files of the
-papers it shows (at most RESULTS_SHOWN), so what it transfers depends on the words,
-not on the size of the archive. KEY is a word's first two characters, longer where
+papers it shows (at most RESULTS_SHOWN, so at most that many files of ~7 KB), so
+what it transfers depends on the words, not on the size of the archive. KEY is a word's first two characters, longer where
 the file would pass SPLIT_BYTES, which keeps any file small.
 
 Indexed: titles, every author's name and arXiv ids; abstracts are not (at 100,000
@@ -39,10 +39,10 @@ from ..topics import Topic
 from .model import authors_line, date_page, long_date, served_url, topic_page
 
 FOLDER = "search/digest"
-DOCS_PER_FILE = 128
+DOCS_PER_FILE = 32
 SPLIT_BYTES = 32_000
 MAX_KEY = 8
-RESULTS_SHOWN = 40  # the worker's limit; here only to be documented in meta.json
+RESULTS_SHOWN = 30  # the worker shows at most this many papers (sent in meta.json)
 
 _TOKEN = re.compile(r"[^\W_]+(?:\.[0-9]+)?")
 _SAFE_KEY = re.compile(r"[a-z0-9]+")

@@ -1,0 +1,76 @@
+"""What the first search costs a reader: bytes fetched and time to the first result.
+
+Serves a built site on localhost and opens its home page in Debian's Chromium
+(through Playwright), twice. Bytes: a reader types a word key by key (every key
+sends a query), and every byte of search files fetched from the moment the page
+started is counted (the worker loads its shard table when search is set up).
+Latency: on a fresh page the whole word is pasted and one key pressed, so nothing
+it needs is loaded yet; the time from that key to the first result is measured.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def common_title_word(site: Path) -> str | None:
+    """The title word of the most papers, from the paper index (a worst case for bytes)."""
+    meta = site / "search" / "digest" / "meta.json"
+    if not meta.exists():
+        return None
+    best, count = None, 0
+    for path in (site / "search" / "digest" / "terms").glob("*.json"):
+        for term, postings in json.loads(path.read_text()).items():
+            titled = sum(v & 1 for v in postings)
+            if titled > count and len(term) > 3 and not term[0].isdigit():
+                best, count = term, titled
+    return best
+
+
+def probe(site: Path, word: str) -> dict[str, float] | None:
+    """{"bytes": ..., "seconds": ..., "results": ...}, or None without Playwright or Chromium."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not CHROMIUM.exists():
+        return None
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from sitecheck import Served
+
+    served = Served(site)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+            page, sizes = _open(browser, served.url)
+            page.keyboard.type(word, delay=80)
+            page.locator(".md-search-result__item mark").first.wait_for(timeout=120_000)
+            page.wait_for_load_state("networkidle")
+            results = page.locator(".md-search-result__item").count()
+            fetched = sum(sizes)
+            page.close()
+            page, _ = _open(browser, served.url)
+            page.locator("input.md-search__input").fill(word)  # no key event yet, so no query
+            start = time.perf_counter()
+            page.keyboard.press("End")  # Material queries on keyup
+            page.locator(".md-search-result__item mark").first.wait_for(timeout=120_000)
+            seconds = time.perf_counter() - start
+            browser.close()
+    finally:
+        served.stop()
+    return {"bytes": float(fetched), "seconds": seconds, "results": float(results)}
+
+
+def _open(browser, url: str):
+    page = browser.new_page()
+    sizes: list[int] = []
+    page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]) if "/search/" in r.url else None)
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    page.keyboard.press("/")
+    return page, sizes
