@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-INTERVAL = 0.05
+INTERVAL = 0.5  # reading smaps of a large process is not free: sampling often slowed the command by a third
 
 
 def _session_pids(session: int) -> list[int]:

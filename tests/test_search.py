@@ -22,45 +22,53 @@ def test_tokens_fold_accents_and_case_and_keep_arxiv_ids_whole():
 def test_index_files_postings_and_documents():
     papers = [
         paper("2503.00002", "Sparse Experts", date(2025, 3, 19), ("Zoë Ng",)),
-        paper("2503.00001", "Dense experts, sparse routing", date(2025, 3, 18)),
+        paper("2502.00001", "Dense experts, sparse routing", date(2025, 2, 18)),
     ]
     files = search.search_files(papers, [])
     assert sorted(files) == [
         "search/digest/docs/0.json", "search/digest/meta.json",
+        "search/digest/recent/2.json", "search/digest/recent/e.json", "search/digest/recent/n.json",
+        "search/digest/recent/s.json", "search/digest/recent/z.json",
         "search/digest/terms/25.json", "search/digest/terms/de.json", "search/digest/terms/ex.json",
-        "search/digest/terms/ng.json", "search/digest/terms/ro.json", "search/digest/terms/sp.json",
-        "search/digest/terms/zo.json",
+        "search/digest/terms/ro.json", "search/digest/terms/sp.json",
     ]
-    # Numbered oldest first: 2503.00001 is 0. Postings are (gap << 1) | in_title.
-    assert json.loads(files["search/digest/terms/sp.json"]) == {"sparse": [1, 3]}
-    assert json.loads(files["search/digest/terms/zo.json"]) == {"zoe": [2]}  # 1 << 1, an author's name
-    assert json.loads(files["search/digest/terms/25.json"]) == {"2503.00001": [0], "2503.00002": [2]}
+    # Numbered oldest first: 2502.00001 is 0. Postings are (gap << 1) | in_title.
+    assert json.loads(files["search/digest/terms/sp.json"]) == {"sparse": [1]}
+    # The newest month's paper (1) is kept apart, by first letter.
+    assert json.loads(files["search/digest/recent/s.json"]) == {"sparse": [3]}
+    assert json.loads(files["search/digest/recent/z.json"]) == {"zoe": [2]}  # 1 << 1: an author's name
+    assert json.loads(files["search/digest/terms/25.json"]) == {"2502.00001": [0]}
     assert json.loads(files["search/digest/docs/0.json"])[1] == [
         "Sparse Experts", "dates/2025-03-19/#arxiv-2503-00002", "Zoë Ng · arXiv 2503.00002", "Wednesday, 19 March 2025",
     ]
+    meta = json.loads(files["search/digest/meta.json"])
+    assert meta["shards"] == {"25": "25", "de": "de", "ex": "ex", "ro": "ro", "sp": "sp"}
+    assert meta["recent"] == {"2": "2", "e": "e", "n": "n", "s": "s", "z": "z"}
 
 
 def test_a_crowded_prefix_is_split_into_longer_keys(monkeypatch):
     monkeypatch.setattr(search, "SPLIT_BYTES", 40)
-    papers = [paper(f"p{n}", f"language {'latent' if n % 2 else 'large'}", date(2025, 3, 18)) for n in range(8)]
+    papers = [paper(f"p{n}", f"language {'latent' if n % 2 else 'large'}", date(2025, 2, 18)) for n in range(8)]
+    papers.append(paper("new", "Newest", date(2025, 3, 1)))
     meta = json.loads(search.search_files(papers, [])["search/digest/meta.json"])
     assert [k for k in meta["shards"] if k.startswith("la")] == ["lan", "lar", "lat"]
 
 
-def test_a_new_day_leaves_older_document_files_alone():
+def test_a_new_day_rewrites_the_newest_months_files_only():
     old = [paper(f"2501.{n:05d}", f"Paper {n}", date(2025, 1, 1 + n // 100)) for n in range(300)]
-    new = paper("2502.00001", "A newer paper", date(2025, 2, 1))
+    old += [paper("2502.00000", "February paper", date(2025, 2, 3))]
+    new = paper("2502.00001", "A newer paper", date(2025, 2, 4))
     before, after = search.search_files(old, []), search.search_files([*old, new], [])
     changed = sorted(k for k in after if before.get(k) != after[k])
     assert changed == [
         "search/digest/docs/9.json", "search/digest/meta.json",
-        "search/digest/terms/25.json", "search/digest/terms/a.json", "search/digest/terms/ne.json",
-        "search/digest/terms/pa.json",
+        "search/digest/recent/2.json", "search/digest/recent/a.json", "search/digest/recent/n.json",
+        "search/digest/recent/p.json",
     ]
 
 
 def test_non_ascii_keys_get_safe_file_names():
-    files = search.search_files([paper("x", "Ёлка", date(2025, 3, 18))], [])
+    files = search.search_files([paper("x", "Ёлка", date(2025, 2, 18)), paper("y", "New", date(2025, 3, 18))], [])
     meta = json.loads(files["search/digest/meta.json"])
     assert meta["shards"] == {"ел": "_d0b5d0bb"}
     assert "search/digest/terms/_d0b5d0bb.json" in files

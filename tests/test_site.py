@@ -76,9 +76,9 @@ def test_search_finds_each_paper_in_the_sharded_index_not_the_builtin_one(mini_s
     assert [d["location"] for d in builtin["docs"] if "#" not in d["location"]] == ["about/"]  # generated pages opt out
     meta = json.loads((site / "search" / "digest" / "meta.json").read_text())
     assert meta["papers"] == 6
-    sp = json.loads((site / "search" / "digest" / "terms" / f"{meta['shards']['sp']}.json").read_text())
-    assert list(sp) == ["sparse"]
-    assert sp == {"sparse": [(2 << 1) | 1]}  # one paper, number 2, the word in its title
+    assert meta["shards"] == {}  # every paper is of the newest month: all in recent/, by first letter
+    s = json.loads((site / "search" / "digest" / "recent" / f"{meta['recent']['s']}.json").read_text())
+    assert s == {"scale": [(2 << 1) | 1], "script": [(1 << 1) | 1], "sources": [(5 << 1) | 1], "sparse": [(2 << 1) | 1], "survey": [(3 << 1) | 1]}
     docs = json.loads((site / "search" / "digest" / "docs" / "0.json").read_text())
     assert docs[2] == ["SPARSE MIXTURE OF EXPERTS AT SCALE", "dates/2025-03-19/#sparse-mixture-of-experts-at-scale", "", "Wednesday, 19 March 2025"]
     assert docs[0][2] == "Ada Lovelace, Alan Turing · arXiv 2503.01234"

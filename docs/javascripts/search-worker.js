@@ -6,8 +6,9 @@
    READY (1), QUERY (2) with the text typed, RESULT (3) with {items, suggest}.
 
    Papers are searched in the index generator/render/search.py writes to
-   search/digest/: meta.json, then only the term files of the words typed and the
-   document files of the papers shown. Pages the built-in plugin indexed (the
+   search/digest/: meta.json, then only the term files of the words typed (and
+   the newest month's file for their first letters) and the document files of
+   the papers shown. Pages the built-in plugin indexed (the
    hand-written ones) are searched here too, by their titles and text.
 
    Tokens and folding must stay the same as search.py's. */
@@ -71,9 +72,12 @@ function keysFor(shards, word, prefix) {
 }
 
 /* paper number -> in_title, for one word (exact, or as a prefix); and the most
-   common completion of a prefix, for Material's suggestion. */
+   common completion of a prefix, for Material's suggestion. The newest month's
+   papers are in files of their own, by first letter. */
 async function postings(m, word, prefix) {
-  const shards = await Promise.all(keysFor(m.shards, word, prefix).map(k => load(`terms/${m.shards[k]}.json`)))
+  const paths = keysFor(m.shards, word, prefix).map(k => `terms/${m.shards[k]}.json`)
+  if (word[0] in m.recent) paths.push(`recent/${m.recent[word[0]]}.json`)
+  const shards = await Promise.all(paths.map(load))
   const found = new Map()
   let best = null, bestCount = 0
   for (const shard of shards)

@@ -13,9 +13,10 @@ module hands them. Layout, chosen for 100,000 papers on Material for MkDocs:
 
 Full entries appear once per day a paper was listed; topic pages link to them
 rather than repeat the abstract, which keeps the site small. An entry's heading is
-Markdown (for the table of contents and search); the rest is raw HTML whose links
-are served URLs made here, because rendering hundreds of thousands of links as
-Markdown was most of the build time. The date and topic
+Markdown (for the table of contents); the rest is raw HTML whose links are served
+URLs made here, because rendering hundreds of thousands of links as Markdown was
+most of the build time (render/entries.py, render/rawhtml.py). Day and topic views
+make their entries only when rendered. The date and topic
 pages stay out of the navigation (the nav lists only the index pages), because
 Material renders the whole nav into every page: a nav with thousands of days costs
 O(pages x nav) in build time and size.
@@ -144,11 +145,16 @@ class PaperParts:
     """What every entry of one paper shares, escaped once however often it is shown."""
 
     title: Markup
-    abstract: Markup
     authors: Markup  # the first few names, then "and N more"
     links: tuple[NavLink, ...]
     stats: tuple[str, ...]  # "94 upvotes", "5 comments", "2,300 GitHub stars"
     arxiv_id: str | None = None
+    source_abstract: str = field(default="", repr=False)
+
+    @cached_property
+    def abstract(self) -> Markup:
+        """Escaped when first shown: only day entries show it."""
+        return escape.md(latex.repair(self.source_abstract))
 
     @property
     def stats_tail(self) -> str:
@@ -213,8 +219,8 @@ class SectionView:
 
 @dataclass(frozen=True)
 class DayView:
-    """A day page. Its entries are made when first asked for (`sections`), so that
-    laying out the site costs little and only the pages being rendered pay for them."""
+    """A day page. Its entries are made when asked for (`sections`), so that laying
+    out the site costs little and only the process rendering the page pays for them."""
 
     date: date
     page: str
@@ -226,8 +232,9 @@ class DayView:
     next_page: str | None = None
     make_sections: Callable[[], tuple[SectionView, ...]] = field(default=tuple, repr=False, compare=False)
 
-    @cached_property
+    @property
     def sections(self) -> tuple[SectionView, ...]:
+        """Made anew on each call (and not kept): take them once per page."""
         return self.make_sections()
 
     @property
@@ -254,7 +261,7 @@ class MonthGroup:
 
 @dataclass(frozen=True)
 class TopicView:
-    """A topic page; like a day's, its entries are made when first asked for."""
+    """A topic page; like a day's, its entries are made when asked for (`months`)."""
 
     topic: Topic
     page: str
@@ -263,8 +270,9 @@ class TopicView:
     papers: tuple[Paper, ...] = field(default=(), repr=False)  # newest first
     make_months: Callable[[], tuple[MonthGroup, ...]] = field(default=tuple, repr=False, compare=False)
 
-    @cached_property
+    @property
     def months(self) -> tuple[MonthGroup, ...]:
+        """Made anew on each call (and not kept): take them once per page."""
         return self.make_months()
 
 
@@ -323,13 +331,20 @@ class SiteModel:
         if found is None:
             found = self._parts[paper.id] = PaperParts(
                 escape.md(latex.repair(paper.title)),
-                escape.md(latex.repair(paper.abstract)),
                 escape.md(authors_line(paper.authors)),
                 tuple(NavLink(escape.md(l.label), escape.url(l.url)) for l in self.links(paper)),
                 _stats(paper),
                 paper.id if is_arxiv_id(paper.id) else None,
+                paper.abstract,
             )
         return found
+
+    def forget(self) -> None:
+        """Drop what was made for the entries rendered so far: a rendering job calls it
+        when done, so a process holds the entries of one job at a time."""
+        self._parts.clear()
+        self._links.clear()
+        self._nav.clear()
 
     @property
     def latest_day(self) -> DayView | None:

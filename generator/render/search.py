@@ -4,8 +4,9 @@ Material's built-in search sends its whole index to the browser and builds a lun
 index there: about 2.6 KB a paper, 260 MB at 100,000 papers. This index is split so
 that a query fetches only what it needs:
 
-    search/digest/meta.json        shard table, paper count, topics (a few KB)
+    search/digest/meta.json        shard tables, paper count, topics
     search/digest/terms/KEY.json   {term: postings} for the terms starting with KEY
+    search/digest/recent/L.json    the same for the newest month's papers, by first letter
     search/digest/docs/N.json      what a result shows, for papers N*DOCS_PER_FILE...
 
 A query loads meta.json, the term files of its words and the document files of the
@@ -17,7 +18,10 @@ Indexed: titles, every author's name and arXiv ids; abstracts are not (at 100,00
 papers they would add ~60 MB and make a common word's postings alone pass 1 MB).
 
 Papers are numbered oldest first (first listed day, then id), so a new day's papers
-take new numbers and leave every other number, and so most files, unchanged.
+take new numbers and leave every other number unchanged. The postings of the papers
+first listed in the newest month are kept apart, in a few files by first letter, so
+a new day rewrites those, meta.json and the last document file, not hundreds of
+term files; the month after, they join the main term files in one rewrite.
 Postings are delta-encoded numbers, each (gap << 1) | in_title.
 
 Tokens and folding must match the worker's exactly: letters and digits in runs
@@ -71,20 +75,40 @@ def search_files(all_papers: Iterable[Paper], topics: Iterable[Topic]) -> dict[s
     for start in range(0, len(papers), DOCS_PER_FILE):
         chunk = [_document(p) for p in papers[start:start + DOCS_PER_FILE]]
         files[f"{FOLDER}/docs/{start // DOCS_PER_FILE}.json"] = _json(chunk)
-    postings = _postings(papers)
-    shards = _shards(postings)
+    split = _recent_start(papers)
+    base = _postings(papers[:split])
+    shards = _shards(base)
     names = {key: _file_name(key) for key in shards}
     for key, terms in shards.items():
-        files[f"{FOLDER}/terms/{names[key]}.json"] = _json({t: postings[t] for t in terms})
+        files[f"{FOLDER}/terms/{names[key]}.json"] = _json({t: base[t] for t in terms})
+    recent = _postings(papers[split:], first=split)
+    by_letter: dict[str, list[str]] = defaultdict(list)
+    for term in recent:
+        by_letter[term[0]].append(term)
+    recent_names = {letter: _file_name(letter) for letter in sorted(by_letter)}
+    for letter, terms in by_letter.items():
+        files[f"{FOLDER}/recent/{recent_names[letter]}.json"] = _json({t: recent[t] for t in terms})
     files[f"{FOLDER}/meta.json"] = _json({
         "version": 1,
         "papers": len(papers),
         "docs_per_file": DOCS_PER_FILE,
         "results_shown": RESULTS_SHOWN,
         "shards": names,
+        "recent": recent_names,
         "topics": [[t.name, served_url(topic_page(t.slug))] for t in topics],
     })
     return files
+
+
+def _recent_start(papers: list[Paper]) -> int:
+    """Where the papers first listed in the newest month begin (papers are in order)."""
+    if not papers:
+        return 0
+    month = papers[-1].first_date.replace(day=1)
+    start = len(papers)
+    while start and papers[start - 1].first_date >= month:
+        start -= 1
+    return start
 
 
 def _document(paper: Paper) -> list[str]:
@@ -100,10 +124,11 @@ def _plain(text: str) -> str:
     return " ".join(text.split())
 
 
-def _postings(papers: list[Paper]) -> dict[str, list[int]]:
-    """term -> delta-encoded postings, (gap << 1) | in_title, in paper order."""
+def _postings(papers: list[Paper], first: int = 0) -> dict[str, list[int]]:
+    """term -> delta-encoded postings, (gap << 1) | in_title, in paper order; the
+    papers are numbered from `first`, and each list's first gap is from 0."""
     found: dict[str, dict[int, int]] = defaultdict(dict)
-    for number, paper in enumerate(papers):
+    for number, paper in enumerate(papers, start=first):
         for term in tokens(paper.title):
             found[term][number] = 1
         others = tokens(" ".join(paper.authors))
@@ -126,9 +151,10 @@ def _shards(postings: dict[str, list[int]]) -> dict[str, list[str]]:
     more for as long as its file would pass SPLIT_BYTES (arXiv ids share long
     prefixes); a term lives under the longest key that starts it."""
     shards: dict[str, list[str]] = {}
+    size = {t: _size(t, p) for t, p in postings.items()}
 
     def place(key: str, terms: list[str]) -> None:
-        if len(key) >= MAX_KEY or sum(_size(t, postings[t]) for t in terms) <= SPLIT_BYTES:
+        if len(key) >= MAX_KEY or sum(size[t] for t in terms) <= SPLIT_BYTES:
             shards[key] = terms
             return
         groups: dict[str, list[str]] = defaultdict(list)
@@ -147,7 +173,7 @@ def _shards(postings: dict[str, list[int]]) -> dict[str, list[str]]:
 
 def _size(term: str, postings: list[int]) -> int:
     """Bytes of `"term":[1,2],` in a term file."""
-    return len(term.encode("utf-8")) + 5 + sum(len(str(v)) + 1 for v in postings)
+    return len(term.encode("utf-8")) + 6 + len(",".join(map(str, postings)))
 
 
 def _file_name(key: str) -> str:
