@@ -131,7 +131,7 @@ def _day_files(model: SiteModel, days: list[DayView]) -> Iterator[tuple[str, byt
         sections = day.sections
         yield day.page, _finish(template.render(day=day, sections=sections)).encode("utf-8")
         yield bib_path(day.page), _bibliography(e.paper for section in sections for e in section.entries)
-    model.forget()
+    model.forget()  # escaped abstracts are most of a worker's memory; each day's papers are its own
 
 
 def _topic_files(model: SiteModel, views: list[TopicView], site_url: str) -> Iterator[tuple[str, bytes]]:
@@ -147,7 +147,7 @@ def _topic_files(model: SiteModel, views: list[TopicView], site_url: str) -> Ite
             page=view.page, site_url=site_url, self_path=feed,
         )
         yield bib_path(view.page), _bibliography(view.papers[:TOPIC_BIB_LIMIT])
-    model.forget()
+    # No forget() here: topic lines keep no abstract, and a paper's parts serve its other topics.
 
 
 def _bibliography(papers: Iterable[Paper]) -> bytes:

@@ -137,7 +137,7 @@ def nav(label: str, target: str) -> NavLink:
 
 @lru_cache(maxsize=4096)
 def _label(text: str) -> Markup:
-    return escape.md(text)  # the same few dates and topic names label most links
+    return escape.md(text)  # the same few dates, topic names, link labels and counts, escaped once
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ class PaperParts:
     authors: Markup  # the first few names, then "and N more"
     links: tuple[NavLink, ...]
     stats: tuple[str, ...]  # "94 upvotes", "5 comments", "2,300 GitHub stars"
-    arxiv_id: str | None = None
+    arxiv_id: Markup | None = None
     source_abstract: str = field(default="", repr=False)
 
     @cached_property
@@ -159,7 +159,7 @@ class PaperParts:
     @property
     def stats_tail(self) -> str:
         """" · 94 upvotes · 5 comments", escaped, for the entry lines (render/entries.py)."""
-        return "".join(f" · {escape.md(s)}" for s in self.stats)
+        return "".join(f" · {_label(s)}" for s in self.stats)
 
     @property
     def code_tail(self) -> str:
@@ -204,7 +204,7 @@ class EntryView:
         return self.parts.stats
 
     @property
-    def arxiv_id(self) -> str | None:
+    def arxiv_id(self) -> Markup | None:
         return self.parts.arxiv_id
 
 
@@ -332,9 +332,9 @@ class SiteModel:
             found = self._parts[paper.id] = PaperParts(
                 escape.md(latex.repair(paper.title)),
                 escape.md(authors_line(paper.authors)),
-                tuple(NavLink(escape.md(l.label), escape.url(l.url)) for l in self.links(paper)),
+                tuple(NavLink(_label(l.label), escape.url(l.url)) for l in self.links(paper)),
                 _stats(paper),
-                paper.id if is_arxiv_id(paper.id) else None,
+                escape.md(paper.id) if is_arxiv_id(paper.id) else None,
                 paper.abstract,
             )
         return found
