@@ -18,7 +18,7 @@
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 const BASE = new URL("../search/digest/", self.location)
 const TOKEN = /[\p{L}\p{N}]+(?:\.[0-9]+)?/gu
-const MIN_PREFIX = 3         // a shorter last word must match a whole word: "la" would load every "la…" file
+const MIN_PREFIX = 4         // a shorter last word must match a whole word: "con" would load every "con…" file
 const TITLE = 10, OTHER = 3  // a word in the title counts more than in names or ids
 
 let pages = []               // [{location, title, text}] from the built-in index
