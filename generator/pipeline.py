@@ -37,7 +37,7 @@ from .render.feeds import DEFAULT_SITE_URL
 from .render.model import SiteModel, build_model
 from .site import SiteReport, default_workers, write_jobs
 from .store import Store, StoreState, raw_relpath, sha256
-from .topics import Tagging, Topic, load_topics, tag
+from .topics import Topic, load_topics, tag
 
 Say = Callable[[str], None]
 
@@ -448,14 +448,12 @@ def build_site_model(project: Project, say: Say = _stderr, recent: int | None = 
     ref_errors = check_topic_refs(topics, index)
     if ref_errors:
         raise DigestError(ref_errors)
-    tagging = tag(topics, state.papers, state.listings, index.by_alias)
-    papers: Mapping[str, Paper] = state.papers
-    if recent is not None:
-        papers, tagging = _recent(papers, tagging, recent)
+    papers = state.papers if recent is None else _recent(state.papers, recent)
+    tagging = tag(topics, papers, state.listings, index.by_alias)
     return build_model(papers, state.listings, topics, tagging, state.fetches)
 
 
-def _recent(papers: Mapping[str, Paper], tagging: Tagging, days: int) -> tuple[dict[str, Paper], Tagging]:
+def _recent(papers: Mapping[str, Paper], days: int) -> dict[str, Paper]:
     """The papers of the last `days` days with papers, keeping only those days' listings
     of them: a smaller digest, consistent in itself, for a quick local preview."""
     kept_days = sorted({a.date for p in papers.values() for a in p.appearances})[-days:]
@@ -465,11 +463,7 @@ def _recent(papers: Mapping[str, Paper], tagging: Tagging, days: int) -> tuple[d
         appearances = tuple(a for a in paper.appearances if a.date >= cutoff)
         if appearances:
             kept[paper_id] = replace(paper, appearances=appearances)
-    return kept, Tagging(
-        {i: t for i, t in tagging.topics_of.items() if i in kept},
-        {slug: tuple(i for i in ids if i in kept) for slug, ids in tagging.papers_of.items()},
-        tagging.phrase_hits,
-    )
+    return kept
 
 
 def generate(project: Project, say: Say = _stderr, site_url: str = DEFAULT_SITE_URL, workers: int | None = None,
