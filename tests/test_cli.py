@@ -78,12 +78,14 @@ def test_same_input_gives_byte_identical_docs(tmp_path):
 
 def test_recent_generates_only_the_last_days_and_a_full_run_restores_the_rest(project):
     ingest_mini(project)
-    full = project.ok("generate")
+    project.ok("generate")
+    full = project.snapshot("docs")
     recent = project.ok("generate", "--recent", "1", "--jobs", "1")
     assert recent.err == "rendering 1 day pages and 3 topic pages for 2 papers\n"
     assert sorted(p.name for p in (project.docs / "dates").glob("*.md")) == ["2025-03-20.md", "index.md"]
     again = project.ok("generate")
     assert again.out == "generated 49 files in docs/: 46 written, 0 deleted, 3 unchanged\n"
+    assert project.snapshot("docs") == full
 
 
 def test_one_process_or_several_make_the_same_docs(tmp_path):
