@@ -18,7 +18,7 @@ from . import __version__, http, pipeline
 from .errors import DigestError
 from .files import write_atomic
 from .render.feeds import DEFAULT_SITE_URL
-from .site import MAX_WORKERS
+from .parallel import MAX_WORKERS
 
 TODAY_VARIABLE = "PAPER_DIGEST_TODAY"
 BASE_URL_VARIABLE = "PAPER_DIGEST_BASE_URL"
@@ -225,8 +225,9 @@ def _usage(command: str, message: str) -> SystemExit:
 
 def _run_generate(args: argparse.Namespace, project: pipeline.Project) -> int:
     report = pipeline.generate(project, site_url=os.environ.get(SITE_URL_VARIABLE) or DEFAULT_SITE_URL, workers=args.jobs, recent=args.recent)
+    kept = f" ({report.kept} kept without rendering: their inputs had not changed)" if report.kept else ""
     print(f"generated {report.total} files in docs/: {len(report.written)} written, {len(report.deleted)} deleted, "
-          f"{report.total - len(report.written)} unchanged")
+          f"{report.total - len(report.written)} unchanged{kept}")
     return 0
 
 

@@ -35,7 +35,8 @@ from .models import Entry, FetchRecord, Listing, Paper, ParsedListing, Problem
 from .render import site_jobs
 from .render.feeds import DEFAULT_SITE_URL
 from .render.model import SiteModel, build_model
-from .site import SiteReport, default_workers, write_jobs
+from .parallel import default_workers
+from .site import SiteReport, write_jobs
 from .store import Store, StoreState, raw_relpath, sha256
 from .topics import Topic, load_topics, tag
 
@@ -438,7 +439,7 @@ def _is_that_day(parsed: ParsedListing, final_url: str, day: date) -> bool:
 # ---- generate ----------------------------------------------------------------------------
 
 
-def build_site_model(project: Project, say: Say = _stderr, recent: int | None = None) -> SiteModel:
+def build_site_model(project: Project, say: Say = _stderr, recent: int | None = None, workers: int = 1) -> SiteModel:
     """Load the store and topics, tag every paper, and lay out the site; with `recent`,
     only the papers of the last `recent` days with papers, as listed on those days."""
     store = project.store
@@ -449,7 +450,7 @@ def build_site_model(project: Project, say: Say = _stderr, recent: int | None = 
     if ref_errors:
         raise DigestError(ref_errors)
     papers = state.papers if recent is None else _recent(state.papers, recent)
-    tagging = tag(topics, papers, state.listings, index.by_alias)
+    tagging = tag(topics, papers, state.listings, index.by_alias, workers=workers)
     return build_model(papers, state.listings, topics, tagging, state.fetches)
 
 
@@ -468,9 +469,9 @@ def _recent(papers: Mapping[str, Paper], days: int) -> dict[str, Paper]:
 
 def generate(project: Project, say: Say = _stderr, site_url: str = DEFAULT_SITE_URL, workers: int | None = None,
              recent: int | None = None) -> SiteReport:
+    workers = default_workers() if workers is None else workers
     with _no_cycle_collector():
-        model = build_site_model(project, say, recent)
-        workers = default_workers() if workers is None else workers
+        model = build_site_model(project, say, recent, workers)
         say(f"rendering {len(model.days)} day pages and {len(model.topic_views)} topic pages for {len(model.papers)} papers"
             + (f" in {workers} processes" if workers > 1 else ""))
         return write_jobs(project.docs, site_jobs(model, site_url), workers)

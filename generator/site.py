@@ -5,25 +5,32 @@ nothing and `mkdocs serve` rebuilds only when something did change. The list of
 generated files is kept in `docs/.generated` (MkDocs ignores dot files): that is how
 pages that no longer exist are deleted without touching hand-written pages.
 
-The render stage hands over jobs (render.site_jobs); each is run, and its files
-written as they are made, so no run holds the whole site in memory. With more than
-one worker the jobs are shared between forked processes, which inherit the site
-model instead of receiving a copy; the files are the same either way.
+The render stage hands over jobs (render.site_jobs) of units; each unit is made,
+and its files written as they are made, so no run holds the whole site in memory.
+A unit with a key (a digest of its inputs) whose files are in docs/ and were made
+from the same key is not made again: `docs/.generated` keeps each file's key. With
+more than one worker the jobs are shared between forked processes, which inherit
+the site model instead of receiving a copy; the files are the same either way.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from .files import write_if_changed
+from .parallel import fork_map
 from .render import Job
 
 GENERATED_LIST = ".generated"
-MAX_WORKERS = 4
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    written: bool
+    key: str | None
+    kept: bool = False
 
 
 @dataclass(frozen=True)
@@ -31,13 +38,7 @@ class SiteReport:
     written: tuple[str, ...]
     deleted: tuple[str, ...]
     total: int
-
-
-def default_workers() -> int:
-    """One worker per CPU (at most MAX_WORKERS), where processes can be forked."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+    kept: int = 0  # files not made again: their unit's inputs had not changed
 
 
 def write_jobs(docs: Path, jobs: Sequence[Job], workers: int = 1) -> SiteReport:
@@ -45,21 +46,21 @@ def write_jobs(docs: Path, jobs: Sequence[Job], workers: int = 1) -> SiteReport:
     previous = _read_list(docs)
     shares = _shares(jobs, workers)
     if len(shares) == 1:
-        results = _run_share(docs, jobs, shares[0])
+        results = _run_share(docs, jobs, previous, shares[0])
     else:
-        results = _run_forked(docs, jobs, shares)
+        results = _run_forked(docs, jobs, previous, shares)
     files = sorted(results)
-    written = [rel for rel in files if results[rel]]
+    written = [rel for rel in files if results[rel].written]
     deleted = []
-    for rel in sorted(previous - set(files)):
+    for rel in sorted(set(previous) - set(files)):
         path = docs / rel
         if path.is_file():
             path.unlink()
             deleted.append(rel)
             _remove_empty_parents(path.parent, docs)
-    listing = "".join(f"{rel}\n" for rel in files).encode("utf-8")
-    write_if_changed(docs / GENERATED_LIST, listing)
-    return SiteReport(tuple(written), tuple(deleted), len(files))
+    listing = "".join(f"{rel}\t{results[rel].key}\n" if results[rel].key else f"{rel}\n" for rel in files)
+    write_if_changed(docs / GENERATED_LIST, listing.encode("utf-8"))
+    return SiteReport(tuple(written), tuple(deleted), len(files), sum(r.kept for r in results.values()))
 
 
 def _shares(jobs: Sequence[Job], workers: int) -> list[list[int]]:
@@ -73,34 +74,30 @@ def _shares(jobs: Sequence[Job], workers: int) -> list[list[int]]:
     return shares
 
 
-def _run_share(docs: Path, jobs: Sequence[Job], numbers: list[int]) -> dict[str, bool]:
-    """{path: written} for the files of the given jobs; a path made twice is an error."""
-    results: dict[str, bool] = {}
+def _run_share(docs: Path, jobs: Sequence[Job], previous: Mapping[str, str], numbers: list[int]) -> dict[str, _Outcome]:
+    """What became of each file of the given jobs; a path made twice is an error."""
+    results: dict[str, _Outcome] = {}
+
+    def record(rel: str, outcome: _Outcome) -> None:
+        if rel in results:
+            raise RuntimeError(f"two jobs made {rel}")
+        results[rel] = outcome
+
     for number in numbers:
-        for rel, data in jobs[number].make():
-            if rel in results:
-                raise RuntimeError(f"two jobs made {rel}")
-            results[rel] = write_if_changed(docs / rel, data)
+        for unit in jobs[number].units():
+            paths = unit.paths if unit.paths is not None else tuple(rel for rel, key in previous.items() if key == unit.key)
+            if unit.key and paths and all(previous.get(rel) == unit.key and (docs / rel).is_file() for rel in paths):
+                for rel in paths:
+                    record(rel, _Outcome(False, unit.key, kept=True))
+                continue
+            for rel, data in unit.make():
+                record(rel, _Outcome(write_if_changed(docs / rel, data), unit.key))
     return results
 
 
-_FORKED: tuple[Path, Sequence[Job]] | None = None  # what forked workers inherit
-
-
-def _forked_share(numbers: list[int]) -> dict[str, bool]:
-    assert _FORKED is not None
-    return _run_share(*_FORKED, numbers)
-
-
-def _run_forked(docs: Path, jobs: Sequence[Job], shares: list[list[int]]) -> dict[str, bool]:
-    global _FORKED
-    _FORKED = (docs, jobs)
-    try:
-        with multiprocessing.get_context("fork").Pool(len(shares)) as pool:
-            parts = pool.map(_forked_share, shares, chunksize=1)
-    finally:
-        _FORKED = None
-    results: dict[str, bool] = {}
+def _run_forked(docs: Path, jobs: Sequence[Job], previous: Mapping[str, str], shares: list[list[int]]) -> dict[str, _Outcome]:
+    parts = fork_map(lambda numbers: _run_share(docs, jobs, previous, numbers), shares, len(shares))
+    results: dict[str, _Outcome] = {}
     for part in parts:
         for rel in part:
             if rel in results:
@@ -109,13 +106,19 @@ def _run_forked(docs: Path, jobs: Sequence[Job], shares: list[list[int]]) -> dic
     return results
 
 
-def _read_list(docs: Path) -> set[str]:
+def _read_list(docs: Path) -> dict[str, str]:
+    """{path: key ("" when none)} of the files the last run generated."""
     try:
         text = (docs / GENERATED_LIST).read_text(encoding="utf-8")
     except FileNotFoundError:
-        return set()
-    # Never trust the list to point outside docs/.
-    return {line for line in text.splitlines() if line and ".." not in Path(line).parts and not line.startswith("/")}
+        return {}
+    found = {}
+    for line in text.splitlines():
+        rel, _, key = line.partition("\t")
+        # Never trust the list to point outside docs/.
+        if rel and ".." not in Path(rel).parts and not rel.startswith("/"):
+            found[rel] = key
+    return found
 
 
 def _remove_empty_parents(folder: Path, docs: Path) -> None:

@@ -33,6 +33,7 @@ import yaml
 from .errors import Diagnostic, display_path
 from .identity import words
 from .models import Listing, Paper
+from .parallel import fork_map
 
 MAX_FILE_BYTES = 64 * 1024
 MAX_PHRASES = 200
@@ -261,8 +262,10 @@ def tag(
     papers: Mapping[str, Paper],
     listings: Mapping[str, Listing],
     resolve: Mapping[str, str] = {},
+    workers: int = 1,
 ) -> Tagging:
-    """Apply every topic to every paper. `resolve` maps old ids (aliases) to current ones."""
+    """Apply every topic to every paper. `resolve` maps old ids (aliases) to current ones.
+    The phrase matching, most of the work, is shared between `workers` processes."""
     matcher = _Matcher(topics)
     added = {t.slug: {resolve.get(i.value, i.value) for i in t.add} for t in topics}
     removed = {t.slug: {resolve.get(i.value, i.value) for i in t.remove} for t in topics}
@@ -284,14 +287,26 @@ def tag(
     listing_topic = {key: listing.topic for key, listing in listings.items() if listing.topic in order}
     topics_of: dict[str, tuple[str, ...]] = {}
     members: dict[str, list[str]] = {t.slug: [] for t in topics}
-    for paper_id in sorted(papers):
+    paper_ids = sorted(papers)
+
+    def match(chunk: list[str]) -> list[tuple[str, frozenset[str], frozenset[str], list[tuple[str, str, str]]]]:
+        out = []
+        for paper_id in chunk:
+            paper = papers[paper_id]
+            rules = matcher.matches(f"{paper.title} {paper.abstract}")
+            included = frozenset(r.slug for r in rules if r.key == "include")
+            excluded = frozenset(r.slug for r in rules if r.key == "exclude")
+            out.append((paper_id, included, excluded, [(r.slug, r.key, r.phrase) for r in rules]))
+        return out
+
+    size = max(1, -(-len(paper_ids) // max(1, workers)))
+    chunks = [paper_ids[i:i + size] for i in range(0, len(paper_ids), size)]
+    matched = [row for part in fork_map(match, chunks, workers) for row in part]
+    for paper_id, included, excluded, rules in matched:
         paper = papers[paper_id]
-        included: set[str] = set()
-        excluded: set[str] = set()
-        for rule in matcher.matches(f"{paper.title} {paper.abstract}"):
-            hits[(rule.slug, rule.key, rule.phrase)] += 1
-            (included if rule.key == "include" else excluded).add(rule.slug)
-        chosen = included - excluded
+        for rule in rules:
+            hits[rule] += 1
+        chosen = set(included - excluded)
         chosen.update(listing_topic[a.listing] for a in paper.appearances if a.listing in listing_topic)
         chosen |= added_to.get(paper_id, set())
         chosen -= removed_from.get(paper_id, set())

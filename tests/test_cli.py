@@ -54,7 +54,10 @@ def test_generate_writes_only_what_changed_and_deletes_stale_pages(project):
     assert first.out == "generated 49 files in docs/: 49 written, 0 deleted, 0 unchanged\n"
     times = project.mtimes("docs")
     again = project.ok("generate")
-    assert again.out == "generated 49 files in docs/: 0 written, 0 deleted, 49 unchanged\n"
+    assert again.out == (
+        "generated 49 files in docs/: 0 written, 0 deleted, 49 unchanged "
+        "(49 kept without rendering: their inputs had not changed)\n"  # nothing is rendered again
+    )
     assert project.mtimes("docs") == times
     (project.data / "topics" / "diffusion.yml").unlink()
     third = project.ok("generate")
@@ -63,6 +66,25 @@ def test_generate_writes_only_what_changed_and_deletes_stale_pages(project):
     assert not (project.docs / "topics" / "diffusion.md").exists()
     assert not (project.docs / "feeds" / "diffusion.xml").exists()
     assert (project.docs / "about.md").exists()  # hand-written pages are never touched
+
+
+def test_a_changed_paper_renders_its_pages_again_and_only_them(project):
+    ingest_mini(project)
+    project.ok("generate", "--jobs", "1")
+    shard = project.data / "papers" / "2025-03.json"
+    shard.write_text(shard.read_text().replace('"Agents That Cite Their Sources"', '"Agents That Cite Sources"'))
+    again = project.ok("generate", "--jobs", "1")
+    # Its day page and BibTeX, its topic's page, feed and BibTeX, the index pages and data files.
+    assert again.out == (
+        "generated 49 files in docs/: 10 written, 0 deleted, 39 unchanged "
+        "(10 kept without rendering: their inputs had not changed)\n"
+    )
+    assert "Agents That Cite Sources" in (project.docs / "dates" / "2025-03-20.md").read_text()
+    assert "Agents That Cite Sources" in (project.docs / "topics" / "agents.md").read_text()
+    (project.docs / "dates" / "2025-03-18.md").unlink()  # a missing file is made again, inputs or not
+    third = project.ok("generate", "--jobs", "1")
+    assert third.out.startswith("generated 49 files in docs/: 1 written, 0 deleted, ")
+    assert (project.docs / "dates" / "2025-03-18.md").is_file()
 
 
 def test_same_input_gives_byte_identical_docs(tmp_path):

@@ -10,10 +10,12 @@ every printed value that is not explicitly Markup.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import jinja2
@@ -67,33 +69,79 @@ def environment() -> jinja2.Environment:
 
 
 @dataclass(frozen=True)
+class Unit:
+    """Files made together from the same inputs. `key` is a digest of those inputs:
+    when the files already in docs/ were made from the same key, the site stage keeps
+    them without rendering them again (a day page whose papers did not change). With
+    no key the files are always made (and written only if their bytes changed)."""
+
+    paths: tuple[str, ...] | None  # None: whichever files were made from this key last time
+    key: str | None
+    make: Callable[[], Iterable[tuple[str, bytes]]]
+
+
+@dataclass(frozen=True)
 class Job:
-    """A share of the site to render: the files it makes, and its rough cost in
-    microseconds (measured at 100,000 papers) for sharing jobs fairly between
-    processes (site.write_jobs)."""
+    """A share of the site to render: its units, and its rough cost in microseconds
+    (measured at 100,000 papers) for sharing jobs fairly between processes
+    (site.write_jobs)."""
 
     name: str
     cost: int
-    make: Callable[[], Iterator[tuple[str, bytes]]]
+    units: Callable[[], Iterator[Unit]]
+
+
+def _whole(key: str, make: Callable[[], Iterable[tuple[str, bytes]]]) -> Callable[[], Iterator[Unit]]:
+    """A job of one unit whose inputs are the whole store (its files are not known
+    before it is made: the search index's are many)."""
+    return lambda: iter([Unit(None, key, make)])
 
 
 def site_jobs(model: SiteModel, site_url: str, chunks: int = 8) -> list[Job]:
     """Every generated file of the site, as independent jobs: pages, feeds, BibTeX,
     papers.json and the search index. Together they make the same files in any order."""
     papers = len(model.papers)
+    # Every paper's key, made here so that forked workers inherit them; with the
+    # listings, topics and fetch log, the inputs of the files made from the whole store.
+    store = hashlib.blake2b(b"".join(model.paper_key(model.papers[i]) for i in sorted(model.papers))).digest()
+    listings = sorted((l.id, l.topic, l.source, l.format) for l in model.listings.values())
+    fetches = sorted(repr(f) for f in model.fetches.values())
     jobs = [
-        Job("index pages", 19 * papers, lambda: _encoded(_index_pages(model))),
-        Job("site feed", 200_000, lambda: iter([(feeds.SITE_FEED, _site_feed(model, site_url))])),
-        Job("papers.json", 25 * papers, lambda: iter([("papers.json", export_json(model, full=False).encode("utf-8"))])),
-        Job("search index", 42 * papers, lambda: iter(search.search_files(model.papers.values(), model.topics).items())),
+        Job("index pages", 19 * papers, _whole(_key("index", store, listings, fetches, model.topics),
+                                               lambda: _encoded(_index_pages(model)))),
+        Job("site feed", 200_000, _whole(_key("feed", store, site_url),
+                                         lambda: [(feeds.SITE_FEED, _site_feed(model, site_url))])),
+        Job("papers.json", 25 * papers, _whole(_key("papers.json", store, listings),
+                                               lambda: [("papers.json", export_json(model, full=False).encode("utf-8"))])),
+        Job("search index", 42 * papers, _whole(_key("search", store, model.topics),
+                                                lambda: search.search_files(model.papers.values(), model.topics).items())),
     ]
     for part in _split(model.days, chunks):
         cost = 110 * sum(d.paper_count for d in part)
-        jobs.append(Job(f"{len(part)} day pages", cost, partial(_day_files, model, part)))
+        jobs.append(Job(f"{len(part)} day pages", cost, partial(_day_units, model, part)))
     for part in _split(model.topic_views, chunks):
         cost = 48 * sum(v.paper_count for v in part)
-        jobs.append(Job(f"{len(part)} topic pages", cost, partial(_topic_files, model, part, site_url)))
+        jobs.append(Job(f"{len(part)} topic pages", cost, partial(_topic_units, model, part, site_url)))
     return jobs
+
+
+@lru_cache(maxsize=1)
+def render_salt() -> bytes:
+    """A digest of the generator's own code and templates: any change to how pages are
+    made changes every unit's key, so nothing made by older code is kept."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".j2") and path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+def _key(*parts: object) -> str:
+    digest = hashlib.blake2b(render_salt(), digest_size=16)
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else repr(part).encode("utf-8"))
+    return digest.hexdigest()
 
 
 def _split(items: list, chunks: int) -> list[list]:
@@ -125,29 +173,47 @@ def _site_feed(model: SiteModel, site_url: str) -> bytes:
     )
 
 
-def _day_files(model: SiteModel, days: list[DayView]) -> Iterator[tuple[str, bytes]]:
-    template = environment().get_template("day.md.j2")
+def _day_units(model: SiteModel, days: list[DayView]) -> Iterator[Unit]:
     for day in days:
-        sections = day.sections
-        yield day.page, _finish(template.render(day=day, sections=sections)).encode("utf-8")
-        yield bib_path(day.page), _bibliography(e.paper for section in sections for e in section.entries)
+        # Everything the page and its BibTeX show: the day, its neighbours, each listing's
+        # label and each entry's rank and paper.
+        listings = sorted(
+            (listing, model.listings[listing].topic, model.listings[listing].source,
+             [(rank, model.paper_key(model.papers[paper_id])) for rank, paper_id in sorted(entries)])
+            for listing, entries in day.placed.items()
+        )
+        key = _key(day.date, day.previous_page, day.next_page, listings,
+                   [model.topic_names.get(model.listings[l].topic or "") for l, *_ in listings])
+        yield Unit((day.page, bib_path(day.page)), key, partial(_day_files, model, day))
     model.forget()  # escaped abstracts are most of a worker's memory; each day's papers are its own
 
 
-def _topic_files(model: SiteModel, views: list[TopicView], site_url: str) -> Iterator[tuple[str, bytes]]:
-    template = environment().get_template("topic.md.j2")
-    for view in views:
-        papers = model.topic_papers(view.topic.slug)
-        chart = charts.bar_chart(papers_per_month(papers), f"{view.topic.name}: papers first listed each month")
-        feed = feeds.topic_feed(view.topic.slug)
-        page = template.render(view=view, months=view.months, chart=chart, feed=feed, bib_limit=TOPIC_BIB_LIMIT)
-        yield view.page, _finish(page).encode("utf-8")
-        yield feed, feeds.feed_xml(
-            model, papers, title=f"Paper Digest: {view.topic.name}", description=view.topic.description,
-            page=view.page, site_url=site_url, self_path=feed,
-        )
-        yield bib_path(view.page), _bibliography(view.papers[:TOPIC_BIB_LIMIT])
+def _day_files(model: SiteModel, day: DayView) -> Iterator[tuple[str, bytes]]:
+    sections = day.sections
+    yield day.page, _finish(environment().get_template("day.md.j2").render(day=day, sections=sections)).encode("utf-8")
+    yield bib_path(day.page), _bibliography(e.paper for section in sections for e in section.entries)
+
+
+def _topic_units(model: SiteModel, views: list[TopicView], site_url: str) -> Iterator[Unit]:
     # No forget() here: topic lines keep no abstract, and a paper's parts serve its other topics.
+    for view in views:
+        feed = feeds.topic_feed(view.topic.slug)
+        key = _key(view.topic, site_url, TOPIC_BIB_LIMIT, b"".join(model.paper_key(p) for p in view.papers))
+        yield Unit((view.page, feed, bib_path(view.page)), key, partial(_topic_files, model, view, feed, site_url))
+
+
+def _topic_files(model: SiteModel, view: TopicView, feed: str, site_url: str) -> Iterator[tuple[str, bytes]]:
+    papers = model.topic_papers(view.topic.slug)
+    chart = charts.bar_chart(papers_per_month(papers), f"{view.topic.name}: papers first listed each month")
+    page = environment().get_template("topic.md.j2").render(
+        view=view, months=view.months, chart=chart, feed=feed, bib_limit=TOPIC_BIB_LIMIT,
+    )
+    yield view.page, _finish(page).encode("utf-8")
+    yield feed, feeds.feed_xml(
+        model, papers, title=f"Paper Digest: {view.topic.name}", description=view.topic.description,
+        page=view.page, site_url=site_url, self_path=feed,
+    )
+    yield bib_path(view.page), _bibliography(view.papers[:TOPIC_BIB_LIMIT])
 
 
 def _bibliography(papers: Iterable[Paper]) -> bytes:

@@ -24,6 +24,7 @@ O(pages x nav) in build time and size.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -230,6 +231,7 @@ class DayView:
     paper_count: int
     previous_page: str | None = None
     next_page: str | None = None
+    placed: Mapping[str, list[tuple[int, str]]] = field(default_factory=dict, repr=False, compare=False)  # listing -> (rank, paper id)
     make_sections: Callable[[], tuple[SectionView, ...]] = field(default=tuple, repr=False, compare=False)
 
     @property
@@ -291,6 +293,7 @@ class SiteModel:
 
     _nav: dict[tuple[str, str], tuple] = field(default_factory=dict, repr=False)
     _topic_links: dict[tuple[str, str], tuple[str, NavLink]] = field(default_factory=dict, repr=False)
+    _keys: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     def nav_links(self, paper: Paper, page: str) -> tuple[tuple[date, ...], tuple[NavLink, ...], tuple[tuple[str, NavLink], ...]]:
         """A paper's days (newest first), links to its entry on each day, and (topic page,
@@ -337,6 +340,17 @@ class SiteModel:
                 escape.md(paper.id) if is_arxiv_id(paper.id) else None,
                 paper.abstract,
             )
+        return found
+
+    def paper_key(self, paper: Paper) -> bytes:
+        """A digest of everything an entry of `paper` shows, on any page: its record,
+        its listings and its topics' names (see render.site_jobs for its use)."""
+        found = self._keys.get(paper.id)
+        if found is None:
+            topics = tuple((slug, self.topic_names[slug]) for slug in self.tagging.topics_of.get(paper.id, ()))
+            record = (paper.id, paper.title, paper.abstract, paper.authors, paper.aliases,
+                      sorted(paper.meta.items()), paper.appearances, topics)
+            found = self._keys[paper.id] = hashlib.blake2b(repr(record).encode("utf-8"), digest_size=16).digest()
         return found
 
     def forget(self) -> None:
@@ -410,6 +424,7 @@ def _days(model: SiteModel) -> list[DayView]:
             paper_count=len({paper_id for entries in placed[day].values() for _, paper_id in entries}),
             previous_page=date_page(ordered[i - 1]) if i else None,
             next_page=date_page(ordered[i + 1]) if i + 1 < len(ordered) else None,
+            placed=placed[day],
             make_sections=partial(_day_sections, model, day, page, placed[day]),
         ))
     return views
