@@ -51,17 +51,17 @@ def test_ingest_order_does_not_change_the_store(tmp_path):
 def test_generate_writes_only_what_changed_and_deletes_stale_pages(project):
     ingest_mini(project)
     first = project.ok("generate")
-    assert first.out == "generated 49 files in docs/: 49 written, 0 deleted, 0 unchanged\n"
+    assert first.out == "generated 50 files in docs/: 50 written, 0 deleted, 0 unchanged\n"
     times = project.mtimes("docs")
     again = project.ok("generate")
     assert again.out == (
-        "generated 49 files in docs/: 0 written, 0 deleted, 49 unchanged "
-        "(49 kept without rendering: their inputs had not changed)\n"  # nothing is rendered again
+        "generated 50 files in docs/: 0 written, 0 deleted, 50 unchanged "
+        "(50 kept without rendering: their inputs had not changed)\n"  # nothing is rendered again
     )
     assert project.mtimes("docs") == times
     (project.data / "topics" / "diffusion.yml").unlink()
     third = project.ok("generate")
-    assert third.out.startswith("generated 46 files in docs/: ")
+    assert third.out.startswith("generated 47 files in docs/: ")
     assert ", 3 deleted, " in third.out  # the topic's page, feed and BibTeX
     assert not (project.docs / "topics" / "diffusion.md").exists()
     assert not (project.docs / "feeds" / "diffusion.xml").exists()
@@ -76,14 +76,14 @@ def test_a_changed_paper_renders_its_pages_again_and_only_them(project):
     again = project.ok("generate", "--jobs", "1")
     # Its day page and BibTeX, its topic's page, feed and BibTeX, the index pages and data files.
     assert again.out == (
-        "generated 49 files in docs/: 10 written, 0 deleted, 39 unchanged "
-        "(10 kept without rendering: their inputs had not changed)\n"
+        "generated 50 files in docs/: 10 written, 0 deleted, 40 unchanged "
+        "(11 kept without rendering: their inputs had not changed)\n"
     )
     assert "Agents That Cite Sources" in (project.docs / "dates" / "2025-03-20.md").read_text()
     assert "Agents That Cite Sources" in (project.docs / "topics" / "agents.md").read_text()
     (project.docs / "dates" / "2025-03-18.md").unlink()  # a missing file is made again, inputs or not
     third = project.ok("generate", "--jobs", "1")
-    assert third.out.startswith("generated 49 files in docs/: 1 written, 0 deleted, ")
+    assert third.out.startswith("generated 50 files in docs/: 1 written, 0 deleted, ")
     assert (project.docs / "dates" / "2025-03-18.md").is_file()
 
 
@@ -106,7 +106,7 @@ def test_recent_generates_only_the_last_days_and_a_full_run_restores_the_rest(pr
     assert recent.err == "rendering 1 day pages and 3 topic pages for 2 papers\n"
     assert sorted(p.name for p in (project.docs / "dates").glob("*.md")) == ["2025-03-20.md", "index.md"]
     again = project.ok("generate")
-    assert again.out == "generated 49 files in docs/: 46 written, 0 deleted, 3 unchanged\n"
+    assert again.out == "generated 50 files in docs/: 46 written, 0 deleted, 4 unchanged (1 kept without rendering: their inputs had not changed)\n"
     assert project.snapshot("docs") == full
 
 
@@ -120,7 +120,7 @@ def test_one_process_or_several_make_the_same_docs(tmp_path):
         assert result.err.endswith("for 6 papers\n" if jobs == "1" else "for 6 papers in 3 processes\n")
         outputs.append(p.snapshot("docs"))
     assert outputs[0] == outputs[1]
-    assert len(outputs[0]) == 54  # 49 generated files, docs/.generated and 4 hand-written files
+    assert len(outputs[0]) == 55  # 50 generated files, docs/.generated and 4 hand-written files
 
 
 # ---- bad input: exact messages, exit 1, nothing written ----------------------------------

@@ -28,7 +28,7 @@ def test_index_files_postings_and_documents():
     assert sorted(files) == [
         "search/digest/docs/0.json", "search/digest/meta.json",
         "search/digest/recent/2.json", "search/digest/recent/e.json", "search/digest/recent/n.json",
-        "search/digest/recent/s.json", "search/digest/recent/z.json",
+        "search/digest/recent/s.json", "search/digest/recent/z.json", "search/digest/shards.json",
         "search/digest/terms/25.json", "search/digest/terms/de.json", "search/digest/terms/ex.json",
         "search/digest/terms/ro.json", "search/digest/terms/sp.json",
     ]
@@ -41,8 +41,8 @@ def test_index_files_postings_and_documents():
     assert json.loads(files["search/digest/docs/0.json"])[1] == [
         "Sparse Experts", "dates/2025-03-19/#arxiv-2503-00002", "Zoë Ng · arXiv 2503.00002", "Wednesday, 19 March 2025",
     ]
+    assert json.loads(files["search/digest/shards.json"]) == {"25": "25", "de": "de", "ex": "ex", "ro": "ro", "sp": "sp"}
     meta = json.loads(files["search/digest/meta.json"])
-    assert meta["shards"] == {"25": "25", "de": "de", "ex": "ex", "ro": "ro", "sp": "sp"}
     assert meta["recent"] == {"2": "2", "e": "e", "n": "n", "s": "s", "z": "z"}
 
 
@@ -50,8 +50,15 @@ def test_a_crowded_prefix_is_split_into_longer_keys(monkeypatch):
     monkeypatch.setattr(search, "SPLIT_BYTES", 40)
     papers = [paper(f"p{n}", f"language {'latent' if n % 2 else 'large'}", date(2025, 2, 18)) for n in range(8)]
     papers.append(paper("new", "Newest", date(2025, 3, 1)))
-    meta = json.loads(search.search_files(papers, [])["search/digest/meta.json"])
-    assert [k for k in meta["shards"] if k.startswith("la")] == ["lan", "lar", "lat"]
+    shards = json.loads(search.search_files(papers, [])["search/digest/shards.json"])
+    assert [k for k in shards if k.startswith("la")] == ["lan", "lar", "lat"]
+
+
+def test_the_main_term_files_are_made_of_ids_titles_and_authors_only():
+    old = [paper("2501.00001", "Sparse experts", date(2025, 1, 2), ("Ana Lopez",))]
+    listed_again = [Paper("2501.00001", "Sparse experts", "An abstract", (Appearance(date(2025, 1, 2), "l1", 1), Appearance(date(2025, 2, 3), "l2", 4)), ("Ana Lopez",))]
+    assert search.term_inputs(old) == search.term_inputs(listed_again) == [("2501.00001", "Sparse experts", ("Ana Lopez",))]
+    assert search.term_files(old) == search.term_files(listed_again)
 
 
 def test_a_new_day_rewrites_the_newest_months_files_only():
@@ -69,8 +76,7 @@ def test_a_new_day_rewrites_the_newest_months_files_only():
 
 def test_non_ascii_keys_get_safe_file_names():
     files = search.search_files([paper("x", "Ёлка", date(2025, 2, 18)), paper("y", "New", date(2025, 3, 18))], [])
-    meta = json.loads(files["search/digest/meta.json"])
-    assert meta["shards"] == {"ел": "_d0b5d0bb"}
+    assert json.loads(files["search/digest/shards.json"]) == {"ел": "_d0b5d0bb"}
     assert "search/digest/terms/_d0b5d0bb.json" in files
 
 

@@ -6,7 +6,7 @@
    READY (1), QUERY (2) with the text typed, RESULT (3) with {items, suggest}.
 
    Papers are searched in the index generator/render/search.py writes to
-   search/digest/: meta.json, then only the term files of the words typed (and
+   search/digest/: meta.json and shards.json, then only the term files of the words typed (and
    the newest month's file for their first letters) and the document files of
    the papers shown. Pages the built-in plugin indexed (the
    hand-written ones) are searched here too, by their titles and text.
@@ -155,7 +155,7 @@ addEventListener("message", async ({ data: message }) => {
   switch (message.type) {
     case SETUP:
       pages = (message.data.docs || []).filter(d => !d.location.includes("#"))
-      meta = load("meta.json")
+      meta = Promise.all([load("meta.json"), load("shards.json")]).then(([m, shards]) => ({ ...m, shards }))
       meta.catch(() => {})  // reported by the first query instead
       postMessage({ type: READY })
       break

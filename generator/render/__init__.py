@@ -113,8 +113,7 @@ def site_jobs(model: SiteModel, site_url: str, chunks: int = 8) -> list[Job]:
                                          lambda: [(feeds.SITE_FEED, _site_feed(model, site_url))])),
         Job("papers.json", 25 * papers, _whole(_key("papers.json", store, listings),
                                                lambda: [("papers.json", export_json(model, full=False).encode("utf-8"))])),
-        Job("search index", 42 * papers, _whole(_key("search", store, model.topics),
-                                                lambda: search.search_files(model.papers.values(), model.topics).items())),
+        Job("search index", 42 * papers, partial(_search_units, model, store)),
     ]
     for part in _split(model.days, chunks):
         cost = 110 * sum(d.paper_count for d in part)
@@ -171,6 +170,13 @@ def _site_feed(model: SiteModel, site_url: str) -> bytes:
         model, model.papers.values(), title="Paper Digest", page=HOME, site_url=site_url, self_path=feeds.SITE_FEED,
         description="The latest papers of Hugging Face Daily Papers, as collected by Paper Digest.",
     )
+
+
+def _search_units(model: SiteModel, store: bytes) -> Iterator[Unit]:
+    papers, split = search.split_index(model.papers.values())
+    base = papers[:split]
+    yield Unit(None, _key("search terms", search.term_inputs(base)), lambda: search.term_files(base).items())
+    yield Unit(None, _key("search", store, model.topics), lambda: search.other_files(papers, split, model.topics).items())
 
 
 def _day_units(model: SiteModel, days: list[DayView]) -> Iterator[Unit]:

@@ -4,12 +4,13 @@ Material's built-in search sends its whole index to the browser and builds a lun
 index there: about 2.6 KB a paper, 260 MB at 100,000 papers. This index is split so
 that a query fetches only what it needs:
 
-    search/digest/meta.json        shard tables, paper count, topics
+    search/digest/meta.json        paper count, the newest month's file table, topics
+    search/digest/shards.json      {KEY: file name} of the main term files
     search/digest/terms/KEY.json   {term: postings} for the terms starting with KEY
     search/digest/recent/L.json    the same for the newest month's papers, by first letter
     search/digest/docs/N.json      what a result shows, for papers N*DOCS_PER_FILE...
 
-A query loads meta.json, the term files of its words and the document files of the
+A query loads meta.json and shards.json (once), the term files of its words and the document files of the
 papers it shows (at most RESULTS_SHOWN, so at most that many files of ~7 KB), so
 what it transfers depends on the words, not on the size of the archive. KEY is a word's first two characters, longer where
 the file would pass SPLIT_BYTES, which keeps any file small.
@@ -21,7 +22,9 @@ Papers are numbered oldest first (first listed day, then id), so a new day's pap
 take new numbers and leave every other number unchanged. The postings of the papers
 first listed in the newest month are kept apart, in a few files by first letter, so
 a new day rewrites those, meta.json and the last document file, not hundreds of
-term files; the month after, they join the main term files in one rewrite.
+term files: the main ones are made of the older papers' ids, titles and authors
+only, and are kept as they are. The month after, the newest month's papers join
+the main term files in one rewrite.
 Postings are delta-encoded numbers, each (gap << 1) | in_title.
 
 Tokens and folding must match the worker's exactly: letters and digits in runs
@@ -70,17 +73,38 @@ def ordered(papers: Iterable[Paper]) -> list[Paper]:
 
 def search_files(all_papers: Iterable[Paper], topics: Iterable[Topic]) -> dict[str, bytes]:
     """Every file of the index, {docs-relative path: bytes}; deterministic."""
+    papers, split = split_index(all_papers)
+    return {**term_files(papers[:split]), **other_files(papers, split, topics)}
+
+
+def split_index(all_papers: Iterable[Paper]) -> tuple[list[Paper], int]:
+    """The papers in index order, and where the newest month's papers begin."""
     papers = ordered(all_papers)
+    return papers, _recent_start(papers)
+
+
+def term_inputs(base: list[Paper]) -> list[tuple[str, str, tuple[str, ...]]]:
+    """All that the main term files are made of: a paper listed again, or re-tagged,
+    leaves them as they are."""
+    return [(p.id, p.title, p.authors) for p in base]
+
+
+def term_files(base: list[Paper]) -> dict[str, bytes]:
+    """The main term files, for the papers before the newest month, and their table."""
+    postings = _postings(base)
+    shards = _shards(postings)
+    names = {key: _file_name(key) for key in shards}
+    files = {f"{FOLDER}/terms/{names[key]}.json": _json({t: postings[t] for t in terms}) for key, terms in shards.items()}
+    files[f"{FOLDER}/shards.json"] = _json(names)
+    return files
+
+
+def other_files(papers: list[Paper], split: int, topics: Iterable[Topic]) -> dict[str, bytes]:
+    """The document files, the newest month's term files and meta.json."""
     files: dict[str, bytes] = {}
     for start in range(0, len(papers), DOCS_PER_FILE):
         chunk = [_document(p) for p in papers[start:start + DOCS_PER_FILE]]
         files[f"{FOLDER}/docs/{start // DOCS_PER_FILE}.json"] = _json(chunk)
-    split = _recent_start(papers)
-    base = _postings(papers[:split])
-    shards = _shards(base)
-    names = {key: _file_name(key) for key in shards}
-    for key, terms in shards.items():
-        files[f"{FOLDER}/terms/{names[key]}.json"] = _json({t: base[t] for t in terms})
     recent = _postings(papers[split:], first=split)
     by_letter: dict[str, list[str]] = defaultdict(list)
     for term in recent:
@@ -89,11 +113,10 @@ def search_files(all_papers: Iterable[Paper], topics: Iterable[Topic]) -> dict[s
     for letter, terms in by_letter.items():
         files[f"{FOLDER}/recent/{recent_names[letter]}.json"] = _json({t: recent[t] for t in terms})
     files[f"{FOLDER}/meta.json"] = _json({
-        "version": 1,
+        "version": 2,
         "papers": len(papers),
         "docs_per_file": DOCS_PER_FILE,
         "results_shown": RESULTS_SHOWN,
-        "shards": names,
         "recent": recent_names,
         "topics": [[t.name, served_url(topic_page(t.slug))] for t in topics],
     })
