@@ -11,6 +11,7 @@ every printed value that is not explicitly Markup.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass
@@ -126,14 +127,24 @@ def site_jobs(model: SiteModel, site_url: str, chunks: int = 8) -> list[Job]:
 
 @lru_cache(maxsize=1)
 def render_salt() -> bytes:
-    """A digest of the generator's own code and templates: any change to how pages are
-    made changes every unit's key, so nothing made by older code is kept."""
+    """A digest of the generator's own code and templates and of the versions of the
+    libraries that write its output: any change to how pages are made changes every
+    unit's key, so nothing made by older code is kept."""
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.blake2b(digest_size=16)
     for path in sorted(package.rglob("*")):
         if path.suffix in (".py", ".j2") and path.is_file():
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for library in ("jinja2", "markupsafe", "feedgen", "lxml"):
+        digest.update(f"{library}={_version(library)}".encode())
     return digest.digest()
+
+
+def _version(library: str) -> str:
+    try:
+        return importlib.metadata.version(library)
+    except importlib.metadata.PackageNotFoundError:
+        return "none"
 
 
 def _key(*parts: object) -> str:
