@@ -1,8 +1,8 @@
 """Search index: the papers as a sharded static index, read by docs/javascripts/search-worker.js.
 
 Material's built-in search sends its whole index to the browser and builds a lunr
-index there: about 2.6 KB a paper, 260 MB at 100,000 papers. This index is split so
-that a query fetches only what it needs:
+index there: about 2.6 KB a paper, some 200 MB at 100,000 papers. This index is
+split so that a query fetches only what it needs:
 
     search/digest/meta.json        paper count, the newest month's file table, topics
     search/digest/shards.json      {KEY: file name} of the main term files
@@ -10,13 +10,15 @@ that a query fetches only what it needs:
     search/digest/recent/L.json    the same for the newest month's papers, by first letter
     search/digest/docs/N.json      what a result shows, for papers N*DOCS_PER_FILE...
 
-A query loads meta.json and shards.json (once), the term files of its words and the document files of the
-papers it shows (at most RESULTS_SHOWN, so at most that many files of ~7 KB), so
-what it transfers depends on the words, not on the size of the archive. KEY is a word's first two characters, longer where
-the file would pass SPLIT_BYTES, which keeps any file small.
+A query loads meta.json and shards.json (once), the term files of its words and the
+document files of the papers it shows (at most RESULTS_SHOWN, so at most that many
+files of ~7 KB), so what it transfers depends on the words, not on the size of the
+archive. KEY is a word's first two characters, longer where the file would pass
+SPLIT_BYTES, which keeps any file small.
 
-Indexed: titles, every author's name and arXiv ids; abstracts are not (at 100,000
-papers they would add ~60 MB and make a common word's postings alone pass 1 MB).
+Indexed: titles, every author's name and arXiv ids; abstracts are not: with ten
+times a title's distinct words, they would make the index, and the term files a
+query fetches, about ten times larger.
 
 Papers are numbered oldest first (first listed day, then id), so a new day's papers
 take new numbers and leave every other number unchanged. The postings of the papers
