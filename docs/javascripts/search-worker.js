@@ -121,17 +121,21 @@ async function searchPapers(words, prefixLast) {
    paper is a section (its entry) of its day's page, so the papers of one day
    share a group; topics and hand-written pages are groups of one. */
 function groups(found, words, matched) {
+  const item = (location, title, text, score) => ({ location, title, text, score, terms: matched })
   const byDay = new Map()
   for (const { doc: [title, location, text, day], score } of found.papers) {
     const page = location.split("#")[0]
     if (!byDay.has(page))
-      byDay.set(page, [{ location: page, title: escapeHTML(day), text: "", score, terms: matched }])
-    byDay.get(page).push({ location, title: highlight(title, words), text: `<p>${highlight(text, words)}</p>`, score: byDay.get(page)[0].score, terms: matched })
+      byDay.set(page, [item(page, escapeHTML(day), "", score)])
+    const group = byDay.get(page)
+    // The day's score for every paper in it: Material folds sections scored below
+    // their page into "more", and these are matches in their own right.
+    group.push(item(location, highlight(title, words), `<p>${highlight(text, words)}</p>`, group[0].score))
   }
-  const topics = found.topics.map(([name, location]) => [{ location, title: highlight(`Topic: ${name}`, words), text: "", score: TITLE, terms: matched }])
+  const topics = found.topics.map(([name, location]) => [item(location, highlight(`Topic: ${name}`, words), "", TITLE)])
   const own = pages
     .filter(p => words.every(w => tokens(`${p.title} ${p.text}`).some(t => t.startsWith(w))))
-    .map(p => [{ location: p.location, title: highlight(p.title, words), text: "", score: OTHER, terms: matched }])
+    .map(p => [item(p.location, highlight(p.title, words), "", OTHER)])
   return [...topics, ...byDay.values(), ...own]
 }
 
