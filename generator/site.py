@@ -45,10 +45,8 @@ def write_jobs(docs: Path, jobs: Sequence[Job], workers: int = 1) -> SiteReport:
     """Run every job and make `docs/` hold exactly their files among the generated ones."""
     previous = _read_list(docs)
     shares = _shares(jobs, workers)
-    if len(shares) == 1:
-        results = _run_share(docs, jobs, previous, shares[0])
-    else:
-        results = _run_forked(docs, jobs, previous, shares)
+    # fork_map runs a single share in this process.
+    results = _merged(fork_map(lambda numbers: _run_share(docs, jobs, previous, numbers), shares, len(shares)))
     files = sorted(results)
     written = [rel for rel in files if results[rel].written]
     deleted = []
@@ -74,35 +72,27 @@ def _shares(jobs: Sequence[Job], workers: int) -> list[list[int]]:
     return shares
 
 
-def _run_share(docs: Path, jobs: Sequence[Job], previous: Mapping[str, str], numbers: list[int]) -> dict[str, _Outcome]:
-    """What became of each file of the given jobs; a path made twice is an error."""
-    results: dict[str, _Outcome] = {}
-
-    def record(rel: str, outcome: _Outcome) -> None:
-        if rel in results:
-            raise RuntimeError(f"two jobs made {rel}")
-        results[rel] = outcome
-
+def _run_share(docs: Path, jobs: Sequence[Job], previous: Mapping[str, str], numbers: list[int]) -> list[tuple[str, _Outcome]]:
+    """What became of each file of the given jobs."""
+    results: list[tuple[str, _Outcome]] = []
     for number in numbers:
         for unit in jobs[number].units():
             paths = unit.paths if unit.paths is not None else tuple(rel for rel, key in previous.items() if key == unit.key)
             if unit.key and paths and all(previous.get(rel) == unit.key and (docs / rel).is_file() for rel in paths):
-                for rel in paths:
-                    record(rel, _Outcome(False, unit.key, kept=True))
-                continue
-            for rel, data in unit.make():
-                record(rel, _Outcome(write_if_changed(docs / rel, data), unit.key))
+                results += [(rel, _Outcome(False, unit.key, kept=True)) for rel in paths]
+            else:
+                results += [(rel, _Outcome(write_if_changed(docs / rel, data), unit.key)) for rel, data in unit.make()]
     return results
 
 
-def _run_forked(docs: Path, jobs: Sequence[Job], previous: Mapping[str, str], shares: list[list[int]]) -> dict[str, _Outcome]:
-    parts = fork_map(lambda numbers: _run_share(docs, jobs, previous, numbers), shares, len(shares))
+def _merged(shares: list[list[tuple[str, _Outcome]]]) -> dict[str, _Outcome]:
+    """Every share's outcomes by path; a path made twice is an error."""
     results: dict[str, _Outcome] = {}
-    for part in parts:
-        for rel in part:
+    for share in shares:
+        for rel, outcome in share:
             if rel in results:
                 raise RuntimeError(f"two jobs made {rel}")
-        results.update(part)
+            results[rel] = outcome
     return results
 
 

@@ -220,7 +220,7 @@ def _topic_units(model: SiteModel, views: list[TopicView], site_url: str) -> Ite
 
 
 def _topic_files(model: SiteModel, view: TopicView, feed: str, site_url: str) -> Iterator[tuple[str, bytes]]:
-    papers = model.topic_papers(view.topic.slug)
+    papers = view.papers  # newest first; the chart counts and the feed sorts for itself
     chart = charts.bar_chart(papers_per_month(papers), f"{view.topic.name}: papers first listed each month")
     page = environment().get_template("topic.md.j2").render(
         view=view, months=view.months, chart=chart, feed=feed, bib_limit=TOPIC_BIB_LIMIT,

@@ -11,15 +11,9 @@ is raw HTML (see rawhtml.py for why Markdown never parses it).
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from markupsafe import Markup
 
-from . import escape
-from .model import EntryView, NavLink
-
-
-_day = lru_cache(maxsize=64)(escape.md)  # a page's day label, for each of its entries
+from .model import EntryView, NavLink, short_md
 
 
 def links(items: tuple[NavLink, ...]) -> str:
@@ -32,7 +26,7 @@ def full_entry(e: EntryView, day_label: str) -> Markup:
     if parts.authors:
         out.append(f'<p class="paper-authors">{parts.authors}</p>\n\n')
     arxiv = f' · <code class="arxiv-id">{parts.arxiv_id}</code>' if parts.arxiv_id else ""
-    out.append(f'<p class="paper-meta">{_day(day_label)} · #{e.rank} in the listing{arxiv}{parts.meta_tail}</p>\n\n')
+    out.append(f'<p class="paper-meta">{short_md(day_label)} · #{e.rank} in the listing{arxiv}{parts.meta_tail}</p>\n\n')
     if e.topics or e.also_listed:
         topics = f"Topics: {links(e.topics)}" if e.topics else ""
         both = "<br>" if e.topics and e.also_listed else ""

@@ -133,12 +133,14 @@ class NavLink:
 def nav(label: str, target: str) -> NavLink:
     """A link between generated pages. Targets are built from validated slugs, dates
     and sanitized anchors, so they need no escaping; labels do."""
-    return NavLink(_label(label), Markup(target))
+    return NavLink(short_md(label), Markup(target))
 
 
 @lru_cache(maxsize=4096)
-def _label(text: str) -> Markup:
-    return escape.md(text)  # the same few dates, topic names, link labels and counts, escaped once
+def short_md(text: str) -> Markup:
+    """escape.md for the short texts shown again and again (dates, topic names, link
+    labels, counts): each escaped once."""
+    return escape.md(text)
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,7 @@ class PaperParts:
     @property
     def stats_tail(self) -> str:
         """" · 94 upvotes · 5 comments", escaped, for the entry lines (render/entries.py)."""
-        return "".join(f" · {_label(s)}" for s in self.stats)
+        return "".join(f" · {short_md(s)}" for s in self.stats)
 
     @property
     def code_tail(self) -> str:
@@ -335,7 +337,7 @@ class SiteModel:
             found = self._parts[paper.id] = PaperParts(
                 escape.md(latex.repair(paper.title)),
                 escape.md(authors_line(paper.authors)),
-                tuple(NavLink(_label(l.label), escape.url(l.url)) for l in self.links(paper)),
+                tuple(NavLink(short_md(l.label), escape.url(l.url)) for l in self.links(paper)),
                 _stats(paper),
                 escape.md(paper.id) if is_arxiv_id(paper.id) else None,
                 paper.abstract,
