@@ -103,7 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the site's pages into docs/",
         description="Write every generated page into docs/ from data/: per-day, per-topic and index pages, RSS feeds, "
         "BibTeX files, papers.json and the search index. Only files whose content changed are written; files that no "
-        f"longer exist are deleted. Feeds link to ${SITE_URL_VARIABLE} (default {DEFAULT_SITE_URL}).",
+        "longer exist are deleted. A page whose inputs did not change is not rendered again, and when nothing in "
+        "data/ or the generator changed since the last run, nothing is loaded at all. "
+        f"Feeds link to ${SITE_URL_VARIABLE} (default {DEFAULT_SITE_URL}).",
     )
     generate.add_argument(
         "--jobs", "-j", type=_positive, metavar="N", default=None,
@@ -225,6 +227,9 @@ def _usage(command: str, message: str) -> SystemExit:
 
 def _run_generate(args: argparse.Namespace, project: pipeline.Project) -> int:
     report = pipeline.generate(project, site_url=os.environ.get(SITE_URL_VARIABLE) or DEFAULT_SITE_URL, workers=args.jobs, recent=args.recent)
+    if report.up_to_date:
+        print(f"docs/ is up to date: its {report.total} generated files were made from the same data/ and generator")
+        return 0
     kept = f" ({report.kept} kept without rendering: their inputs had not changed)" if report.kept else ""
     print(f"generated {report.total} files in docs/: {len(report.written)} written, {len(report.deleted)} deleted, "
           f"{report.total - len(report.written)} unchanged{kept}")

@@ -32,11 +32,11 @@ from .render.export import export_json
 from .identity import normalize_arxiv_id, title_key
 from .merge import PaperIndex, merge_listing
 from .models import Entry, FetchRecord, Listing, Paper, ParsedListing, Problem
-from .render import site_jobs
+from .render import run_key, site_jobs
 from .render.feeds import DEFAULT_SITE_URL
 from .render.model import SiteModel, build_model
 from .parallel import default_workers
-from .site import SiteReport, write_jobs
+from .site import SiteReport, up_to_date, write_jobs
 from .store import Store, StoreState, raw_relpath, sha256
 from .topics import Topic, load_topics, tag
 
@@ -439,12 +439,14 @@ def _is_that_day(parsed: ParsedListing, final_url: str, day: date) -> bool:
 # ---- generate ----------------------------------------------------------------------------
 
 
-def build_site_model(project: Project, say: Say = _stderr, recent: int | None = None, workers: int = 1) -> SiteModel:
-    """Load the store and topics, tag every paper, and lay out the site; with `recent`,
-    only the papers of the last `recent` days with papers, as listed on those days."""
+def build_site_model(project: Project, say: Say = _stderr, recent: int | None = None, workers: int = 1,
+                     topics: list[Topic] | None = None) -> SiteModel:
+    """Load the store and topics (unless given), tag every paper, and lay out the site;
+    with `recent`, only the papers of the last `recent` days with papers, as listed on
+    those days."""
     store = project.store
     state = store.load()
-    topics = _load_valid_topics(store, say)
+    topics = _load_valid_topics(store, say) if topics is None else topics
     index = PaperIndex.of(state.papers)
     ref_errors = check_topic_refs(topics, index)
     if ref_errors:
@@ -470,11 +472,16 @@ def _recent(papers: Mapping[str, Paper], days: int) -> dict[str, Paper]:
 def generate(project: Project, say: Say = _stderr, site_url: str = DEFAULT_SITE_URL, workers: int | None = None,
              recent: int | None = None) -> SiteReport:
     workers = default_workers() if workers is None else workers
+    topics = _load_valid_topics(project.store, say)  # first, so its warnings show on every run
+    inputs = run_key(project.store.fingerprint(), site_url, recent)
+    done = up_to_date(project.docs, inputs)
+    if done:
+        return done
     with _no_cycle_collector():
-        model = build_site_model(project, say, recent, workers)
+        model = build_site_model(project, say, recent, workers, topics)
         say(f"rendering {len(model.days)} day pages and {len(model.topic_views)} topic pages for {len(model.papers)} papers"
             + (f" in {workers} processes" if workers > 1 else ""))
-        return write_jobs(project.docs, site_jobs(model, site_url), workers)
+        return write_jobs(project.docs, site_jobs(model, site_url), workers, inputs)
 
 
 @contextlib.contextmanager

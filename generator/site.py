@@ -11,6 +11,10 @@ A unit with a key (a digest of its inputs) whose files are in docs/ and were mad
 from the same key is not made again: `docs/.generated` keeps each file's key. With
 more than one worker the jobs are shared between forked processes, which inherit
 the site model instead of receiving a copy; the files are the same either way.
+
+The list's first line is a digest of the whole run's inputs (data/, the topics, the
+generator): when it matches and every listed file exists, `up_to_date` says so and
+the run ends there, before anything is loaded.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from .parallel import fork_map
 from .render import Job
 
 GENERATED_LIST = ".generated"
+INPUTS_LINE = "# inputs "
 
 
 @dataclass(frozen=True)
@@ -39,10 +44,27 @@ class SiteReport:
     deleted: tuple[str, ...]
     total: int
     kept: int = 0  # files not made again: their unit's inputs had not changed
+    up_to_date: bool = False  # nothing was made: the whole run's inputs had not changed
 
 
-def write_jobs(docs: Path, jobs: Sequence[Job], workers: int = 1) -> SiteReport:
-    """Run every job and make `docs/` hold exactly their files among the generated ones."""
+def up_to_date(docs: Path, inputs: str) -> SiteReport | None:
+    """The report of a run that has nothing to do: the last run's inputs were `inputs`
+    and all its files are still there. None when the site must be made."""
+    try:
+        text = (docs / GENERATED_LIST).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    if not text.startswith(f"{INPUTS_LINE}{inputs}\n"):
+        return None
+    files = _read_list(docs)
+    if not all((docs / rel).is_file() for rel in files):
+        return None
+    return SiteReport((), (), len(files), len(files), up_to_date=True)
+
+
+def write_jobs(docs: Path, jobs: Sequence[Job], workers: int = 1, inputs: str = "") -> SiteReport:
+    """Run every job and make `docs/` hold exactly their files among the generated ones;
+    `inputs` (a digest of everything the run read) is recorded for `up_to_date`."""
     previous = _read_list(docs)
     shares = _shares(jobs, workers)
     # fork_map runs a single share in this process.
@@ -56,7 +78,8 @@ def write_jobs(docs: Path, jobs: Sequence[Job], workers: int = 1) -> SiteReport:
             path.unlink()
             deleted.append(rel)
             _remove_empty_parents(path.parent, docs)
-    listing = "".join(f"{rel}\t{results[rel].key}\n" if results[rel].key else f"{rel}\n" for rel in files)
+    listing = (f"{INPUTS_LINE}{inputs}\n" if inputs else "") + "".join(
+        f"{rel}\t{results[rel].key}\n" if results[rel].key else f"{rel}\n" for rel in files)
     write_if_changed(docs / GENERATED_LIST, listing.encode("utf-8"))
     return SiteReport(tuple(written), tuple(deleted), len(files), sum(r.kept for r in results.values()))
 
@@ -104,6 +127,8 @@ def _read_list(docs: Path) -> dict[str, str]:
         return {}
     found = {}
     for line in text.splitlines():
+        if line.startswith("#"):
+            continue
         rel, _, key = line.partition("\t")
         # Never trust the list to point outside docs/.
         if rel and ".." not in Path(rel).parts and not rel.startswith("/"):

@@ -121,6 +121,20 @@ class Store:
                 papers[paper.id] = paper
         return papers, errors
 
+    def fingerprint(self) -> bytes:
+        """A digest of everything `generate` reads from data/: the manifest, the paper
+        shards and the topic files (not the raw listings, which only `rebuild` reads)."""
+        digest = hashlib.blake2b(digest_size=16)
+        for path in (self.root / MANIFEST, *self.paper_files(), *self.topic_files()):
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                continue
+            # Name and length first, so no two layouts of data/ digest alike.
+            digest.update(f"{path.relative_to(self.root).as_posix()}\0{len(data)}\0".encode("utf-8"))
+            digest.update(data)
+        return digest.digest()
+
     def paper_files(self) -> list[Path]:
         return sorted((self.root / PAPERS_DIR).glob("*.json"))
 

@@ -147,6 +147,12 @@ def _version(library: str) -> str:
         return "none"
 
 
+def run_key(store: bytes, site_url: str, recent: int | None) -> str:
+    """The key of a whole run of `generate`: the store's fingerprint and the options,
+    salted like every unit's key with the generator's code."""
+    return _key("run", store, site_url, recent)
+
+
 def _key(*parts: object) -> str:
     digest = hashlib.blake2b(render_salt(), digest_size=16)
     for part in parts:
