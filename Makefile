@@ -60,5 +60,6 @@ golden: $(BIN)/mkdocs
 publish-dry-run: $(BIN)/mkdocs
 	scripts/publish.sh --dry-run
 
+## clean: remove what setup, generate and builds made (.venv, site/, .cache/, node tools)
 clean:
-	rm -rf $(VENV) site tools/node_modules
+	rm -rf $(VENV) site .cache tools/node_modules

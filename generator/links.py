@@ -53,10 +53,12 @@ def is_code_url(url: str) -> bool:
     return host in CODE_HOSTS
 
 
-def paper_links(paper: Paper) -> list[Link]:
-    """Every link of a paper, in the order readers expect: arXiv first, then code."""
+def paper_links(paper: Paper, derived: bool = True) -> list[Link]:
+    """Every link of a paper, in the order readers expect: arXiv first, then code.
+    Without `derived`, only the links found in the record, not those made from an
+    arXiv id."""
     links: list[Link] = []
-    if is_arxiv_id(paper.id):
+    if derived and is_arxiv_id(paper.id):
         links += [
             Link("arxiv", f"https://arxiv.org/abs/{paper.id}", "arXiv"),
             Link("pdf", f"https://arxiv.org/pdf/{paper.id}", "PDF"),

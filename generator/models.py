@@ -126,15 +126,15 @@ class Paper:
     id: str  # the arXiv id when known, else a slug of the normalized title
     title: str
     abstract: str
-    appearances: tuple[Appearance, ...]
+    appearances: tuple[Appearance, ...]  # sorted, so oldest first (the store keeps them so)
     authors: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()  # earlier ids (a title slug before the arXiv id was known)
     meta: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def first_date(self) -> date:
-        return min(a.date for a in self.appearances)
+        return self.appearances[0].date
 
     @property
     def last_date(self) -> date:
-        return max(a.date for a in self.appearances)
+        return self.appearances[-1].date

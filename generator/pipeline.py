@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
-from . import http, sources
+from . import cache, http, sources
 from .check import check_store, check_topic_coverage, check_topic_refs
 from .dates import resolve_listing_date
 from .errors import DigestError, Diagnostic, display_path
@@ -32,13 +32,13 @@ from .render.export import export_json
 from .identity import normalize_arxiv_id, title_key
 from .merge import PaperIndex, merge_listing
 from .models import Entry, FetchRecord, Listing, Paper, ParsedListing, Problem
-from .render import run_key, site_jobs
+from .render import render_salt, run_key, site_jobs
 from .render.feeds import DEFAULT_SITE_URL
 from .render.model import SiteModel, build_model
 from .parallel import default_workers
 from .site import SiteReport, up_to_date, write_jobs
 from .store import Store, StoreState, raw_relpath, sha256
-from .topics import Topic, load_topics, tag
+from .topics import Topic, load_topics, rules_key, tag
 
 Say = Callable[[str], None]
 
@@ -440,10 +440,11 @@ def _is_that_day(parsed: ParsedListing, final_url: str, day: date) -> bool:
 
 
 def build_site_model(project: Project, say: Say = _stderr, recent: int | None = None, workers: int = 1,
-                     topics: list[Topic] | None = None) -> SiteModel:
+                     topics: list[Topic] | None = None, use_cache: bool = False) -> SiteModel:
     """Load the store and topics (unless given), tag every paper, and lay out the site;
     with `recent`, only the papers of the last `recent` days with papers, as listed on
-    those days."""
+    those days. With `use_cache`, papers whose text the last run matched are not
+    matched again (cache.py)."""
     store = project.store
     state = store.load()
     topics = _load_valid_topics(store, say) if topics is None else topics
@@ -452,8 +453,27 @@ def build_site_model(project: Project, say: Say = _stderr, recent: int | None = 
     if ref_errors:
         raise DigestError(ref_errors)
     papers = state.papers if recent is None else _recent(state.papers, recent)
-    tagging = tag(topics, papers, state.listings, index.by_alias, workers=workers)
+    matches_key = f"{render_salt().hex()}:{rules_key(topics)}"
+    known = _known_matches(cache.load(project.root, MATCHES_CACHE, matches_key)) if use_cache else {}
+    tagging = tag(topics, papers, state.listings, index.by_alias, workers=workers, known=known)
+    if use_cache and recent is None:  # a recent window's matches would crowd out the whole store's
+        cache.save(project.root, MATCHES_CACHE, matches_key, tagging.matched)
     return build_model(papers, state.listings, topics, tagging, state.fetches)
+
+
+MATCHES_CACHE = "matches.json"
+
+
+def _known_matches(value: object) -> dict[str, tuple[int, ...]]:
+    """The phrase matches of an earlier run (topics.tag's `known`), if well formed."""
+    if not isinstance(value, dict):
+        return {}
+    known = {}
+    for digest, numbers in value.items():
+        if not isinstance(numbers, list) or not all(type(n) is int and n >= 0 for n in numbers):
+            return {}  # damaged: match everything again
+        known[digest] = tuple(numbers)
+    return known
 
 
 def _recent(papers: Mapping[str, Paper], days: int) -> dict[str, Paper]:
@@ -478,7 +498,7 @@ def generate(project: Project, say: Say = _stderr, site_url: str = DEFAULT_SITE_
     if done:
         return done
     with _no_cycle_collector():
-        model = build_site_model(project, say, recent, workers, topics)
+        model = build_site_model(project, say, recent, workers, topics, use_cache=True)
         say(f"rendering {len(model.days)} day pages and {len(model.topic_views)} topic pages for {len(model.papers)} papers"
             + (f" in {workers} processes" if workers > 1 else ""))
         return write_jobs(project.docs, site_jobs(model, site_url), workers, inputs)

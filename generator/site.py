@@ -66,9 +66,10 @@ def write_jobs(docs: Path, jobs: Sequence[Job], workers: int = 1, inputs: str = 
     """Run every job and make `docs/` hold exactly their files among the generated ones;
     `inputs` (a digest of everything the run read) is recorded for `up_to_date`."""
     previous = _read_list(docs)
-    shares = _shares(jobs, workers)
-    # fork_map runs a single share in this process.
-    results = _merged(fork_map(lambda numbers: _run_share(docs, jobs, previous, numbers), shares, len(shares)))
+    # The costliest jobs first, each to the next free worker: a job's cost is its cost
+    # from scratch, and most of it may be kept, so the shares are not fixed in advance.
+    order = sorted(range(len(jobs)), key=lambda n: -jobs[n].cost)
+    results = _merged(fork_map(lambda number: _run_job(docs, jobs[number], previous), order, workers))
     files = sorted(results)
     written = [rel for rel in files if results[rel].written]
     deleted = []
@@ -84,35 +85,23 @@ def write_jobs(docs: Path, jobs: Sequence[Job], workers: int = 1, inputs: str = 
     return SiteReport(tuple(written), tuple(deleted), len(files), sum(r.kept for r in results.values()))
 
 
-def _shares(jobs: Sequence[Job], workers: int) -> list[list[int]]:
-    """Job numbers for each worker, the costliest job first to the least loaded worker."""
-    shares: list[list[int]] = [[] for _ in range(max(1, min(workers, len(jobs))))]
-    loads = [0] * len(shares)
-    for number in sorted(range(len(jobs)), key=lambda n: -jobs[n].cost):
-        least = loads.index(min(loads))
-        shares[least].append(number)
-        loads[least] += jobs[number].cost
-    return shares
-
-
-def _run_share(docs: Path, jobs: Sequence[Job], previous: Mapping[str, str], numbers: list[int]) -> list[tuple[str, _Outcome]]:
-    """What became of each file of the given jobs."""
+def _run_job(docs: Path, job: Job, previous: Mapping[str, str]) -> list[tuple[str, _Outcome]]:
+    """What became of each file of the job."""
     results: list[tuple[str, _Outcome]] = []
-    for number in numbers:
-        for unit in jobs[number].units():
-            paths = unit.paths if unit.paths is not None else tuple(rel for rel, key in previous.items() if key == unit.key)
-            if unit.key and paths and all(previous.get(rel) == unit.key and (docs / rel).is_file() for rel in paths):
-                results += [(rel, _Outcome(False, unit.key, kept=True)) for rel in paths]
-            else:
-                results += [(rel, _Outcome(write_if_changed(docs / rel, data), unit.key)) for rel, data in unit.make()]
+    for unit in job.units():
+        paths = unit.paths if unit.paths is not None else tuple(rel for rel, key in previous.items() if key == unit.key)
+        if unit.key and paths and all(previous.get(rel) == unit.key and (docs / rel).is_file() for rel in paths):
+            results += [(rel, _Outcome(False, unit.key, kept=True)) for rel in paths]
+        else:
+            results += [(rel, _Outcome(write_if_changed(docs / rel, data), unit.key)) for rel, data in unit.make()]
     return results
 
 
-def _merged(shares: list[list[tuple[str, _Outcome]]]) -> dict[str, _Outcome]:
-    """Every share's outcomes by path; a path made twice is an error."""
+def _merged(outcomes: list[list[tuple[str, _Outcome]]]) -> dict[str, _Outcome]:
+    """Every job's outcomes by path; a path made twice is an error."""
     results: dict[str, _Outcome] = {}
-    for share in shares:
-        for rel, outcome in share:
+    for job in outcomes:
+        for rel, outcome in job:
             if rel in results:
                 raise RuntimeError(f"two jobs made {rel}")
             results[rel] = outcome

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from .errors import DigestError, Diagnostic, display_path
 from .files import write_if_changed
@@ -101,23 +101,22 @@ class Store:
         papers: dict[str, Paper] = {}
         errors: list[Diagnostic] = []
         for path in self.paper_files():
-            data, file_errors = _load_json(path)
+            text, data, file_errors = _read_json(path)
             errors += file_errors
             if file_errors:
                 continue
-            lines = record_lines(path.read_text(encoding="utf-8"))
             if not isinstance(data, list):
                 errors.append(Diagnostic(display_path(path), 1, "expected a JSON array of papers"))
                 continue
+            line = _record_liner(text)  # only a message needs it
             for number, record in enumerate(data):
-                line = lines[number] if number < len(lines) else None
                 try:
                     paper = _paper_from_json(record)
                 except (KeyError, TypeError, ValueError) as err:
-                    errors.append(Diagnostic(display_path(path), line, f"bad paper record: {err}"))
+                    errors.append(Diagnostic(display_path(path), line(number), f"bad paper record: {err}"))
                     continue
                 if paper.id in papers:
-                    errors.append(Diagnostic(display_path(path), line, f"paper {paper.id} is stored twice"))
+                    errors.append(Diagnostic(display_path(path), line(number), f"paper {paper.id} is stored twice"))
                 papers[paper.id] = paper
         return papers, errors
 
@@ -342,9 +341,9 @@ def _fetch_from_json(record: Mapping[str, Any]) -> FetchRecord:
 
 
 def _paper_from_json(record: Mapping[str, Any]) -> Paper:
-    appearances = tuple(
+    appearances = tuple(sorted(
         Appearance(date.fromisoformat(a["date"]), str(a["listing"]), int(a["rank"])) for a in record["appearances"]
-    )
+    ))  # as the store writes them; a hand-edited file may not
     if not appearances:
         raise ValueError(f"paper {record.get('id')!r} has no appearances")
     meta = record.get("meta", {})
@@ -369,9 +368,28 @@ def _str(record: Mapping[str, Any], key: str) -> str:
 
 
 def _load_json(path: Path) -> tuple[Any, list[Diagnostic]]:
+    _, data, errors = _read_json(path)
+    return data, errors
+
+
+def _read_json(path: Path) -> tuple[str, Any, list[Diagnostic]]:
+    """(text, parsed value, problems) of a JSON file, read once."""
     try:
-        return json.loads(path.read_text(encoding="utf-8")), []
+        text = path.read_text(encoding="utf-8")
+        return text, json.loads(text), []
     except json.JSONDecodeError as err:
-        return None, [Diagnostic(display_path(path), err.lineno, f"not valid JSON: {err.msg} (column {err.colno})")]
+        return "", None, [Diagnostic(display_path(path), err.lineno, f"not valid JSON: {err.msg} (column {err.colno})")]
     except UnicodeDecodeError:
-        return None, [Diagnostic(display_path(path), None, "not valid UTF-8")]
+        return "", None, [Diagnostic(display_path(path), None, "not valid UTF-8")]
+
+
+def _record_liner(text: str) -> Callable[[int], int | None]:
+    """line(n): the line of the nth paper of a shard's text, for a message; the lines
+    are found on the first call."""
+    lines: list[int] = []
+
+    def line(number: int) -> int | None:
+        if not lines:
+            lines.extend(record_lines(text) or [0])
+        return lines[number] if number < len(lines) and lines[number] else None
+    return line

@@ -23,6 +23,7 @@ are plain words, never regular expressions.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +71,9 @@ class Tagging:
     topics_of: dict[str, tuple[str, ...]]  # paper id -> topic slugs, in topic order
     papers_of: dict[str, tuple[str, ...]]  # topic slug -> paper ids, sorted
     phrase_hits: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (slug, key, phrase) -> papers
+    # What the phrases matched, by a digest of each paper's title and abstract: given
+    # back to the next run as `known` (see tag), it spares matching unchanged papers.
+    matched: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
 
 
 # ---- loading ---------------------------------------------------------------------------
@@ -232,29 +236,42 @@ class _Rule:
 class _Matcher:
     """Every phrase of every topic, indexed by its first word: a paper's set of words
     meets the index in one set intersection, so only phrases that can match are
-    checked (a whole-word substring test), fast enough for 100,000 papers."""
+    checked (a whole-word substring test), fast enough for 100,000 papers. Matches
+    are numbers in `rules`, sorted."""
 
     def __init__(self, topics: Iterable[Topic]):
-        self.by_first: dict[str, list[tuple[_Rule, str | None]]] = {}  # (rule, spaced phrase if several words)
+        self.rules: list[_Rule] = []
+        self.by_first: dict[str, list[tuple[int, str | None]]] = {}  # (rule number, spaced phrase if several words)
         for t in topics:
             for key, items in (("include", t.include), ("exclude", t.exclude)):
                 for item in items:
                     ws = tuple(words(item.value))
                     if ws:
                         rule = _Rule(t.slug, key, item.value, ws)
-                        self.by_first.setdefault(ws[0], []).append((rule, rule.spaced if len(ws) > 1 else None))
+                        self.by_first.setdefault(ws[0], []).append((len(self.rules), rule.spaced if len(ws) > 1 else None))
+                        self.rules.append(rule)
         self.first_words = set(self.by_first)
 
-    def matches(self, text: str) -> list[_Rule]:
+    def matches(self, text: str) -> tuple[int, ...]:
         ws = words(text)
         word_set = set(ws)
         joined = f" {' '.join(ws)} "
-        return [
-            rule
+        return tuple(sorted(
+            number
             for first in word_set & self.first_words
-            for rule, spaced in self.by_first[first]
+            for number, spaced in self.by_first[first]
             if spaced is None or spaced in joined
-        ]
+        ))
+
+
+def rules_key(topics: Iterable[Topic]) -> str:
+    """A digest of every phrase rule in order: what `Tagging.matched` is valid for."""
+    rules = _Matcher(topics).rules
+    return hashlib.blake2b("\x1e".join(f"{r.slug}\x1f{r.key}\x1f{r.phrase}" for r in rules).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _text_digest(paper: Paper) -> str:
+    return hashlib.blake2b(f"{paper.title}\x1f{paper.abstract}".encode("utf-8"), digest_size=16).hexdigest()
 
 
 def tag(
@@ -263,9 +280,12 @@ def tag(
     listings: Mapping[str, Listing],
     resolve: Mapping[str, str] = {},
     workers: int = 1,
+    known: Mapping[str, tuple[int, ...]] = {},
 ) -> Tagging:
     """Apply every topic to every paper. `resolve` maps old ids (aliases) to current ones.
-    The phrase matching, most of the work, is shared between `workers` processes."""
+    The phrase matching, most of the work, is shared between `workers` processes, and
+    skipped for papers whose title and abstract are in `known`: the `matched` of an
+    earlier run with the same rules (the same `rules_key`)."""
     matcher = _Matcher(topics)
     added = {t.slug: {resolve.get(i.value, i.value) for i in t.add} for t in topics}
     removed = {t.slug: {resolve.get(i.value, i.value) for i in t.remove} for t in topics}
@@ -289,24 +309,27 @@ def tag(
     members: dict[str, list[str]] = {t.slug: [] for t in topics}
     paper_ids = sorted(papers)
 
-    def match(chunk: list[str]) -> list[tuple[str, frozenset[str], frozenset[str], list[tuple[str, str, str]]]]:
+    def match(chunk: list[str]) -> list[tuple[str, tuple[int, ...]]]:
         out = []
         for paper_id in chunk:
             paper = papers[paper_id]
-            rules = matcher.matches(f"{paper.title} {paper.abstract}")
-            included = frozenset(r.slug for r in rules if r.key == "include")
-            excluded = frozenset(r.slug for r in rules if r.key == "exclude")
-            out.append((paper_id, included, excluded, [(r.slug, r.key, r.phrase) for r in rules]))
+            digest = _text_digest(paper)
+            found = known.get(digest)
+            out.append((digest, matcher.matches(f"{paper.title} {paper.abstract}") if found is None else found))
         return out
 
     size = max(1, -(-len(paper_ids) // max(1, workers)))
     chunks = [paper_ids[i:i + size] for i in range(0, len(paper_ids), size)]
     matched = [row for part in fork_map(match, chunks, workers) for row in part]
-    for paper_id, included, excluded, rules in matched:
+    rules = matcher.rules
+    for paper_id, (_, numbers) in zip(paper_ids, matched):
         paper = papers[paper_id]
-        for rule in rules:
-            hits[rule] += 1
-        chosen = set(included - excluded)
+        included, excluded = set(), set()
+        for number in numbers:
+            rule = rules[number]
+            hits[(rule.slug, rule.key, rule.phrase)] += 1
+            (included if rule.key == "include" else excluded).add(rule.slug)
+        chosen = included - excluded
         chosen.update(listing_topic[a.listing] for a in paper.appearances if a.listing in listing_topic)
         chosen |= added_to.get(paper_id, set())
         chosen -= removed_from.get(paper_id, set())
@@ -314,4 +337,4 @@ def tag(
         for slug in mine:
             members[slug].append(paper_id)
         topics_of[paper_id] = mine
-    return Tagging(topics_of, {slug: tuple(ids) for slug, ids in members.items()}, hits)
+    return Tagging(topics_of, {slug: tuple(ids) for slug, ids in members.items()}, hits, dict(matched))

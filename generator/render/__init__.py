@@ -28,6 +28,7 @@ from .model import (
     DayView,
     SiteModel,
     TopicView,
+    TopicYear,
     entry_view,
     health,
     href,
@@ -44,8 +45,8 @@ ARCHIVE = "dates/index.md"
 TOPICS_INDEX = "topics/index.md"
 RECURRING = "recurring.md"
 HEALTH = "health.md"
-# A topic's BibTeX holds its newest papers only: every paper is already in its day's
-# file, and whole topics would be a fifth of the site at 100,000 papers.
+# A topic page's BibTeX holds its newest papers only: every paper is already in its
+# day's file, and whole topics would be a fifth of the site at 100,000 papers.
 TOPIC_BIB_LIMIT = 500
 
 
@@ -64,6 +65,7 @@ def environment() -> jinja2.Environment:
     env.filters["short_date"] = short_date
     env.filters["long_date"] = long_date
     env.filters["bib"] = lambda page: posixpath.basename(bib_path(page))
+    env.filters["relative"] = lambda to_page, from_page: href(from_page, to_page)
     env.globals["full_entry"] = entries.full_entry
     env.globals["compact_list"] = entries.compact_list
     return env
@@ -84,8 +86,8 @@ class Unit:
 @dataclass(frozen=True)
 class Job:
     """A share of the site to render: its units, and its rough cost in microseconds
-    (measured at 100,000 papers) for sharing jobs fairly between processes
-    (site.write_jobs)."""
+    from scratch (measured at 100,000 papers), so that processes take the costliest
+    jobs first (site.write_jobs)."""
 
     name: str
     cost: int
@@ -220,23 +222,54 @@ def _day_files(model: SiteModel, day: DayView) -> Iterator[tuple[str, bytes]]:
 def _topic_units(model: SiteModel, views: list[TopicView], site_url: str) -> Iterator[Unit]:
     # No forget() here: topic lines keep no abstract, and a paper's parts serve its other topics.
     for view in views:
-        feed = feeds.topic_feed(view.topic.slug)
-        key = _key(view.topic, site_url, TOPIC_BIB_LIMIT, b"".join(model.paper_key(p) for p in view.papers))
-        yield Unit((view.page, feed, bib_path(view.page)), key, partial(_topic_files, model, view, feed, site_url))
+        yield _topic_unit(model, view)
+        yield _topic_feed_unit(model, view, site_url)
+        years = tuple(y.year for y in view.years)
+        for year in view.earlier:
+            key = _key(view.topic, years, year.year, TOPIC_BIB_LIMIT, b"".join(model.paper_key(p) for p in year.papers))
+            yield Unit((year.page, bib_path(year.page)), key, partial(_topic_year_files, model, view, year))
 
 
-def _topic_files(model: SiteModel, view: TopicView, feed: str, site_url: str) -> Iterator[tuple[str, bytes]]:
-    papers = view.papers  # newest first; the chart counts and the feed sorts for itself
-    chart = charts.bar_chart(papers_per_month(papers), f"{view.topic.name}: papers first listed each month")
+def _topic_unit(model: SiteModel, view: TopicView) -> Unit:
+    """The topic's page and BibTeX: its newest year of papers, the chart of all of them
+    and the count of each earlier year."""
+    newest = view.newest
+    papers = newest.papers if newest else ()
+    chart = papers_per_month(view.papers)
+    earlier = [(y.year, len(y.papers)) for y in view.earlier]
+    key = _key(view.topic, chart, earlier, TOPIC_BIB_LIMIT, b"".join(model.paper_key(p) for p in papers))
+    return Unit((view.page, bib_path(view.page)), key, partial(_topic_files, model, view, chart))
+
+
+def _topic_files(model: SiteModel, view: TopicView, chart: list[tuple[str, int]]) -> Iterator[tuple[str, bytes]]:
+    newest = view.newest
+    svg = charts.bar_chart(chart, f"{view.topic.name}: papers first listed each month")
     page = environment().get_template("topic.md.j2").render(
-        view=view, months=view.months, chart=chart, feed=feed, bib_limit=TOPIC_BIB_LIMIT,
+        view=view, year=newest, months=newest.months if newest else (), chart=svg,
+        feed=feeds.topic_feed(view.topic.slug), bib_limit=TOPIC_BIB_LIMIT,
     )
     yield view.page, _finish(page).encode("utf-8")
-    yield feed, feeds.feed_xml(
+    yield bib_path(view.page), _bibliography((newest.papers if newest else ())[:TOPIC_BIB_LIMIT])
+
+
+def _topic_feed_unit(model: SiteModel, view: TopicView, site_url: str) -> Unit:
+    """The topic's RSS feed, made from exactly the papers it shows."""
+    feed = feeds.topic_feed(view.topic.slug)
+    papers = feeds.latest(view.papers)
+    key = _key(view.topic, site_url, feeds.FEED_SIZE, b"".join(model.paper_key(p) for p in papers))
+    return Unit((feed,), key, lambda: [(feed, feeds.feed_xml(
         model, papers, title=f"Paper Digest: {view.topic.name}", description=view.topic.description,
         page=view.page, site_url=site_url, self_path=feed,
+    ))])
+
+
+def _topic_year_files(model: SiteModel, view: TopicView, year: TopicYear) -> Iterator[tuple[str, bytes]]:
+    page = environment().get_template("topic_year.md.j2").render(
+        view=view, year=year, months=year.months, years=[y.year for y in view.years],
+        pages={y.year: y.page for y in view.years}, bib_limit=TOPIC_BIB_LIMIT,
     )
-    yield bib_path(view.page), _bibliography(view.papers[:TOPIC_BIB_LIMIT])
+    yield year.page, _finish(page).encode("utf-8")
+    yield bib_path(year.page), _bibliography(year.papers[:TOPIC_BIB_LIMIT])
 
 
 def _bibliography(papers: Iterable[Paper]) -> bytes:

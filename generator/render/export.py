@@ -12,10 +12,8 @@ import json
 from typing import Any
 
 from ..identity import anchor
+from ..links import paper_links
 from .model import SiteModel, date_page, served_url
-
-
-DERIVED_LINKS = ("arxiv", "pdf", "huggingface")
 
 
 def paper_records(model: SiteModel, full: bool = True) -> list[dict[str, Any]]:
@@ -27,7 +25,8 @@ def paper_records(model: SiteModel, full: bool = True) -> list[dict[str, Any]]:
         if full:
             record["abstract"] = paper.abstract
         record["authors"] = list(paper.authors)
-        record["links"] = [{"kind": l.kind, "url": l.url} for l in model.links(paper) if full or l.kind not in DERIVED_LINKS]
+        links = model.links(paper) if full else paper_links(paper, derived=False)  # not kept: made once
+        record["links"] = [{"kind": l.kind, "url": l.url} for l in links]
         record["topics"] = list(model.tagging.topics_of.get(paper.id, ()))
         record["appearances"] = [
             {
@@ -45,5 +44,6 @@ def paper_records(model: SiteModel, full: bool = True) -> list[dict[str, Any]]:
 
 def export_json(model: SiteModel, full: bool = True) -> str:
     """One paper a line: readable, diffable, and streamable with line-based tools."""
-    rows = [json.dumps(r, ensure_ascii=False, sort_keys=False) for r in paper_records(model, full)]
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per paper (json.dumps)
+    rows = [encode(r) for r in paper_records(model, full)]
     return '{"papers": [\n' + ",\n".join(rows) + "\n]}\n"

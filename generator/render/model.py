@@ -65,6 +65,10 @@ def topic_page(slug: str) -> str:
     return f"topics/{slug}.md"
 
 
+def topic_year_page(slug: str, year: int) -> str:
+    return f"topics/{slug}/{year:04d}.md"
+
+
 def served_url(page: str, fragment: str | None = None) -> str:
     """The site-relative address MkDocs serves a page at (directory URLs)."""
     path = _served_path(page)
@@ -264,20 +268,41 @@ class MonthGroup:
 
 
 @dataclass(frozen=True)
-class TopicView:
-    """A topic page; like a day's, its entries are made when asked for (`months`)."""
+class TopicYear:
+    """A topic's papers last listed in one year. The newest year is shown on the topic's
+    own page and every earlier one on a page of its own, so that a new day re-renders
+    a page of this year's papers, not the topic's whole history. Like a day's, its
+    entries are made when asked for (`months`)."""
 
-    topic: Topic
+    year: int
     page: str
-    paper_count: int
-    latest: date | None
-    papers: tuple[Paper, ...] = field(default=(), repr=False)  # newest first
+    papers: tuple[Paper, ...] = field(repr=False)  # newest first
     make_months: Callable[[], tuple[MonthGroup, ...]] = field(default=tuple, repr=False, compare=False)
 
     @property
     def months(self) -> tuple[MonthGroup, ...]:
         """Made anew on each call (and not kept): take them once per page."""
         return self.make_months()
+
+
+@dataclass(frozen=True)
+class TopicView:
+    """A topic: its page (with its newest year of papers) and its earlier years."""
+
+    topic: Topic
+    page: str
+    paper_count: int
+    latest: date | None
+    papers: tuple[Paper, ...] = field(default=(), repr=False)  # newest first
+    years: tuple[TopicYear, ...] = field(default=(), repr=False)  # newest first; the first is on `page`
+
+    @property
+    def newest(self) -> TopicYear | None:
+        return self.years[0] if self.years else None
+
+    @property
+    def earlier(self) -> tuple[TopicYear, ...]:
+        return self.years[1:]
 
 
 @dataclass
@@ -462,10 +487,14 @@ def _topic_view(model: SiteModel, topic: Topic) -> TopicView:
     page = topic_page(topic.slug)
     papers = model.topic_papers(topic.slug)
     papers.sort(key=lambda p: (p.last_date, p.title.casefold()), reverse=True)
-    return TopicView(
-        topic, page, len(papers), papers[0].last_date if papers else None, tuple(papers),
-        make_months=partial(_topic_months, model, page, papers),
-    )
+    by_year: dict[int, list[Paper]] = {}
+    for paper in papers:
+        by_year.setdefault(paper.last_date.year, []).append(paper)
+    years = []
+    for n, (year, theirs) in enumerate(by_year.items()):  # newest first, as the papers
+        shown_on = page if n == 0 else topic_year_page(topic.slug, year)
+        years.append(TopicYear(year, shown_on, tuple(theirs), make_months=partial(_topic_months, model, shown_on, theirs)))
+    return TopicView(topic, page, len(papers), papers[0].last_date if papers else None, tuple(papers), tuple(years))
 
 
 def _topic_months(model: SiteModel, page: str, papers: list[Paper]) -> tuple[MonthGroup, ...]:
@@ -517,7 +546,7 @@ def health(model: SiteModel) -> HealthView:
     formats: dict[str, int] = defaultdict(int)
     for listing in model.listings.values():
         formats[listing.format] += 1
-    with_code = sum(1 for p in model.papers.values() if any(l.kind == "code" for l in model.links(p)))
+    with_code = sum(1 for p in model.papers.values() if any(l.kind == "code" for l in paper_links(p, derived=False)))
     return HealthView(
         last_ok=max(ok, key=lambda f: (f.day, f.checked_at or "")) if ok else None,
         ok_days=len({f.day for f in daily if f.outcome == "ok"}),
