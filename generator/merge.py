@@ -37,6 +37,16 @@ class PaperIndex:
             index.add(paper)  # reverse order: on a title shared by two ids, the smaller id wins
         return index
 
+    @classmethod
+    def of_ids(cls, papers: Mapping[str, Paper]) -> "PaperIndex":
+        """An index for look-ups by id or alias only (`resolve`), not for merging: it
+        skips the title keys, the costly part on a large store."""
+        index = cls(papers=dict(papers))
+        for paper in papers.values():
+            for alias in paper.aliases:
+                index.by_alias[alias] = paper.id
+        return index
+
     def add(self, paper: Paper) -> None:
         self.papers[paper.id] = paper
         self.by_title[title_key(paper.title)] = paper.id

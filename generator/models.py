@@ -8,6 +8,7 @@ module reads or writes files.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Mapping
@@ -130,6 +131,14 @@ class Paper:
     authors: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()  # earlier ids (a title slug before the arXiv id was known)
     meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def digest(self) -> str:
+        """A digest of the whole record, in hex: caches and the site's unit keys compare
+        papers by it. Fields are joined with separators plain text does not hold."""
+        listed = "\x1e".join(f"{a.date.isoformat()}\x1d{a.listing}\x1d{a.rank}" for a in self.appearances)
+        record = "\x1f".join((self.id, self.title, self.abstract, "\x1e".join(self.authors), "\x1e".join(self.aliases),
+                               repr(sorted(self.meta.items())), listed))
+        return hashlib.blake2b(record.encode("utf-8"), digest_size=16).hexdigest()
 
     @property
     def first_date(self) -> date:

@@ -448,7 +448,7 @@ def build_site_model(project: Project, say: Say = _stderr, recent: int | None = 
     store = project.store
     state = store.load()
     topics = _load_valid_topics(store, say) if topics is None else topics
-    index = PaperIndex.of(state.papers)
+    index = PaperIndex.of_ids(state.papers)
     ref_errors = check_topic_refs(topics, index)
     if ref_errors:
         raise DigestError(ref_errors)
@@ -501,7 +501,7 @@ def generate(project: Project, say: Say = _stderr, site_url: str = DEFAULT_SITE_
         model = build_site_model(project, say, recent, workers, topics, use_cache=True)
         say(f"rendering {len(model.days)} day pages and {len(model.topic_views)} topic pages for {len(model.papers)} papers"
             + (f" in {workers} processes" if workers > 1 else ""))
-        return write_jobs(project.docs, site_jobs(model, site_url), workers, inputs)
+        return write_jobs(project.docs, site_jobs(model, site_url, project.root), workers, inputs)
 
 
 @contextlib.contextmanager
@@ -520,7 +520,8 @@ def _no_cycle_collector() -> Iterator[None]:
 
 
 def export(project: Project, say: Say = _stderr) -> str:
-    return export_json(build_site_model(project, say))
+    text, _ = export_json(build_site_model(project, say))
+    return text
 
 
 # ---- check ----------------------------------------------------------------------------

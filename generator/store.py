@@ -341,9 +341,11 @@ def _fetch_from_json(record: Mapping[str, Any]) -> FetchRecord:
 
 
 def _paper_from_json(record: Mapping[str, Any]) -> Paper:
-    appearances = tuple(sorted(
+    appearances = tuple(
         Appearance(date.fromisoformat(a["date"]), str(a["listing"]), int(a["rank"])) for a in record["appearances"]
-    ))  # as the store writes them; a hand-edited file may not
+    )
+    if len(appearances) > 1:
+        appearances = tuple(sorted(appearances))  # as the store writes them; a hand-edited file may not be
     if not appearances:
         raise ValueError(f"paper {record.get('id')!r} has no appearances")
     meta = record.get("meta", {})

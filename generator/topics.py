@@ -71,9 +71,10 @@ class Tagging:
     topics_of: dict[str, tuple[str, ...]]  # paper id -> topic slugs, in topic order
     papers_of: dict[str, tuple[str, ...]]  # topic slug -> paper ids, sorted
     phrase_hits: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (slug, key, phrase) -> papers
-    # What the phrases matched, by a digest of each paper's title and abstract: given
-    # back to the next run as `known` (see tag), it spares matching unchanged papers.
+    # What the phrases matched, by each paper's digest (Paper.digest): given back to
+    # the next run as `known` (see tag), it spares matching unchanged papers.
     matched: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    digests: dict[str, str] = field(default_factory=dict, repr=False)  # paper id -> Paper.digest(), made here in parallel
 
 
 # ---- loading ---------------------------------------------------------------------------
@@ -270,8 +271,6 @@ def rules_key(topics: Iterable[Topic]) -> str:
     return hashlib.blake2b("\x1e".join(f"{r.slug}\x1f{r.key}\x1f{r.phrase}" for r in rules).encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _text_digest(paper: Paper) -> str:
-    return hashlib.blake2b(f"{paper.title}\x1f{paper.abstract}".encode("utf-8"), digest_size=16).hexdigest()
 
 
 def tag(
@@ -284,8 +283,8 @@ def tag(
 ) -> Tagging:
     """Apply every topic to every paper. `resolve` maps old ids (aliases) to current ones.
     The phrase matching, most of the work, is shared between `workers` processes, and
-    skipped for papers whose title and abstract are in `known`: the `matched` of an
-    earlier run with the same rules (the same `rules_key`)."""
+    skipped for papers whose digest is in `known`: the `matched` of an earlier run with
+    the same rules (the same `rules_key`)."""
     matcher = _Matcher(topics)
     added = {t.slug: {resolve.get(i.value, i.value) for i in t.add} for t in topics}
     removed = {t.slug: {resolve.get(i.value, i.value) for i in t.remove} for t in topics}
@@ -313,7 +312,7 @@ def tag(
         out = []
         for paper_id in chunk:
             paper = papers[paper_id]
-            digest = _text_digest(paper)
+            digest = paper.digest()
             found = known.get(digest)
             out.append((digest, matcher.matches(f"{paper.title} {paper.abstract}") if found is None else found))
         return out
@@ -337,4 +336,5 @@ def tag(
         for slug in mine:
             members[slug].append(paper_id)
         topics_of[paper_id] = mine
-    return Tagging(topics_of, {slug: tuple(ids) for slug, ids in members.items()}, hits, dict(matched))
+    digests = {paper_id: digest for paper_id, (digest, _) in zip(paper_ids, matched)}
+    return Tagging(topics_of, {slug: tuple(ids) for slug, ids in members.items()}, hits, dict(matched), digests)

@@ -23,6 +23,7 @@ import jinja2
 
 from .export import export_json
 from . import bibtex, charts, entries, escape, feeds, rawhtml, search
+from .. import cache
 from ..models import Paper
 from .model import (
     DayView,
@@ -100,9 +101,10 @@ def _whole(key: str, make: Callable[[], Iterable[tuple[str, bytes]]]) -> Callabl
     return lambda: iter([Unit(None, key, make)])
 
 
-def site_jobs(model: SiteModel, site_url: str, chunks: int = 8) -> list[Job]:
+def site_jobs(model: SiteModel, site_url: str, cache_root: Path | None = None, chunks: int = 8) -> list[Job]:
     """Every generated file of the site, as independent jobs: pages, feeds, BibTeX,
-    papers.json and the search index. Together they make the same files in any order."""
+    papers.json and the search index. Together they make the same files in any order.
+    With `cache_root`, papers.json keeps its lines there for the next run (cache.py)."""
     papers = len(model.papers)
     # Every paper's key, made here so that forked workers inherit them; with the
     # listings, topics and fetch log, the inputs of the files made from the whole store.
@@ -115,7 +117,7 @@ def site_jobs(model: SiteModel, site_url: str, chunks: int = 8) -> list[Job]:
         Job("site feed", 200_000, _whole(_key("feed", store, site_url),
                                          lambda: [(feeds.SITE_FEED, _site_feed(model, site_url))])),
         Job("papers.json", 25 * papers, _whole(_key("papers.json", store, listings),
-                                               lambda: [("papers.json", export_json(model, full=False).encode("utf-8"))])),
+                                               partial(_papers_json, model, cache_root, _key("papers.json lines")))),
         Job("search index", 42 * papers, partial(_search_units, model, store)),
     ]
     for part in _split(model.days, chunks):
@@ -191,11 +193,30 @@ def _site_feed(model: SiteModel, site_url: str) -> bytes:
     )
 
 
+PAPERS_JSON_LINES = "papers-json-lines.json"
+
+
+def _papers_json(model: SiteModel, cache_root: Path | None, lines_key: str) -> Iterator[tuple[str, bytes]]:
+    """papers.json, its line for a paper made again only when the paper changed: the
+    whole file changes with every day, but most of its 100,000 lines do not."""
+    known = cache.load(cache_root, PAPERS_JSON_LINES, lines_key) if cache_root else None
+    text, lines = export_json(model, full=False, known=known if isinstance(known, dict) else {})
+    if cache_root:
+        cache.save(cache_root, PAPERS_JSON_LINES, lines_key, lines)
+    yield "papers.json", text.encode("utf-8")
+
+
 def _search_units(model: SiteModel, store: bytes) -> Iterator[Unit]:
     papers, split = search.split_index(model.papers.values())
     base = papers[:split]
     yield Unit(None, _key("search terms", search.term_inputs(base)), lambda: search.term_files(base).items())
     yield Unit(None, _key("search", store, model.topics), lambda: search.other_files(papers, split, model.topics).items())
+    for path, chunk in search.document_chunks(papers):
+        yield Unit((path,), _key(path, b"".join(model.paper_key(p) for p in chunk)), partial(_search_documents, path, chunk))
+
+
+def _search_documents(path: str, chunk: list[Paper]) -> Iterator[tuple[str, bytes]]:
+    yield path, search.document_file(chunk)
 
 
 def _day_units(model: SiteModel, days: list[DayView]) -> Iterator[Unit]:

@@ -9,41 +9,46 @@ from the arXiv id), and each appearance's page address (its date and the id).
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Mapping
 
 from ..identity import anchor
 from ..links import paper_links
+from ..models import Paper
 from .model import SiteModel, date_page, served_url
 
 
-def paper_records(model: SiteModel, full: bool = True) -> list[dict[str, Any]]:
-    records = []
+def paper_record(model: SiteModel, paper: Paper, full: bool = True) -> dict[str, Any]:
+    key = anchor(paper.id)
+    record: dict[str, Any] = {"id": paper.id, "title": paper.title}
+    if full:
+        record["abstract"] = paper.abstract
+    record["authors"] = list(paper.authors)
+    links = model.links(paper) if full else paper_links(paper, derived=False)  # not kept: made once
+    record["links"] = [{"kind": l.kind, "url": l.url} for l in links]
+    record["topics"] = list(model.tagging.topics_of.get(paper.id, ()))
+    record["appearances"] = [
+        {
+            "date": a.date.isoformat(),
+            "listing": a.listing,
+            "topic": model.listings[a.listing].topic,
+            "rank": a.rank,
+            **({"url": served_url(date_page(a.date), key)} if full else {}),
+        }
+        for a in paper.appearances
+    ]
+    return record
+
+
+def export_json(model: SiteModel, full: bool = True, known: Mapping[str, str] = {}) -> tuple[str, dict[str, str]]:
+    """One paper a line: readable, diffable, and streamable with line-based tools.
+    Returns the text and its lines by key (the paper's key and its listings' topics);
+    a line found in `known`, the lines of an earlier run of the same code, is not made
+    again."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per paper (json.dumps)
+    lines = {}
     for paper_id in sorted(model.papers):
         paper = model.papers[paper_id]
-        key = anchor(paper.id)
-        record: dict[str, Any] = {"id": paper.id, "title": paper.title}
-        if full:
-            record["abstract"] = paper.abstract
-        record["authors"] = list(paper.authors)
-        links = model.links(paper) if full else paper_links(paper, derived=False)  # not kept: made once
-        record["links"] = [{"kind": l.kind, "url": l.url} for l in links]
-        record["topics"] = list(model.tagging.topics_of.get(paper.id, ()))
-        record["appearances"] = [
-            {
-                "date": a.date.isoformat(),
-                "listing": a.listing,
-                "topic": model.listings[a.listing].topic,
-                "rank": a.rank,
-                **({"url": served_url(date_page(a.date), key)} if full else {}),
-            }
-            for a in paper.appearances
-        ]
-        records.append(record)
-    return records
-
-
-def export_json(model: SiteModel, full: bool = True) -> str:
-    """One paper a line: readable, diffable, and streamable with line-based tools."""
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per paper (json.dumps)
-    rows = [encode(r) for r in paper_records(model, full)]
-    return '{"papers": [\n' + ",\n".join(rows) + "\n]}\n"
+        key = model.paper_key(paper).hex() + "".join(f" {model.listings[a.listing].topic}" for a in paper.appearances)
+        line = known.get(key)
+        lines[key] = line if isinstance(line, str) else encode(paper_record(model, paper, full))
+    return '{"papers": [\n' + ",\n".join(lines.values()) + "\n]}\n", lines

@@ -76,7 +76,10 @@ def ordered(papers: Iterable[Paper]) -> list[Paper]:
 def search_files(all_papers: Iterable[Paper], topics: Iterable[Topic]) -> dict[str, bytes]:
     """Every file of the index, {docs-relative path: bytes}; deterministic."""
     papers, split = split_index(all_papers)
-    return {**term_files(papers[:split]), **other_files(papers, split, topics)}
+    files = {**term_files(papers[:split]), **other_files(papers, split, topics)}
+    for path, chunk in document_chunks(papers):
+        files[path] = document_file(chunk)
+    return files
 
 
 def split_index(all_papers: Iterable[Paper]) -> tuple[list[Paper], int]:
@@ -101,12 +104,20 @@ def term_files(base: list[Paper]) -> dict[str, bytes]:
     return files
 
 
+def document_chunks(papers: list[Paper]) -> list[tuple[str, list[Paper]]]:
+    """(path, papers) of each document file, for papers in index order: a new paper
+    changes the last file only."""
+    return [(f"{FOLDER}/docs/{start // DOCS_PER_FILE}.json", papers[start:start + DOCS_PER_FILE])
+            for start in range(0, len(papers), DOCS_PER_FILE)]
+
+
+def document_file(chunk: list[Paper]) -> bytes:
+    return _json([_document(p) for p in chunk])
+
+
 def other_files(papers: list[Paper], split: int, topics: Iterable[Topic]) -> dict[str, bytes]:
-    """The document files, the newest month's term files and meta.json."""
+    """The newest month's term files and meta.json."""
     files: dict[str, bytes] = {}
-    for start in range(0, len(papers), DOCS_PER_FILE):
-        chunk = [_document(p) for p in papers[start:start + DOCS_PER_FILE]]
-        files[f"{FOLDER}/docs/{start // DOCS_PER_FILE}.json"] = _json(chunk)
     recent = _postings(papers[split:], first=split)
     by_letter: dict[str, list[str]] = defaultdict(list)
     for term in recent:
