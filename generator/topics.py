@@ -314,6 +314,8 @@ def tag(
             paper = papers[paper_id]
             digest = paper.digest()
             found = known.get(digest)
+            if found and found[-1] >= len(matcher.rules):
+                found = None  # not from these rules after all: match again
             out.append((digest, matcher.matches(f"{paper.title} {paper.abstract}") if found is None else found))
         return out
 

@@ -96,6 +96,50 @@ def test_a_changed_paper_renders_its_pages_again_and_only_them(project):
     assert (project.docs / "dates" / "2025-03-18.md").is_file()
 
 
+def test_the_cache_only_spares_work_a_damaged_one_changes_nothing(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    project = make_project(tmp_path / "a", MINI.parent / "topics")
+    ingest_mini(project)
+    project.ok("generate")
+    expected = project.snapshot("docs")
+    cache = project.root / ".cache"
+    assert sorted(p.name for p in cache.iterdir()) == ["matches.json", "papers-json-lines.json"]
+    matches = json.loads((cache / "matches.json").read_text())
+    assert len(matches["value"]) == 6  # one entry per paper
+    # Right keys, wrong values: a rule number out of range and a line of garbage.
+    matches["value"] = {digest: [10_000] for digest in matches["value"]}
+    (cache / "matches.json").write_text(json.dumps(matches))
+    lines = json.loads((cache / "papers-json-lines.json").read_text())
+    lines["value"] = {key: 42 for key in lines["value"]}
+    (cache / "papers-json-lines.json").write_text(json.dumps(lines))
+    (project.docs / ".generated").unlink()  # every unit is made again, from the cache
+    project.ok("generate")
+    assert project.snapshot("docs") == expected
+    (cache / "matches.json").write_bytes(b"\x00not json")
+    (project.docs / ".generated").unlink()
+    project.ok("generate")
+    assert project.snapshot("docs") == expected
+    fresh = make_project(tmp_path / "b", MINI.parent / "topics")
+    ingest_mini(fresh)
+    fresh.ok("generate")
+    assert fresh.snapshot("docs") == expected
+
+
+def test_a_paper_seen_before_is_not_matched_again(project):
+    ingest_mini(project)
+    project.ok("generate")
+    assert "**3** papers" in (project.docs / "topics" / "agents.md").read_text()
+    path = project.root / ".cache" / "matches.json"
+    matches = json.loads(path.read_text())
+    # Claim that every paper matched rule 0, Agents' "agents": trusted, as the key fits.
+    matches["value"] = {digest: [0] for digest in matches["value"]}
+    path.write_text(json.dumps(matches))
+    (project.docs / ".generated").unlink()
+    project.ok("generate")
+    assert "**5** papers" in (project.docs / "topics" / "agents.md").read_text()  # all but the one it removes
+
+
 def test_same_input_gives_byte_identical_docs(tmp_path):
     outputs = []
     for name in ("one", "two"):

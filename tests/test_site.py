@@ -110,3 +110,41 @@ def test_sample_data_builds_strictly(starter_project):
     (artifacts / "linkcheck-sample.txt").write_text(f"pages: {report.pages}\nlinks checked: {report.checked}\nbroken: {len(report.broken)}\n")
     assert report.broken == []
     assert report.checked > 2000
+
+
+def test_a_topic_keeps_each_earlier_year_on_a_page_of_its_own(tmp_path):
+    from conftest import ABSTRACT, FIXTURES, listing_text, make_project
+
+    project = make_project(tmp_path, FIXTURES / "topics")
+    ingest_mini(project)
+    december = tmp_path / "2024-12-02.txt"
+    december.write_text(listing_text(("Planning Agents for Long Horizons", ABSTRACT), date_line="Dec 2"))
+    project.ok("ingest", december, "--date", "2024-12-02", "--source", "test")
+    project.ok("generate", "--jobs", "1")
+
+    page = (project.docs / "topics" / "agents.md").read_text()
+    assert "**4** papers, latest listed 20 Mar 2025." in page
+    assert "This page lists the 3 papers last listed in 2025. Earlier years: [2024](agents/2024.md) (1)\n{: .topic-years }\n" in page
+    assert "Planning Agents" not in page.split("<!-- digest-raw-html")[1]  # its line is on the year's page
+    year = (project.docs / "topics" / "agents" / "2024.md").read_text()
+    assert year.startswith('---\ntitle: "Agents: 2024"\n')
+    assert "**1** paper of [Agents](../agents.md) last listed in 2024." in year
+    assert "Years: [2025](../agents.md) · **2024**\n{: .topic-years }\n" in year
+    assert "## December 2024 (1) { #2024-12 }" in year
+    assert ">Planning Agents for Long Horizons</a>" in year
+    assert (project.docs / "topics" / "agents.bib").read_text().count("@misc{") == 4  # the topic's newest papers, all years
+
+    built = build(project)
+    assert built.returncode == 0, built.stderr
+    assert check_links(project.root / "site").broken == []
+
+    # A new day of this year leaves the earlier years' pages as they are.
+    march = tmp_path / "2025-03-21.txt"
+    march.write_text(listing_text(("Agents That Negotiate", ABSTRACT), date_line="Mar 21"))
+    project.ok("ingest", march, "--date", "2025-03-21", "--source", "test")
+    before = project.mtimes("docs")
+    project.ok("generate", "--jobs", "1")
+    after = project.mtimes("docs")
+    assert after["topics/agents/2024.md"] == before["topics/agents/2024.md"]
+    assert after["topics/agents.md"] != before["topics/agents.md"]
+    assert "Agents That Negotiate" in (project.docs / "topics" / "agents.md").read_text()

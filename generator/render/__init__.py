@@ -66,7 +66,7 @@ def environment() -> jinja2.Environment:
     env.filters["short_date"] = short_date
     env.filters["long_date"] = long_date
     env.filters["bib"] = lambda page: posixpath.basename(bib_path(page))
-    env.filters["relative"] = lambda to_page, from_page: href(from_page, to_page)
+    env.filters["relative"] = lambda to_page, from_page: escape.url(href(from_page, to_page))
     env.globals["full_entry"] = entries.full_entry
     env.globals["compact_list"] = entries.compact_list
     return env
@@ -244,25 +244,28 @@ def _topic_units(model: SiteModel, views: list[TopicView], site_url: str) -> Ite
     # No forget() here: topic lines keep no abstract, and a paper's parts serve its other topics.
     for view in views:
         yield _topic_unit(model, view)
+        newest = view.papers[:TOPIC_BIB_LIMIT]
+        bib = bib_path(view.page)
+        yield Unit((bib,), _key(bib, b"".join(model.paper_key(p) for p in newest)), lambda bib=bib, papers=newest: [(bib, _bibliography(papers))])
         yield _topic_feed_unit(model, view, site_url)
         years = tuple(y.year for y in view.years)
         for year in view.earlier:
-            key = _key(view.topic, years, year.year, TOPIC_BIB_LIMIT, b"".join(model.paper_key(p) for p in year.papers))
-            yield Unit((year.page, bib_path(year.page)), key, partial(_topic_year_files, model, view, year))
+            key = _key(view.topic, years, year.year, b"".join(model.paper_key(p) for p in year.papers))
+            yield Unit((year.page,), key, partial(_topic_year_page, model, view, year))
 
 
 def _topic_unit(model: SiteModel, view: TopicView) -> Unit:
-    """The topic's page and BibTeX: its newest year of papers, the chart of all of them
-    and the count of each earlier year."""
+    """The topic's page: its newest year of papers, the chart of all of them and the
+    count of each earlier year."""
     newest = view.newest
-    papers = newest.papers if newest else ()
     chart = papers_per_month(view.papers)
     earlier = [(y.year, len(y.papers)) for y in view.earlier]
-    key = _key(view.topic, chart, earlier, TOPIC_BIB_LIMIT, b"".join(model.paper_key(p) for p in papers))
-    return Unit((view.page, bib_path(view.page)), key, partial(_topic_files, model, view, chart))
+    key = _key(view.topic, chart, earlier, view.paper_count > TOPIC_BIB_LIMIT,
+               b"".join(model.paper_key(p) for p in (newest.papers if newest else ())))
+    return Unit((view.page,), key, partial(_topic_page, model, view, chart))
 
 
-def _topic_files(model: SiteModel, view: TopicView, chart: list[tuple[str, int]]) -> Iterator[tuple[str, bytes]]:
+def _topic_page(model: SiteModel, view: TopicView, chart: list[tuple[str, int]]) -> Iterator[tuple[str, bytes]]:
     newest = view.newest
     svg = charts.bar_chart(chart, f"{view.topic.name}: papers first listed each month")
     page = environment().get_template("topic.md.j2").render(
@@ -270,7 +273,6 @@ def _topic_files(model: SiteModel, view: TopicView, chart: list[tuple[str, int]]
         feed=feeds.topic_feed(view.topic.slug), bib_limit=TOPIC_BIB_LIMIT,
     )
     yield view.page, _finish(page).encode("utf-8")
-    yield bib_path(view.page), _bibliography((newest.papers if newest else ())[:TOPIC_BIB_LIMIT])
 
 
 def _topic_feed_unit(model: SiteModel, view: TopicView, site_url: str) -> Unit:
@@ -284,13 +286,12 @@ def _topic_feed_unit(model: SiteModel, view: TopicView, site_url: str) -> Unit:
     ))])
 
 
-def _topic_year_files(model: SiteModel, view: TopicView, year: TopicYear) -> Iterator[tuple[str, bytes]]:
+def _topic_year_page(model: SiteModel, view: TopicView, year: TopicYear) -> Iterator[tuple[str, bytes]]:
     page = environment().get_template("topic_year.md.j2").render(
         view=view, year=year, months=year.months, years=[y.year for y in view.years],
-        pages={y.year: y.page for y in view.years}, bib_limit=TOPIC_BIB_LIMIT,
+        pages={y.year: y.page for y in view.years},
     )
     yield year.page, _finish(page).encode("utf-8")
-    yield bib_path(year.page), _bibliography(year.papers[:TOPIC_BIB_LIMIT])
 
 
 def _bibliography(papers: Iterable[Paper]) -> bytes:

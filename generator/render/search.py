@@ -163,20 +163,23 @@ def _plain(text: str) -> str:
 def _postings(papers: list[Paper], first: int = 0) -> dict[str, list[int]]:
     """term -> delta-encoded postings, (gap << 1) | in_title, in paper order; the
     papers are numbered from `first`, and each list's first gap is from 0."""
-    found: dict[str, dict[int, int]] = defaultdict(dict)
+    # Papers come in number order, so each term's list is built in order: no sorting.
+    found: dict[str, list[int]] = {}
     for number, paper in enumerate(papers, start=first):
-        for term in tokens(paper.title):
-            found[term][number] = 1
-        others = tokens(" ".join(paper.authors))
+        in_title = set(tokens(paper.title))
+        others = set(tokens(" ".join(paper.authors)))
         if is_arxiv_id(paper.id):
-            others.append(fold(paper.id))
-        for term in others:
-            found[term].setdefault(number, 0)
+            others.add(fold(paper.id))
+        for term in in_title:
+            found.setdefault(term, []).append((number << 1) | 1)
+        for term in others - in_title:
+            found.setdefault(term, []).append(number << 1)
     encoded: dict[str, list[int]] = {}
     for term in sorted(found):
         previous, out = 0, []
-        for number, in_title in sorted(found[term].items()):
-            out.append(((number - previous) << 1) | in_title)
+        for value in found[term]:
+            number = value >> 1
+            out.append(((number - previous) << 1) | (value & 1))
             previous = number
         encoded[term] = out
     return encoded
