@@ -246,12 +246,12 @@ def _topic_units(model: SiteModel, views: list[TopicView], site_url: str) -> Ite
         yield _topic_unit(model, view)
         newest = view.papers[:TOPIC_BIB_LIMIT]
         bib = bib_path(view.page)
-        yield Unit((bib,), _key(bib, b"".join(model.paper_key(p) for p in newest)), lambda bib=bib, papers=newest: [(bib, _bibliography(papers))])
+        yield Unit((bib,), _key(bib, b"".join(model.paper_key(p) for p in newest)), partial(_topic_bib, bib, newest))
         yield _topic_feed_unit(model, view, site_url)
         years = tuple(y.year for y in view.years)
         for year in view.earlier:
             key = _key(view.topic, years, year.year, b"".join(model.paper_key(p) for p in year.papers))
-            yield Unit((year.page,), key, partial(_topic_year_page, model, view, year))
+            yield Unit((year.page,), key, partial(_topic_year_page, view, year))
 
 
 def _topic_unit(model: SiteModel, view: TopicView) -> Unit:
@@ -262,10 +262,10 @@ def _topic_unit(model: SiteModel, view: TopicView) -> Unit:
     earlier = [(y.year, len(y.papers)) for y in view.earlier]
     key = _key(view.topic, chart, earlier, view.paper_count > TOPIC_BIB_LIMIT,
                b"".join(model.paper_key(p) for p in (newest.papers if newest else ())))
-    return Unit((view.page,), key, partial(_topic_page, model, view, chart))
+    return Unit((view.page,), key, partial(_topic_page, view, chart))
 
 
-def _topic_page(model: SiteModel, view: TopicView, chart: list[tuple[str, int]]) -> Iterator[tuple[str, bytes]]:
+def _topic_page(view: TopicView, chart: list[tuple[str, int]]) -> Iterator[tuple[str, bytes]]:
     newest = view.newest
     svg = charts.bar_chart(chart, f"{view.topic.name}: papers first listed each month")
     page = environment().get_template("topic.md.j2").render(
@@ -286,7 +286,12 @@ def _topic_feed_unit(model: SiteModel, view: TopicView, site_url: str) -> Unit:
     ))])
 
 
-def _topic_year_page(model: SiteModel, view: TopicView, year: TopicYear) -> Iterator[tuple[str, bytes]]:
+def _topic_bib(path: str, papers: tuple[Paper, ...]) -> Iterator[tuple[str, bytes]]:
+    """The topic's newest papers, of any year (see TOPIC_BIB_LIMIT)."""
+    yield path, _bibliography(papers)
+
+
+def _topic_year_page(view: TopicView, year: TopicYear) -> Iterator[tuple[str, bytes]]:
     page = environment().get_template("topic_year.md.j2").render(
         view=view, year=year, months=year.months, years=[y.year for y in view.years],
         pages={y.year: y.page for y in view.years},
