@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from .files import write_if_changed
 
@@ -29,4 +29,29 @@ def load(root: Path, name: str, key: str) -> Any | None:
 
 def save(root: Path, name: str, key: str, value: Any) -> None:
     text = json.dumps({"key": key, "value": value}, sort_keys=True, separators=(",", ":"))
+    write_if_changed(root / FOLDER / name, text.encode("utf-8"))
+
+
+def load_table(root: Path, name: str, key: str) -> dict[str, str] | None:
+    """The table saved under `name` for `key`, or None. A table is plain text, a
+    row a line: reading 100,000 rows this way is several times faster than JSON."""
+    try:
+        text = (root / FOLDER / name).read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None
+    head, _, body = text.partition("\n")
+    if head != key:
+        return None
+    table = {}
+    for row in body.split("\n")[:-1]:
+        name_, tab, value = row.partition("\t")
+        if not tab:
+            return None  # damaged
+        table[name_] = value
+    return table
+
+
+def save_table(root: Path, name: str, key: str, table: Mapping[str, str]) -> None:
+    """Save {name: value}; neither may hold a tab or a newline (JSON text never does)."""
+    text = key + "\n" + "".join(f"{k}\t{v}\n" for k, v in table.items())
     write_if_changed(root / FOLDER / name, text.encode("utf-8"))

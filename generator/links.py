@@ -73,6 +73,18 @@ def paper_links(paper: Paper, derived: bool = True) -> list[Link]:
     return links
 
 
+def has_code_link(paper: Paper) -> bool:
+    """Whether paper_links(paper) has a code link, without making the links (the
+    health page asks this of every paper)."""
+    repo = paper.meta.get("github_repo")
+    if isinstance(repo, str) and repo:
+        return True
+    folded = paper.abstract.lower()
+    if not any(host in folded for host in CODE_HOSTS):  # most abstracts: skip the URL regex
+        return False
+    return any(is_code_url(url) for url in urls_in(paper.abstract))
+
+
 def _unique(urls: list[str]) -> list[str]:
     seen: set[str] = set()
     out = []

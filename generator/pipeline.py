@@ -38,7 +38,7 @@ from .render.model import SiteModel, build_model
 from .parallel import default_workers
 from .site import SiteReport, up_to_date, write_jobs
 from .store import Store, StoreState, raw_relpath, sha256
-from .topics import Topic, load_topics, rules_key, tag
+from .topics import Tagging, Topic, load_topics, rules_key, tag
 
 Say = Callable[[str], None]
 
@@ -443,8 +443,8 @@ def build_site_model(project: Project, say: Say = _stderr, recent: int | None = 
                      topics: list[Topic] | None = None, use_cache: bool = False) -> SiteModel:
     """Load the store and topics (unless given), tag every paper, and lay out the site;
     with `recent`, only the papers of the last `recent` days with papers, as listed on
-    those days. With `use_cache`, papers whose text the last run matched are not
-    matched again (cache.py)."""
+    those days. With `use_cache`, the phrases are not matched again for papers whose
+    records are as they were in the last run (cache.py)."""
     store = project.store
     state = store.load()
     topics = _load_valid_topics(store, say) if topics is None else topics
@@ -453,15 +453,27 @@ def build_site_model(project: Project, say: Say = _stderr, recent: int | None = 
     if ref_errors:
         raise DigestError(ref_errors)
     papers = state.papers if recent is None else _recent(state.papers, recent)
-    matches_key = f"{render_salt().hex()}:{rules_key(topics)}"
-    known = _known_matches(cache.load(project.root, MATCHES_CACHE, matches_key)) if use_cache else {}
-    tagging = tag(topics, papers, state.listings, index.by_alias, workers=workers, known=known)
-    if use_cache and recent is None:  # a recent window's matches would crowd out the whole store's
-        cache.save(project.root, MATCHES_CACHE, matches_key, tagging.matched)
+    if use_cache:
+        # A recent window's matches are not kept: they would crowd out the whole store's.
+        tagging = _tag_with_cache(project, topics, papers, state.listings, index.by_alias, workers, keep=recent is None)
+    else:
+        tagging = tag(topics, papers, state.listings, index.by_alias, workers=workers)
     return build_model(papers, state.listings, topics, tagging, state.fetches)
 
 
 MATCHES_CACHE = "matches.json"
+
+
+def _tag_with_cache(project: Project, topics: list[Topic], papers: Mapping[str, Paper], listings: Mapping[str, Listing],
+                    resolve: Mapping[str, str], workers: int, keep: bool) -> Tagging:
+    """tag(), given the phrase matches of the last run made with the same code and rules;
+    with `keep`, this run's matches are kept for the next."""
+    key = f"{render_salt().hex()}:{rules_key(topics)}"
+    tagging = tag(topics, papers, listings, resolve, workers=workers,
+                  known=_known_matches(cache.load(project.root, MATCHES_CACHE, key)))
+    if keep:
+        cache.save(project.root, MATCHES_CACHE, key, tagging.matched)
+    return tagging
 
 
 def _known_matches(value: object) -> dict[str, tuple[int, ...]]:

@@ -104,15 +104,15 @@ def test_the_cache_only_spares_work_a_damaged_one_changes_nothing(tmp_path):
     project.ok("generate")
     expected = project.snapshot("docs")
     cache = project.root / ".cache"
-    assert sorted(p.name for p in cache.iterdir()) == ["matches.json", "papers-json-lines.json"]
+    assert sorted(p.name for p in cache.iterdir()) == ["matches.json", "papers-json-lines.txt"]
     matches = json.loads((cache / "matches.json").read_text())
     assert len(matches["value"]) == 6  # one entry per paper
-    # Right keys, wrong values: a rule number out of range and a line of garbage.
+    # Right keys, wrong values: a rule number out of range, rows without their lines.
     matches["value"] = {digest: [10_000] for digest in matches["value"]}
     (cache / "matches.json").write_text(json.dumps(matches))
-    lines = json.loads((cache / "papers-json-lines.json").read_text())
-    lines["value"] = {key: 42 for key in lines["value"]}
-    (cache / "papers-json-lines.json").write_text(json.dumps(lines))
+    key, *rows = (cache / "papers-json-lines.txt").read_text().splitlines()
+    assert len(rows) == 6
+    (cache / "papers-json-lines.txt").write_text(key + "\n" + "".join(row.split("\t")[0] + "\n" for row in rows))
     (project.docs / ".generated").unlink()  # every unit is made again, from the cache
     project.ok("generate")
     assert project.snapshot("docs") == expected

@@ -6,7 +6,7 @@ import pytest
 from markupsafe import Markup
 
 from generator.identity import anchor, normalize_arxiv_id, title_key, title_slug
-from generator.links import paper_links, urls_in
+from generator.links import has_code_link, paper_links, urls_in
 from generator.models import Appearance, Paper
 from generator.render.escape import finalize, md, url
 
@@ -88,6 +88,20 @@ def test_links_of_an_arxiv_paper_with_code_and_project_pages():
         ("code", "https://github.com/QwenLM/Qwen2.5-Coder"),
         ("project", "https://qwen.github.io/x"),
     ]
+
+
+@pytest.mark.parametrize("abstract, meta, expected", [
+    ("Code: https://github.com/a/b.", {}, True),
+    ("Demo: https://a.github.io/b and https://www.gitlab.com/c/d", {}, True),
+    ("Demo: https://qwen.github.io/x only.", {}, False),
+    ("No links at all.", {"github_repo": "https://github.com/a/b"}, True),
+    ("No links at all.", {"github_repo": ""}, False),
+    ("See github.com/a/b, written without a scheme.", {}, False),
+])
+def test_has_code_link_agrees_with_the_links(abstract, meta, expected):
+    paper = _paper("2409.12186", abstract, **meta)
+    assert has_code_link(paper) is expected
+    assert any(l.kind == "code" for l in paper_links(paper)) is expected
 
 
 def test_a_paper_known_by_title_has_no_arxiv_links():

@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Iterator
 import jinja2
 
 from .export import export_json
-from . import bibtex, charts, entries, escape, feeds, rawhtml, search
+from . import charts, entries, escape, feeds, rawhtml, search
 from .. import cache
 from ..models import Paper
 from .model import (
@@ -193,16 +193,16 @@ def _site_feed(model: SiteModel, site_url: str) -> bytes:
     )
 
 
-PAPERS_JSON_LINES = "papers-json-lines.json"
+PAPERS_JSON_LINES = "papers-json-lines.txt"
 
 
 def _papers_json(model: SiteModel, cache_root: Path | None, lines_key: str) -> Iterator[tuple[str, bytes]]:
     """papers.json, its line for a paper made again only when the paper changed: the
     whole file changes with every day, but most of its 100,000 lines do not."""
-    known = cache.load(cache_root, PAPERS_JSON_LINES, lines_key) if cache_root else None
-    text, lines = export_json(model, full=False, known=known if isinstance(known, dict) else {})
+    known = cache.load_table(cache_root, PAPERS_JSON_LINES, lines_key) if cache_root else None
+    text, lines = export_json(model, full=False, known=known or {})
     if cache_root:
-        cache.save(cache_root, PAPERS_JSON_LINES, lines_key, lines)
+        cache.save_table(cache_root, PAPERS_JSON_LINES, lines_key, lines)
     yield "papers.json", text.encode("utf-8")
 
 
@@ -237,7 +237,7 @@ def _day_units(model: SiteModel, days: list[DayView]) -> Iterator[Unit]:
 def _day_files(model: SiteModel, day: DayView) -> Iterator[tuple[str, bytes]]:
     sections = day.sections
     yield day.page, _finish(environment().get_template("day.md.j2").render(day=day, sections=sections)).encode("utf-8")
-    yield bib_path(day.page), _bibliography(e.paper for section in sections for e in section.entries)
+    yield bib_path(day.page), _bibliography(model, (e.paper for section in sections for e in section.entries))
 
 
 def _topic_units(model: SiteModel, views: list[TopicView], site_url: str) -> Iterator[Unit]:
@@ -246,7 +246,7 @@ def _topic_units(model: SiteModel, views: list[TopicView], site_url: str) -> Ite
         yield _topic_unit(model, view)
         newest = view.papers[:TOPIC_BIB_LIMIT]
         bib = bib_path(view.page)
-        yield Unit((bib,), _key(bib, b"".join(model.paper_key(p) for p in newest)), partial(_topic_bib, bib, newest))
+        yield Unit((bib,), _key(bib, b"".join(model.paper_key(p) for p in newest)), partial(_topic_bib, model, bib, newest))
         yield _topic_feed_unit(model, view, site_url)
         years = tuple(y.year for y in view.years)
         for year in view.earlier:
@@ -286,9 +286,9 @@ def _topic_feed_unit(model: SiteModel, view: TopicView, site_url: str) -> Unit:
     ))])
 
 
-def _topic_bib(path: str, papers: tuple[Paper, ...]) -> Iterator[tuple[str, bytes]]:
+def _topic_bib(model: SiteModel, path: str, papers: tuple[Paper, ...]) -> Iterator[tuple[str, bytes]]:
     """The topic's newest papers, of any year (see TOPIC_BIB_LIMIT)."""
-    yield path, _bibliography(papers)
+    yield path, _bibliography(model, papers)
 
 
 def _topic_year_page(view: TopicView, year: TopicYear) -> Iterator[tuple[str, bytes]]:
@@ -299,8 +299,8 @@ def _topic_year_page(view: TopicView, year: TopicYear) -> Iterator[tuple[str, by
     yield year.page, _finish(page).encode("utf-8")
 
 
-def _bibliography(papers: Iterable[Paper]) -> bytes:
-    return "\n".join(bibtex.entry(p) for p in papers).encode("utf-8")
+def _bibliography(model: SiteModel, papers: Iterable[Paper]) -> bytes:
+    return "\n".join(model.bib_entry(p) for p in papers).encode("utf-8")
 
 
 def bib_path(page: str) -> str:

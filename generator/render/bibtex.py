@@ -7,7 +7,6 @@ such as `$\\textit{x}$`, and an unbalanced brace would break the whole file).
 from __future__ import annotations
 
 import re
-from typing import Iterable
 
 from ..identity import is_arxiv_id
 from ..models import Paper
@@ -44,7 +43,3 @@ def entry(paper: Paper) -> str:
     fields.append(("note", f"Listed on Hugging Face Daily Papers, {paper.first_date.isoformat()}"))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{paper.id},\n{body}\n}}\n"
-
-
-def bibliography(papers: Iterable[Paper]) -> str:
-    return "\n".join(entry(p) for p in papers)

@@ -50,5 +50,5 @@ def export_json(model: SiteModel, full: bool = True, known: Mapping[str, str] = 
         paper = model.papers[paper_id]
         key = model.paper_key(paper).hex() + "".join(f" {model.listings[a.listing].topic}" for a in paper.appearances)
         line = known.get(key)
-        lines[key] = line if isinstance(line, str) else encode(paper_record(model, paper, full))
+        lines[key] = line if line else encode(paper_record(model, paper, full))
     return '{"papers": [\n' + ",\n".join(lines.values()) + "\n]}\n", lines

@@ -33,10 +33,10 @@ from functools import cached_property, lru_cache, partial
 from typing import Callable, Iterable, Mapping
 
 from ..identity import anchor, is_arxiv_id
-from . import escape, latex
+from . import bibtex, escape, latex
 from markupsafe import Markup
 
-from ..links import Link, paper_links
+from ..links import Link, has_code_link, paper_links
 from ..models import FetchRecord, Listing, Paper
 from ..topics import Tagging, Topic
 
@@ -321,6 +321,7 @@ class SiteModel:
     _nav: dict[tuple[str, str], tuple] = field(default_factory=dict, repr=False)
     _topic_links: dict[tuple[str, str], tuple[str, NavLink]] = field(default_factory=dict, repr=False)
     _keys: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _bib: dict[str, str] = field(default_factory=dict, repr=False)
 
     def nav_links(self, paper: Paper, page: str) -> tuple[tuple[date, ...], tuple[NavLink, ...], tuple[tuple[str, NavLink], ...]]:
         """A paper's days (newest first), links to its entry on each day, and (topic page,
@@ -377,12 +378,20 @@ class SiteModel:
             found = self._keys[paper.id] = hashlib.blake2b(f"{record}\x1f{topics}".encode("utf-8"), digest_size=16).digest()
         return found
 
+    def bib_entry(self, paper: Paper) -> str:
+        """A paper's BibTeX entry, made once: topics' BibTeX files share most papers."""
+        found = self._bib.get(paper.id)
+        if found is None:
+            found = self._bib[paper.id] = bibtex.entry(paper)
+        return found
+
     def forget(self) -> None:
         """Drop what was made for the entries rendered so far: a rendering job calls it
         when done, so a process holds the entries of one job at a time."""
         self._parts.clear()
         self._links.clear()
         self._nav.clear()
+        self._bib.clear()
 
     @property
     def latest_day(self) -> DayView | None:
@@ -398,12 +407,15 @@ def build_model(
 ) -> SiteModel:
     model = SiteModel(papers, listings, topics, tagging, fetches, topic_names={t.slug: t.name for t in topics})
     model.days = _days(model)
-    # Every topic lists its papers newest first: rank all papers once, then each topic
-    # sorts by rank (ties in id order, as papers_of has them).
-    ids = sorted(papers)
-    ids.sort(key=lambda i: (papers[i].last_date, papers[i].title.casefold()), reverse=True)
-    rank = {paper_id: n for n, paper_id in enumerate(ids)}
-    model.topic_views = [_topic_view(model, t, rank) for t in topics]
+    # Every topic lists its papers newest first (ties in id order): sort all papers once
+    # and hand each to its topics in that order, rather than sorting every topic.
+    ordered = sorted(papers.values(), key=lambda p: p.id)
+    ordered.sort(key=lambda p: (p.last_date, p.title.casefold()), reverse=True)
+    members: dict[str, list[Paper]] = {t.slug: [] for t in topics}
+    for paper in ordered:
+        for slug in tagging.topics_of.get(paper.id, ()):
+            members[slug].append(paper)
+    model.topic_views = [_topic_view(model, t, members[t.slug]) for t in topics]
     return model
 
 
@@ -482,9 +494,9 @@ def _section_label(model: SiteModel, listing: Listing) -> str:
     return listing.source
 
 
-def _topic_view(model: SiteModel, topic: Topic, rank: Mapping[str, int]) -> TopicView:
+def _topic_view(model: SiteModel, topic: Topic, papers: list[Paper]) -> TopicView:
+    """`papers`: the topic's papers, newest first."""
     page = topic_page(topic.slug)
-    papers = [model.papers[i] for i in sorted(model.tagging.papers_of.get(topic.slug, ()), key=rank.__getitem__)]
     by_year: dict[int, list[Paper]] = {}
     for paper in papers:
         by_year.setdefault(paper.last_date.year, []).append(paper)
@@ -526,8 +538,9 @@ class HealthView:
     failed: tuple[FetchRecord, ...]
     recent: tuple[FetchRecord, ...]
     listings_by_format: tuple[tuple[str, int], ...]
-    papers: int
-    with_code: int
+    papers: int  # listed on the last HEALTH_CODE_DAYS days with papers
+    with_code: int  # of them, those with a code link
+    code_days: int
 
     @property
     def code_share(self) -> str:
@@ -535,6 +548,10 @@ class HealthView:
 
 
 HEALTH_RECENT = 14
+# Code links are counted over the last days only: a source that stops giving them
+# shows there at once, where the share of the whole archive would hardly move (and
+# scanning every abstract each day would cost a second at 100,000 papers).
+HEALTH_CODE_DAYS = 30
 
 
 def health(model: SiteModel) -> HealthView:
@@ -544,7 +561,9 @@ def health(model: SiteModel) -> HealthView:
     formats: dict[str, int] = defaultdict(int)
     for listing in model.listings.values():
         formats[listing.format] += 1
-    with_code = sum(1 for p in model.papers.values() if any(l.kind == "code" for l in paper_links(p, derived=False)))
+    days = model.days[-HEALTH_CODE_DAYS:]
+    recent_ids = {paper_id for day in days for placed in day.placed.values() for _, paper_id in placed}
+    with_code = sum(1 for paper_id in recent_ids if has_code_link(model.papers[paper_id]))
     return HealthView(
         last_ok=max(ok, key=lambda f: (f.day, f.checked_at or "")) if ok else None,
         ok_days=len({f.day for f in daily if f.outcome == "ok"}),
@@ -552,8 +571,9 @@ def health(model: SiteModel) -> HealthView:
         failed=tuple(f for f in records if f.outcome == "failed"),
         recent=tuple(reversed(records[-HEALTH_RECENT:])),
         listings_by_format=tuple(sorted(formats.items())),
-        papers=len(model.papers),
+        papers=len(recent_ids),
         with_code=with_code,
+        code_days=len(days),
     )
 
 
