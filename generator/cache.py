@@ -29,7 +29,7 @@ def load(root: Path, name: str, key: str) -> Any | None:
 
 def save(root: Path, name: str, key: str, value: Any) -> None:
     text = json.dumps({"key": key, "value": value}, sort_keys=True, separators=(",", ":"))
-    write_if_changed(root / FOLDER / name, text.encode("utf-8"))
+    write_if_changed(root / FOLDER / name, text.encode("utf-8"), sync=False)  # a lost cache costs time only
 
 
 def load_table(root: Path, name: str, key: str) -> dict[str, str] | None:
@@ -54,4 +54,4 @@ def load_table(root: Path, name: str, key: str) -> dict[str, str] | None:
 def save_table(root: Path, name: str, key: str, table: Mapping[str, str]) -> None:
     """Save {name: value}; neither may hold a tab or a newline (JSON text never does)."""
     text = key + "\n" + "".join(f"{k}\t{v}\n" for k, v in table.items())
-    write_if_changed(root / FOLDER / name, text.encode("utf-8"))
+    write_if_changed(root / FOLDER / name, text.encode("utf-8"), sync=False)  # a lost cache costs time only

@@ -25,6 +25,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -323,18 +324,23 @@ def tag(
     chunks = [paper_ids[i:i + size] for i in range(0, len(paper_ids), size)]
     matched = [row for part in fork_map(match, chunks, workers) for row in part]
     rules = matcher.rules
+    for number, count in Counter(n for _, numbers in matched for n in numbers).items():
+        rule = rules[number]
+        hits[(rule.slug, rule.key, rule.phrase)] += count
+    # Many papers match the same rules: decide each set of matches once.
+    by_phrases: dict[tuple[int, ...], tuple[str, ...]] = {}
     for paper_id, (_, numbers) in zip(paper_ids, matched):
+        mine = by_phrases.get(numbers)
+        if mine is None:
+            included = {rules[n].slug for n in numbers if rules[n].key == "include"}
+            included -= {rules[n].slug for n in numbers if rules[n].key == "exclude"}
+            mine = by_phrases[numbers] = tuple(sorted(included, key=order.__getitem__))
         paper = papers[paper_id]
-        included, excluded = set(), set()
-        for number in numbers:
-            rule = rules[number]
-            hits[(rule.slug, rule.key, rule.phrase)] += 1
-            (included if rule.key == "include" else excluded).add(rule.slug)
-        chosen = included - excluded
-        chosen.update(listing_topic[a.listing] for a in paper.appearances if a.listing in listing_topic)
-        chosen |= added_to.get(paper_id, set())
-        chosen -= removed_from.get(paper_id, set())
-        mine = tuple(sorted(chosen, key=order.__getitem__))
+        listed = [listing_topic[a.listing] for a in paper.appearances if a.listing in listing_topic]
+        if listed or paper_id in added_to or paper_id in removed_from:
+            chosen = set(mine).union(listed, added_to.get(paper_id, ()))
+            chosen -= removed_from.get(paper_id, set())
+            mine = tuple(sorted(chosen, key=order.__getitem__))
         for slug in mine:
             members[slug].append(paper_id)
         topics_of[paper_id] = mine
