@@ -4,7 +4,7 @@ It lives in `.cache/` at the project root, ignored by git. Nothing in it is an
 input: each file records the key it is valid for (a digest of the code and of the
 inputs it was derived from), a file with another key or damaged is ignored, and
 deleting the folder only makes the next run slower. Writes are atomic and only when
-something changed.
+something changed, but not forced to disk: a file lost in a crash costs time only.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def load(root: Path, name: str, key: str) -> Any | None:
 
 def save(root: Path, name: str, key: str, value: Any) -> None:
     text = json.dumps({"key": key, "value": value}, sort_keys=True, separators=(",", ":"))
-    write_if_changed(root / FOLDER / name, text.encode("utf-8"), sync=False)  # a lost cache costs time only
+    write_if_changed(root / FOLDER / name, text.encode("utf-8"), sync=False)
 
 
 def load_table(root: Path, name: str, key: str) -> dict[str, str] | None:
@@ -43,15 +43,15 @@ def load_table(root: Path, name: str, key: str) -> dict[str, str] | None:
     if head != key:
         return None
     table = {}
-    for row in body.split("\n")[:-1]:
-        name_, tab, value = row.partition("\t")
+    for row in body.split("\n")[:-1]:  # the last is what follows the final newline
+        row_key, tab, value = row.partition("\t")
         if not tab:
             return None  # damaged
-        table[name_] = value
+        table[row_key] = value
     return table
 
 
 def save_table(root: Path, name: str, key: str, table: Mapping[str, str]) -> None:
     """Save {name: value}; neither may hold a tab or a newline (JSON text never does)."""
     text = key + "\n" + "".join(f"{k}\t{v}\n" for k, v in table.items())
-    write_if_changed(root / FOLDER / name, text.encode("utf-8"), sync=False)  # a lost cache costs time only
+    write_if_changed(root / FOLDER / name, text.encode("utf-8"), sync=False)

@@ -75,7 +75,7 @@ def paper_links(paper: Paper, derived: bool = True) -> list[Link]:
 
 def has_code_link(paper: Paper) -> bool:
     """Whether paper_links(paper) has a code link, without making the links (the
-    health page asks this of every paper)."""
+    health page asks it of every paper of the last days)."""
     repo = paper.meta.get("github_repo")
     if isinstance(repo, str) and repo:
         return True

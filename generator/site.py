@@ -78,7 +78,7 @@ def write_jobs(docs: Path, jobs: Sequence[Job], workers: int = 1, inputs: str = 
         if path.is_file():
             path.unlink()
             deleted.append(rel)
-            _remove_empty_parents(path.parent, docs)
+    _remove_emptied_folders({(docs / rel).parent for rel in deleted}, docs)
     listing = (f"{INPUTS_LINE}{inputs}\n" if inputs else "") + "".join(
         f"{rel}\t{results[rel].key}\n" if results[rel].key else f"{rel}\n" for rel in files)
     write_if_changed(docs / GENERATED_LIST, listing.encode("utf-8"))
@@ -125,7 +125,14 @@ def _read_list(docs: Path) -> dict[str, str]:
     return found
 
 
-def _remove_empty_parents(folder: Path, docs: Path) -> None:
-    while folder != docs and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent
+def _remove_emptied_folders(folders: set[Path], docs: Path) -> None:
+    """Remove those of `folders` that deletions left empty, and their parents up to
+    docs/ likewise, deepest first. Once, after all deletions: listing a folder after
+    each of 10,000 deleted pages took 8 s (`generate --recent` on a large archive)."""
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+        while folder != docs and folder.is_dir():
+            try:
+                folder.rmdir()
+            except OSError:
+                break  # not empty
+            folder = folder.parent

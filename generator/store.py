@@ -388,10 +388,11 @@ def _read_json(path: Path) -> tuple[str, Any, list[Diagnostic]]:
 def _record_liner(text: str) -> Callable[[int], int | None]:
     """line(n): the line of the nth paper of a shard's text, for a message; the lines
     are found on the first call."""
-    lines: list[int] = []
+    found: list[list[int]] = []
 
     def line(number: int) -> int | None:
-        if not lines:
-            lines.extend(record_lines(text) or [0])
-        return lines[number] if number < len(lines) and lines[number] else None
+        if not found:
+            found.append(record_lines(text))
+        lines = found[0]
+        return lines[number] if number < len(lines) else None
     return line

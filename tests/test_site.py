@@ -148,3 +148,9 @@ def test_a_topic_keeps_each_earlier_year_on_a_page_of_its_own(tmp_path):
     assert after["topics/agents/2024.md"] == before["topics/agents/2024.md"]
     assert after["topics/agents.md"] != before["topics/agents.md"]
     assert "Agents That Negotiate" in (project.docs / "topics" / "agents.md").read_text()
+
+    # A topic removed takes its pages with it, and the folder of its years.
+    (project.data / "topics" / "agents.yml").unlink()
+    project.ok("generate", "--jobs", "1")
+    assert not (project.docs / "topics" / "agents").exists()
+    assert (project.docs / "topics" / "diffusion.md").is_file()
