@@ -23,8 +23,7 @@ def paper_record(model: SiteModel, paper: Paper, full: bool = True) -> dict[str,
     if full:
         record["abstract"] = paper.abstract
     record["authors"] = list(paper.authors)
-    links = model.links(paper) if full else paper_links(paper, derived=False)  # not kept: made once
-    record["links"] = [{"kind": l.kind, "url": l.url} for l in links]
+    record["links"] = [{"kind": l.kind, "url": l.url} for l in paper_links(paper, derived=full)]
     record["topics"] = list(model.tagging.topics_of.get(paper.id, ()))
     record["appearances"] = [
         {

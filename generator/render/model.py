@@ -36,7 +36,7 @@ from ..identity import anchor, is_arxiv_id
 from . import bibtex, escape, latex
 from markupsafe import Markup
 
-from ..links import Link, has_code_link, paper_links
+from ..links import has_code_link, paper_links
 from ..models import FetchRecord, Listing, Paper
 from ..topics import Tagging, Topic
 
@@ -96,6 +96,11 @@ def _sibling_base(page: str) -> str:
     served = served_url(page)
     if not served:
         return ""  # the home page is alone at the top
+    if served.startswith("topics/") and served.count("/") == 3:
+        # A topic's year page (topics/SLUG/YYYY/): its entries link only to day pages
+        # and topic pages, the same path from any topic's years, so all years of all
+        # topics share one base and a paper's links are made once for all of them.
+        return "topics/~/~/"
     parent = served.rstrip("/").rpartition("/")[0]
     return f"{parent}/~/" if parent else "~/"
 
@@ -149,28 +154,47 @@ def short_md(text: str) -> Markup:
 
 @dataclass(frozen=True)
 class PaperParts:
-    """What every entry of one paper shares, escaped once however often it is shown."""
+    """What every entry of one paper shares, escaped once however often it is shown,
+    and only when first shown: a topic's line needs the title, counts and code links,
+    a day's entry everything."""
 
-    title: Markup
-    authors: Markup  # the first few names, then "and N more"
-    links: tuple[NavLink, ...]
-    stats: tuple[str, ...]  # "94 upvotes", "5 comments", "2,300 GitHub stars"
-    arxiv_id: Markup | None = None
-    source_abstract: str = field(default="", repr=False)
+    paper: Paper = field(repr=False)
+
+    @cached_property
+    def title(self) -> Markup:
+        return escape.md(latex.repair(self.paper.title))
+
+    @cached_property
+    def authors(self) -> Markup:
+        """The first few names, then "and N more"."""
+        return escape.md(authors_line(self.paper.authors))
+
+    @cached_property
+    def links(self) -> tuple[NavLink, ...]:
+        return tuple(NavLink(short_md(l.label), escape.url(l.url)) for l in paper_links(self.paper))
+
+    @cached_property
+    def stats(self) -> tuple[str, ...]:
+        """"94 upvotes", "5 comments", "2,300 GitHub stars"."""
+        return _stats(self.paper)
+
+    @cached_property
+    def arxiv_id(self) -> Markup | None:
+        return escape.md(self.paper.id) if is_arxiv_id(self.paper.id) else None
 
     @cached_property
     def abstract(self) -> Markup:
-        """Escaped when first shown: only day entries show it."""
-        return escape.md(latex.repair(self.source_abstract))
+        return escape.md(latex.repair(self.paper.abstract))
 
-    @property
+    @cached_property
     def stats_tail(self) -> str:
         """" · 94 upvotes · 5 comments", escaped, for the entry lines (render/entries.py)."""
         return "".join(f" · {short_md(s)}" for s in self.stats)
 
-    @property
+    @cached_property
     def code_tail(self) -> str:
-        return "".join(f' · <a href="{l.href}">Code</a>' for l in self.links if l.label == "Code")
+        """" · Code" links: found without making the arXiv links, which a line omits."""
+        return "".join(f' · <a href="{escape.url(l.url)}">Code</a>' for l in paper_links(self.paper, derived=False) if l.kind == "code")
 
     @property
     def meta_tail(self) -> str:
@@ -316,26 +340,33 @@ class SiteModel:
     topic_views: list[TopicView] = field(default_factory=list)
     topic_names: dict[str, str] = field(default_factory=dict)
     _parts: dict[str, PaperParts] = field(default_factory=dict, repr=False)
-    _links: dict[str, tuple[Link, ...]] = field(default_factory=dict, repr=False)
 
     _nav: dict[tuple[str, str], tuple] = field(default_factory=dict, repr=False)
+    _nav_topics: dict[tuple[str, str], tuple] = field(default_factory=dict, repr=False)
     _topic_links: dict[tuple[str, str], tuple[str, NavLink]] = field(default_factory=dict, repr=False)
     _keys: dict[str, bytes] = field(default_factory=dict, repr=False)
     _bib: dict[str, str] = field(default_factory=dict, repr=False)
 
-    def nav_links(self, paper: Paper, page: str) -> tuple[tuple[date, ...], tuple[NavLink, ...], tuple[tuple[str, NavLink], ...]]:
-        """A paper's days (newest first), links to its entry on each day, and (topic page,
-        link) for each of its topics, as seen from `page`. Links depend only on the page's
-        folder (all day pages are siblings, all topic pages too), so they are made once
-        per paper and folder rather than once per page that shows the paper."""
+    def nav_dates(self, paper: Paper, page: str) -> tuple[tuple[date, ...], tuple[NavLink, ...]]:
+        """A paper's days (newest first) and links to its entry on each day, as seen from
+        `page`. Links depend only on the page's folder (all day pages are siblings, all
+        topic pages too), so they are made once per paper and folder rather than once
+        per page that shows the paper."""
         base = _sibling_base(page)
         found = self._nav.get((paper.id, base))
         if found is None:
             key = anchor(paper.id)
             days = tuple(sorted({a.date for a in paper.appearances}, reverse=True))
-            dates = tuple(nav(short_date(d), _link_from(base, date_page(d), key)) for d in days)
-            topics = tuple(self._topic_link(slug, base) for slug in self.tagging.topics_of.get(paper.id, ()))
-            found = self._nav[(paper.id, base)] = (days, dates, topics)
+            found = self._nav[(paper.id, base)] = (days, tuple(nav(short_date(d), _link_from(base, date_page(d), key)) for d in days))
+        return found
+
+    def nav_topics(self, paper: Paper, page: str) -> tuple[tuple[str, NavLink], ...]:
+        """(topic page, link) for each of a paper's topics, as seen from `page`."""
+        base = _sibling_base(page)
+        found = self._nav_topics.get((paper.id, base))
+        if found is None:
+            found = self._nav_topics[(paper.id, base)] = tuple(
+                self._topic_link(slug, base) for slug in self.tagging.topics_of.get(paper.id, ()))
         return found
 
     def _topic_link(self, slug: str, base: str) -> tuple[str, NavLink]:
@@ -347,24 +378,10 @@ class SiteModel:
             found = self._topic_links[(slug, base)] = (page, nav(self.topic_names[slug], _served_relative(base, served_url(page))))
         return found
 
-    def links(self, paper: Paper) -> tuple[Link, ...]:
-        """A paper's links, found once (pages, papers.json and the health page use them)."""
-        found = self._links.get(paper.id)
-        if found is None:
-            found = self._links[paper.id] = tuple(paper_links(paper))
-        return found
-
     def parts(self, paper: Paper) -> PaperParts:
         found = self._parts.get(paper.id)
         if found is None:
-            found = self._parts[paper.id] = PaperParts(
-                escape.md(latex.repair(paper.title)),
-                escape.md(authors_line(paper.authors)),
-                tuple(NavLink(short_md(l.label), escape.url(l.url)) for l in self.links(paper)),
-                _stats(paper),
-                escape.md(paper.id) if is_arxiv_id(paper.id) else None,
-                paper.abstract,
-            )
+            found = self._parts[paper.id] = PaperParts(paper)
         return found
 
     def paper_key(self, paper: Paper) -> bytes:
@@ -389,8 +406,8 @@ class SiteModel:
         """Drop what was made for the entries rendered so far: a rendering job calls it
         when done, so a process holds the entries of one job at a time."""
         self._parts.clear()
-        self._links.clear()
         self._nav.clear()
+        self._nav_topics.clear()
         self._bib.clear()
 
     @property
@@ -419,13 +436,15 @@ def build_model(
     return model
 
 
-def entry_view(model: SiteModel, paper: Paper, page: str, rank: int | None = None, here: date | None = None) -> EntryView:
-    """A paper's entry as shown on `page`; `here` is the page's own day, if a date page."""
+def entry_view(model: SiteModel, paper: Paper, page: str, rank: int | None = None, here: date | None = None,
+               with_topics: bool = True) -> EntryView:
+    """A paper's entry as shown on `page`; `here` is the page's own day, if a date page.
+    Without `with_topics`, no topic links: a topic's lines do not show them."""
     key = anchor(paper.id)
-    days, dates, topics = model.nav_links(paper, page)
+    days, dates = model.nav_dates(paper, page)
     also = dates if here is None else tuple([one for d, one in zip(days, dates) if d != here])
-    topic_links = tuple([one for target, one in topics if target != page])
-    return EntryView(paper, key, rank, dates, also, topic_links, model.parts(paper), len(paper.appearances))
+    topics = tuple([one for target, one in model.nav_topics(paper, page) if target != page]) if with_topics else ()
+    return EntryView(paper, key, rank, dates, also, topics, model.parts(paper), len(paper.appearances))
 
 
 AUTHORS_SHOWN = 10
@@ -511,7 +530,7 @@ def _topic_months(model: SiteModel, page: str, papers: list[Paper]) -> tuple[Mon
     """A topic's papers, newest first, grouped by the month they were last listed."""
     groups: dict[tuple[int, int], list[EntryView]] = {}
     for paper in papers:
-        groups.setdefault((paper.last_date.year, paper.last_date.month), []).append(entry_view(model, paper, page))
+        groups.setdefault((paper.last_date.year, paper.last_date.month), []).append(entry_view(model, paper, page, with_topics=False))
     return tuple(
         MonthGroup(month_name(y, m), f"{y:04d}-{m:02d}", tuple(entries)) for (y, m), entries in groups.items()
     )
