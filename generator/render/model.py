@@ -29,7 +29,7 @@ import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property, lru_cache, partial
+from functools import lru_cache, partial
 from typing import Callable, Iterable, Mapping
 
 from ..identity import anchor, is_arxiv_id
@@ -152,6 +152,25 @@ def short_md(text: str) -> Markup:
     return escape.md(text)
 
 
+class _once:
+    """A property computed on first use and then kept, like functools.cached_property
+    without the lock Python 3.11 takes on every first use: 600,000 of them on a large
+    archive, and the site model is used by one thread."""
+
+    def __init__(self, compute: Callable):
+        self.compute = compute
+        self.__doc__ = compute.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type | None = None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)  # found there from now on
+        return value
+
+
 @dataclass(frozen=True)
 class PaperParts:
     """What every entry of one paper shares, escaped once however often it is shown,
@@ -160,38 +179,38 @@ class PaperParts:
 
     paper: Paper = field(repr=False)
 
-    @cached_property
+    @_once
     def title(self) -> Markup:
         return escape.md(latex.repair(self.paper.title))
 
-    @cached_property
+    @_once
     def authors(self) -> Markup:
         """The first few names, then "and N more"."""
         return escape.md(authors_line(self.paper.authors))
 
-    @cached_property
+    @_once
     def links(self) -> tuple[NavLink, ...]:
         return tuple(NavLink(short_md(l.label), escape.url(l.url)) for l in paper_links(self.paper))
 
-    @cached_property
+    @_once
     def stats(self) -> tuple[str, ...]:
         """"94 upvotes", "5 comments", "2,300 GitHub stars"."""
         return _stats(self.paper)
 
-    @cached_property
+    @_once
     def arxiv_id(self) -> Markup | None:
         return escape.md(self.paper.id) if is_arxiv_id(self.paper.id) else None
 
-    @cached_property
+    @_once
     def abstract(self) -> Markup:
         return escape.md(latex.repair(self.paper.abstract))
 
-    @cached_property
+    @_once
     def stats_tail(self) -> str:
         """" · 94 upvotes · 5 comments", escaped, for the entry lines (render/entries.py)."""
         return "".join(f" · {short_md(s)}" for s in self.stats)
 
-    @cached_property
+    @_once
     def code_tail(self) -> str:
         """" · Code" links: found without making the arXiv links, which a line omits."""
         return "".join(f' · <a href="{escape.url(l.url)}">Code</a>' for l in paper_links(self.paper, derived=False) if l.kind == "code")
