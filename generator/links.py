@@ -74,15 +74,8 @@ def paper_links(paper: Paper, derived: bool = True) -> list[Link]:
 
 
 def has_code_link(paper: Paper) -> bool:
-    """Whether paper_links(paper) has a code link, without making the links (the
-    health page asks it of every paper of the last days)."""
-    repo = paper.meta.get("github_repo")
-    if isinstance(repo, str) and repo:
-        return True
-    folded = paper.abstract.lower()
-    if not any(host in folded for host in CODE_HOSTS):  # most abstracts: skip the URL regex
-        return False
-    return any(is_code_url(url) for url in urls_in(paper.abstract))
+    """Whether paper_links(paper) has a code link (the health page asks)."""
+    return any(link.kind == "code" for link in paper_links(paper, derived=False))
 
 
 def _unique(urls: list[str]) -> list[str]:

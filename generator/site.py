@@ -56,7 +56,7 @@ def up_to_date(docs: Path, inputs: str) -> SiteReport | None:
         return None
     if not text.startswith(f"{INPUTS_LINE}{inputs}\n"):
         return None
-    files = _read_list(docs)
+    files = _parse_list(text)
     if not all((docs / rel).is_file() for rel in files):
         return None
     return SiteReport((), (), len(files), len(files), up_to_date=True)
@@ -111,9 +111,12 @@ def _merged(outcomes: list[list[tuple[str, _Outcome]]]) -> dict[str, _Outcome]:
 def _read_list(docs: Path) -> dict[str, str]:
     """{path: key ("" when none)} of the files the last run generated."""
     try:
-        text = (docs / GENERATED_LIST).read_text(encoding="utf-8")
+        return _parse_list((docs / GENERATED_LIST).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
+
+
+def _parse_list(text: str) -> dict[str, str]:
     found = {}
     for line in text.splitlines():
         if line.startswith("#"):

@@ -107,6 +107,14 @@ def ingest_mini(project: Project) -> None:
     project.ok("ingest", MINI / "2025-03-20-api.json", "--source", "Hugging Face Daily Papers (API)")
 
 
+def mini_project(root: Path) -> Project:
+    """A new project at `root` with the test topics and the mini fixture ingested."""
+    root.mkdir()
+    project = make_project(root, MINI.parent / "topics")
+    ingest_mini(project)
+    return project
+
+
 def listing_text(*papers: tuple[str, str], date_line: str | None = "Mar 18", chrome: bool = True) -> str:
     """A text dump in the Daily Papers format, for parser and CLI tests."""
     parts = ["new", "Get trending papers in your email inbox!", "Subscribe", "byAK and the research community"] if chrome else []

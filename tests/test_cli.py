@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import ABSTRACT, MINI, SAMPLES, ingest_mini, listing_text, make_project
+from conftest import ABSTRACT, MINI, SAMPLES, ingest_mini, listing_text, make_project, mini_project
 
 
 def test_ingesting_the_three_samples(starter_project):
@@ -97,10 +97,7 @@ def test_a_changed_paper_renders_its_pages_again_and_only_them(project):
 
 
 def test_the_cache_only_spares_work_a_damaged_one_changes_nothing(tmp_path):
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    project = make_project(tmp_path / "a", MINI.parent / "topics")
-    ingest_mini(project)
+    project = mini_project(tmp_path / "a")
     project.ok("generate")
     expected = project.snapshot("docs")
     cache = project.root / ".cache"
@@ -120,8 +117,7 @@ def test_the_cache_only_spares_work_a_damaged_one_changes_nothing(tmp_path):
     (project.docs / ".generated").unlink()
     project.ok("generate")
     assert project.snapshot("docs") == expected
-    fresh = make_project(tmp_path / "b", MINI.parent / "topics")
-    ingest_mini(fresh)
+    fresh = mini_project(tmp_path / "b")
     fresh.ok("generate")
     assert fresh.snapshot("docs") == expected
 
@@ -143,9 +139,7 @@ def test_a_paper_seen_before_is_not_matched_again(project):
 def test_same_input_gives_byte_identical_docs(tmp_path):
     outputs = []
     for name in ("one", "two"):
-        (tmp_path / name).mkdir()
-        p = make_project(tmp_path / name, MINI.parent / "topics")
-        ingest_mini(p)
+        p = mini_project(tmp_path / name)
         p.ok("generate")
         outputs.append((p.snapshot("data"), p.snapshot("docs")))
     assert outputs[0] == outputs[1]
@@ -166,9 +160,7 @@ def test_recent_generates_only_the_last_days_and_a_full_run_restores_the_rest(pr
 def test_one_process_or_several_make_the_same_docs(tmp_path):
     outputs = []
     for jobs in ("1", "3"):
-        (tmp_path / jobs).mkdir()
-        p = make_project(tmp_path / jobs, MINI.parent / "topics")
-        ingest_mini(p)
+        p = mini_project(tmp_path / jobs)
         result = p.ok("generate", "--jobs", jobs)
         assert result.err.endswith("for 6 papers\n" if jobs == "1" else "for 6 papers in 3 processes\n")
         outputs.append(p.snapshot("docs"))

@@ -108,7 +108,7 @@ def site_jobs(model: SiteModel, site_url: str, cache_root: Path | None = None, c
     papers = len(model.papers)
     # Every paper's key, made here so that forked workers inherit them; with the
     # listings, topics and fetch log, the inputs of the files made from the whole store.
-    store = hashlib.blake2b(b"".join(model.paper_key(model.papers[i]) for i in sorted(model.papers))).digest()
+    store = hashlib.blake2b(model.papers_key(model.papers[i] for i in sorted(model.papers))).digest()
     listings = sorted((l.id, l.topic, l.source, l.format) for l in model.listings.values())
     fetches = sorted(repr(f) for f in model.fetches.values())
     jobs = [
@@ -212,7 +212,7 @@ def _search_units(model: SiteModel, store: bytes) -> Iterator[Unit]:
     yield Unit(None, _key("search terms", search.term_inputs(base)), lambda: search.term_files(base).items())
     yield Unit(None, _key("search", store, model.topics), lambda: search.other_files(papers, split, model.topics).items())
     for path, chunk in search.document_chunks(papers):
-        yield Unit((path,), _key(path, b"".join(model.paper_key(p) for p in chunk)), partial(_search_documents, path, chunk))
+        yield Unit((path,), _key(path, model.papers_key(chunk)), partial(_search_documents, path, chunk))
 
 
 def _search_documents(path: str, chunk: list[Paper]) -> Iterator[tuple[str, bytes]]:
@@ -244,13 +244,13 @@ def _topic_units(model: SiteModel, views: list[TopicView], site_url: str) -> Ite
     # No forget() here: topic lines keep no abstract, and a paper's parts serve its other topics.
     for view in views:
         yield _topic_unit(model, view)
-        newest = view.papers[:TOPIC_BIB_LIMIT]
+        bib_papers = view.papers[:TOPIC_BIB_LIMIT]
         bib = bib_path(view.page)
-        yield Unit((bib,), _key(bib, b"".join(model.paper_key(p) for p in newest)), partial(_topic_bib, model, bib, newest))
+        yield Unit((bib,), _key(bib, model.papers_key(bib_papers)), partial(_topic_bib, model, bib, bib_papers))
         yield _topic_feed_unit(model, view, site_url)
         years = tuple(y.year for y in view.years)
         for year in view.earlier:
-            key = _key(view.topic, years, year.year, b"".join(model.paper_key(p) for p in year.papers))
+            key = _key(view.topic, years, year.year, model.papers_key(year.papers))
             yield Unit((year.page,), key, partial(_topic_year_page, view, year))
 
 
@@ -261,7 +261,7 @@ def _topic_unit(model: SiteModel, view: TopicView) -> Unit:
     chart = papers_per_month(view.papers)
     earlier = [(y.year, len(y.papers)) for y in view.earlier]
     key = _key(view.topic, chart, earlier, view.paper_count > TOPIC_BIB_LIMIT,
-               b"".join(model.paper_key(p) for p in (newest.papers if newest else ())))
+               model.papers_key(newest.papers if newest else ()))
     return Unit((view.page,), key, partial(_topic_page, view, chart))
 
 
@@ -279,7 +279,7 @@ def _topic_feed_unit(model: SiteModel, view: TopicView, site_url: str) -> Unit:
     """The topic's RSS feed, made from exactly the papers it shows."""
     feed = feeds.topic_feed(view.topic.slug)
     papers = feeds.latest(view.papers)
-    key = _key(view.topic, site_url, feeds.FEED_SIZE, b"".join(model.paper_key(p) for p in papers))
+    key = _key(view.topic, site_url, feeds.FEED_SIZE, model.papers_key(papers))
     return Unit((feed,), key, lambda: [(feed, feeds.feed_xml(
         model, papers, title=f"Paper Digest: {view.topic.name}", description=view.topic.description,
         page=view.page, site_url=site_url, self_path=feed,

@@ -414,6 +414,10 @@ class SiteModel:
             found = self._keys[paper.id] = hashlib.blake2b(f"{record}\x1f{topics}".encode("utf-8"), digest_size=16).digest()
         return found
 
+    def papers_key(self, papers: Iterable[Paper]) -> bytes:
+        """The keys of several papers, in order: part of the key of a file that lists them."""
+        return b"".join([self.paper_key(p) for p in papers])
+
     def bib_entry(self, paper: Paper) -> str:
         """A paper's BibTeX entry, made once: topics' BibTeX files share most papers."""
         found = self._bib.get(paper.id)
