@@ -22,7 +22,9 @@ import urllib.parse
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Annotated, Callable, Iterable, Iterator, Mapping, Sequence
+
+import msgspec
 
 from . import cache, http, sources
 from .check import check_store, check_topic_coverage, check_topic_refs
@@ -453,11 +455,13 @@ def build_site_model(project: Project, say: Say = _stderr, recent: int | None = 
     if ref_errors:
         raise DigestError(ref_errors)
     papers = state.papers if recent is None else _recent(state.papers, recent)
+    digests = state.digests if recent is None else {}  # a recent window's papers are not the stored records
     if use_cache:
         # A recent window's matches are not kept: they would crowd out the whole store's.
-        tagging = _tag_with_cache(project, topics, papers, state.listings, index.by_alias, workers, keep=recent is None)
+        tagging = _tag_with_cache(project, topics, papers, state.listings, index.by_alias, workers, keep=recent is None,
+                                  digests=digests)
     else:
-        tagging = tag(topics, papers, state.listings, index.by_alias, workers=workers)
+        tagging = tag(topics, papers, state.listings, index.by_alias, workers=workers, digests=digests)
     return build_model(papers, state.listings, topics, tagging, state.fetches)
 
 
@@ -465,27 +469,28 @@ MATCHES_CACHE = "matches.json"
 
 
 def _tag_with_cache(project: Project, topics: list[Topic], papers: Mapping[str, Paper], listings: Mapping[str, Listing],
-                    resolve: Mapping[str, str], workers: int, keep: bool) -> Tagging:
+                    resolve: Mapping[str, str], workers: int, keep: bool, digests: Mapping[str, str]) -> Tagging:
     """tag(), given the phrase matches of the last run made with the same code and rules;
     with `keep`, this run's matches are kept for the next."""
     key = f"{render_salt().hex()}:{rules_key(topics)}"
     tagging = tag(topics, papers, listings, resolve, workers=workers,
-                  known=_known_matches(cache.load(project.root, MATCHES_CACHE, key)))
+                  known=_known_matches(cache.load(project.root, MATCHES_CACHE, key)), digests=digests)
     if keep:
         cache.save(project.root, MATCHES_CACHE, key, tagging.matched)
     return tagging
 
 
+# What the matches cache must hold: digest -> rule numbers (topics.tag checks that
+# each number is one of its rules).
+_MATCHES = dict[str, tuple[Annotated[int, msgspec.Meta(ge=0)], ...]]
+
+
 def _known_matches(value: object) -> dict[str, tuple[int, ...]]:
     """The phrase matches of an earlier run (topics.tag's `known`), if well formed."""
-    if not isinstance(value, dict):
-        return {}
-    known = {}
-    for digest, numbers in value.items():
-        if not isinstance(numbers, list) or not all(type(n) is int and n >= 0 for n in numbers):
-            return {}  # damaged: match everything again
-        known[digest] = tuple(numbers)
-    return known
+    try:
+        return msgspec.convert(value, _MATCHES) if value is not None else {}
+    except msgspec.ValidationError:
+        return {}  # damaged: match everything again
 
 
 def _recent(papers: Mapping[str, Paper], days: int) -> dict[str, Paper]:

@@ -72,10 +72,12 @@ class Tagging:
     topics_of: dict[str, tuple[str, ...]]  # paper id -> topic slugs, in topic order
     papers_of: dict[str, tuple[str, ...]]  # topic slug -> paper ids, sorted
     phrase_hits: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (slug, key, phrase) -> papers
-    # What the phrases matched, by each paper's digest (Paper.digest): given back to
-    # the next run as `known` (see tag), it spares matching unchanged papers.
+    # What the phrases matched, by each paper's digest: given back to the next run as
+    # `known` (see tag), it spares matching unchanged papers.
     matched: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
-    digests: dict[str, str] = field(default_factory=dict, repr=False)  # paper id -> Paper.digest(), made here in parallel
+    # paper id -> a digest of its record: the store's (StoreState.digests) where given,
+    # else Paper.digest(), made here in parallel.
+    digests: dict[str, str] = field(default_factory=dict, repr=False)
 
 
 # ---- loading ---------------------------------------------------------------------------
@@ -274,6 +276,9 @@ def rules_key(topics: Iterable[Topic]) -> str:
 
 
 
+SERIAL_MATCHES = 2_000  # papers to match (or digest) below which tag() does not fork
+
+
 def tag(
     topics: list[Topic],
     papers: Mapping[str, Paper],
@@ -281,11 +286,13 @@ def tag(
     resolve: Mapping[str, str] = {},
     workers: int = 1,
     known: Mapping[str, tuple[int, ...]] = {},
+    digests: Mapping[str, str] = {},
 ) -> Tagging:
     """Apply every topic to every paper. `resolve` maps old ids (aliases) to current ones.
     The phrase matching, most of the work, is shared between `workers` processes, and
     skipped for papers whose digest is in `known`: the `matched` of an earlier run with
-    the same rules (the same `rules_key`)."""
+    the same rules (the same `rules_key`). `digests` are the papers' digests where
+    already known (the store's); the others are made here."""
     matcher = _Matcher(topics)
     added = {t.slug: {resolve.get(i.value, i.value) for i in t.add} for t in topics}
     removed = {t.slug: {resolve.get(i.value, i.value) for i in t.remove} for t in topics}
@@ -313,13 +320,17 @@ def tag(
         out = []
         for paper_id in chunk:
             paper = papers[paper_id]
-            digest = paper.digest()
+            digest = digests.get(paper_id) or paper.digest()
             found = known.get(digest)
             if found and found[-1] >= len(matcher.rules):
                 found = None  # not from these rules after all: match again
             out.append((digest, matcher.matches(f"{paper.title} {paper.abstract}") if found is None else found))
         return out
 
+    # Processes pay off only for real work: with the store's digests and last run's
+    # matches, a daily run matches a few dozen papers, fewer than forking costs.
+    if sum(1 for paper_id in paper_ids if digests.get(paper_id) in known) > len(paper_ids) - SERIAL_MATCHES:
+        workers = 1
     size = max(1, -(-len(paper_ids) // max(1, workers)))
     chunks = [paper_ids[i:i + size] for i in range(0, len(paper_ids), size)]
     matched = [row for part in fork_map(match, chunks, workers) for row in part]

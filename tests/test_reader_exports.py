@@ -50,6 +50,21 @@ def test_a_paper_listed_on_several_days_is_one_feed_item():
     assert [i.findtext("link") for i in ET.fromstring(xml).iter("item")] == ["https://x.io/dates/2025-01-05/#arxiv-2501-00001"]
 
 
+def test_the_latest_of_papers_in_topic_order_are_the_latest_of_all():
+    """A topic's feed sorts only its newest days; the papers must be those a full sort picks,
+    also when the FEED_SIZE-th paper's day goes on past it and ranks run against the order."""
+    start = date(2025, 1, 1)
+    papers = [paper(n, start + timedelta(days=n // 30), rank=n % 30 + 1) for n in range(120)]  # by title, rank 30 first
+    papers.append(Paper("2501.09999", "Old and new", "A.", (Appearance(start, "a", 1), Appearance(start + timedelta(days=3), "b", 31))))
+    model = model_of(papers)
+    assert len(model.newest_first) == 121
+    chosen = latest(model.newest_first, by_last_day=True)
+    assert chosen == latest(papers)
+    assert [p.id for p in chosen[:2]] == ["2501.00090", "2501.00091"]  # rank 1, then 2, of the last day
+    assert len(chosen) == FEED_SIZE and chosen[-1].last_date == start + timedelta(days=2)
+    assert latest(model.newest_first[:10], by_last_day=True) == latest(model.newest_first[:10])
+
+
 def test_bibtex_escapes_everything_a_title_can_carry():
     p = Paper("odd-title", "$\\textit{Refiner}$: 100% {fast} & #1_best ~ x^2", "A.", (Appearance(date(2024, 5, 1), "l", 1),), authors=("Zoë O'Neil", "A_B"))
     assert bibtex.entry(p) == (

@@ -188,7 +188,7 @@ def _index_pages(model: SiteModel) -> dict[str, str]:
 
 def _site_feed(model: SiteModel, site_url: str) -> bytes:
     return feeds.feed_xml(
-        model, model.papers.values(), title="Paper Digest", page=HOME, site_url=site_url, self_path=feeds.SITE_FEED,
+        model, feeds.latest(model.newest_first, by_last_day=True), title="Paper Digest", page=HOME, site_url=site_url, self_path=feeds.SITE_FEED,
         description="The latest papers of Hugging Face Daily Papers, as collected by Paper Digest.",
     )
 
@@ -278,7 +278,7 @@ def _topic_page(view: TopicView, chart: list[tuple[str, int]]) -> Iterator[tuple
 def _topic_feed_unit(model: SiteModel, view: TopicView, site_url: str) -> Unit:
     """The topic's RSS feed, made from exactly the papers it shows."""
     feed = feeds.topic_feed(view.topic.slug)
-    papers = feeds.latest(view.papers)
+    papers = feeds.latest(view.papers, by_last_day=True)
     key = _key(view.topic, site_url, feeds.FEED_SIZE, model.papers_key(papers))
     return Unit((feed,), key, lambda: [(feed, feeds.feed_xml(
         model, papers, title=f"Paper Digest: {view.topic.name}", description=view.topic.description,

@@ -8,7 +8,7 @@ feed comes from the data (never the clock), so the same store gives the same byt
 from __future__ import annotations
 
 from datetime import datetime, time, timezone
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from feedgen.feed import FeedGenerator
 
@@ -26,13 +26,31 @@ def topic_feed(slug: str) -> str:
     return f"feeds/{slug}.xml"
 
 
-def latest(papers: Iterable[Paper]) -> list[Paper]:
-    """The papers most recently listed, newest first, best ranked first within a day."""
+def latest(papers: Iterable[Paper], by_last_day: bool = False) -> list[Paper]:
+    """The papers most recently listed, newest first, best ranked first within a day.
+    With `by_last_day`, `papers` is a sequence already ordered by last listing day,
+    newest first (a topic's papers): only the first days, the ones that can hold the
+    latest papers, are sorted, not a whole topic's thousands."""
+    if by_last_day:
+        papers = _newest_days(papers)
+
     def key(p: Paper):
         last = max(p.appearances, key=lambda a: (a.date, -a.rank))
         return (last.date, -last.rank, p.id)
 
     return sorted(papers, key=key, reverse=True)[:FEED_SIZE]
+
+
+def _newest_days(papers: Sequence[Paper]) -> Sequence[Paper]:
+    """The papers of `papers` (newest last listing day first) listed last on or after the
+    day of the FEED_SIZE-th paper: none after them can be among the latest."""
+    if len(papers) <= FEED_SIZE:
+        return papers
+    cutoff = papers[FEED_SIZE - 1].last_date
+    end = FEED_SIZE
+    while end < len(papers) and papers[end].last_date >= cutoff:
+        end += 1
+    return papers[:end]
 
 
 def feed_xml(model: SiteModel, papers: Iterable[Paper], *, title: str, description: str, page: str, site_url: str, self_path: str) -> bytes:

@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache, partial
+from itertools import chain
 from typing import Callable, Iterable, Mapping
 
 from ..identity import anchor, is_arxiv_id
@@ -358,12 +359,14 @@ class SiteModel:
     days: list[DayView] = field(default_factory=list)
     topic_views: list[TopicView] = field(default_factory=list)
     topic_names: dict[str, str] = field(default_factory=dict)
+    newest_first: list[Paper] = field(default_factory=list, repr=False)  # by last listing day, then title
     _parts: dict[str, PaperParts] = field(default_factory=dict, repr=False)
 
     _nav: dict[tuple[str, str], tuple] = field(default_factory=dict, repr=False)
     _nav_topics: dict[tuple[str, str], tuple] = field(default_factory=dict, repr=False)
     _topic_links: dict[tuple[str, str], tuple[str, NavLink]] = field(default_factory=dict, repr=False)
     _keys: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _topic_sets: dict[tuple[str, ...], bytes] = field(default_factory=dict, repr=False)
     _bib: dict[str, str] = field(default_factory=dict, repr=False)
 
     def nav_dates(self, paper: Paper, page: str) -> tuple[tuple[date, ...], tuple[NavLink, ...]]:
@@ -408,15 +411,27 @@ class SiteModel:
         its listings and its topics' names (see render.site_jobs for its use)."""
         found = self._keys.get(paper.id)
         if found is None:
-            # Tagging digested each record, sharing the work between processes.
+            # The record's digest (tagging has them all) and one of its topics' names: a
+            # few hundred sets of topics serve 100,000 papers, so each is digested once.
             record = self.tagging.digests.get(paper.id) or paper.digest()
-            topics = "\x1e".join(f"{slug}\x1d{self.topic_names[slug]}" for slug in self.tagging.topics_of.get(paper.id, ()))
-            found = self._keys[paper.id] = hashlib.blake2b(f"{record}\x1f{topics}".encode("utf-8"), digest_size=16).digest()
+            slugs = self.tagging.topics_of.get(paper.id, ())
+            named = self._topic_sets.get(slugs)
+            if named is None:
+                names = "\x1e".join(f"{slug}\x1d{self.topic_names[slug]}" for slug in slugs)
+                named = self._topic_sets[slugs] = hashlib.blake2b(names.encode("utf-8"), digest_size=16).digest()
+            found = self._keys[paper.id] = bytes.fromhex(record) + named
         return found
 
     def papers_key(self, papers: Iterable[Paper]) -> bytes:
         """The keys of several papers, in order: part of the key of a file that lists them."""
-        return b"".join([self.paper_key(p) for p in papers])
+        keys = self._keys
+        papers = papers if isinstance(papers, (list, tuple)) else list(papers)
+        try:
+            # Usually all made already (render.site_jobs makes every paper's): a topic's
+            # keys are thousands, and a method call each costs three times as much.
+            return b"".join([keys[p.id] for p in papers])
+        except KeyError:
+            return b"".join([self.paper_key(p) for p in papers])
 
     def bib_entry(self, paper: Paper) -> str:
         """A paper's BibTeX entry, made once: topics' BibTeX files share most papers."""
@@ -451,10 +466,15 @@ def build_model(
     # and hand each to its topics in that order, rather than sorting every topic.
     ordered = sorted(papers.values(), key=lambda p: p.id)
     ordered.sort(key=lambda p: (p.last_date, p.title.casefold()), reverse=True)
-    members: dict[str, list[Paper]] = {t.slug: [] for t in topics}
+    model.newest_first = ordered
+    members: dict[str, dict[int, list[Paper]]] = {t.slug: {} for t in topics}  # by year last listed
     for paper in ordered:
-        for slug in tagging.topics_of.get(paper.id, ()):
-            members[slug].append(paper)
+        slugs = tagging.topics_of.get(paper.id)
+        if slugs:
+            year = paper.appearances[-1].date.year
+            for slug in slugs:
+                years = members[slug]
+                (years.get(year) or years.setdefault(year, [])).append(paper)
     model.topic_views = [_topic_view(model, t, members[t.slug]) for t in topics]
     return model
 
@@ -536,17 +556,15 @@ def _section_label(model: SiteModel, listing: Listing) -> str:
     return listing.source
 
 
-def _topic_view(model: SiteModel, topic: Topic, papers: list[Paper]) -> TopicView:
-    """`papers`: the topic's papers, newest first."""
+def _topic_view(model: SiteModel, topic: Topic, by_year: dict[int, list[Paper]]) -> TopicView:
+    """`by_year`: the topic's papers by the year they were last listed, newest first."""
     page = topic_page(topic.slug)
-    by_year: dict[int, list[Paper]] = {}
-    for paper in papers:
-        by_year.setdefault(paper.last_date.year, []).append(paper)
     years = []
-    for n, (year, theirs) in enumerate(by_year.items()):  # newest first, as the papers
+    for n, (year, theirs) in enumerate(by_year.items()):
         shown_on = page if n == 0 else topic_year_page(topic.slug, year)
         years.append(TopicYear(year, shown_on, tuple(theirs), make_months=partial(_topic_months, model, shown_on, theirs)))
-    return TopicView(topic, page, len(papers), papers[0].last_date if papers else None, tuple(papers), tuple(years))
+    papers = tuple(chain.from_iterable(by_year.values()))
+    return TopicView(topic, page, len(papers), papers[0].last_date if papers else None, papers, tuple(years))
 
 
 def _topic_months(model: SiteModel, page: str, papers: list[Paper]) -> tuple[MonthGroup, ...]:
@@ -627,8 +645,9 @@ def papers_per_day(model: SiteModel, last: int = 90) -> list[tuple[str, int]]:
 def papers_per_month(papers: Iterable[Paper]) -> list[tuple[str, int]]:
     """(YYYY-MM, papers first listed that month), every month from the first to the last."""
     counts: dict[tuple[int, int], int] = defaultdict(int)
-    for paper in papers:
-        counts[(paper.first_date.year, paper.first_date.month)] += 1
+    # Counted by day first (Counter counts in C), then by month: a topic has thousands of papers.
+    for day, count in Counter([p.appearances[0].date for p in papers]).items():
+        counts[(day.year, day.month)] += count
     if not counts:
         return []
     (y, m), end = min(counts), max(counts)
