@@ -10,7 +10,7 @@ something changed, but not forced to disk: a file lost in a crash costs time onl
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable
 
 import msgspec
 
@@ -35,26 +35,19 @@ def save(root: Path, name: str, key: str, value: Any) -> None:
     write_if_changed(root / FOLDER / name, data, sync=False)
 
 
-def load_table(root: Path, name: str, key: str) -> dict[str, str] | None:
-    """The table saved under `name` for `key`, or None. A table is plain text, a
-    row a line: reading 100,000 rows this way is several times faster than JSON."""
+def load_list(root: Path, name: str) -> tuple[str, list[str]] | None:
+    """(the key it was saved for, the items) of the list saved under `name`, or None:
+    for a key that can only be checked against the items. Plain text, an item a line:
+    reading 100,000 of them this way is several times faster than JSON."""
     try:
         text = (root / FOLDER / name).read_text(encoding="utf-8")
     except (OSError, ValueError):
         return None
-    head, _, body = text.partition("\n")
-    if head != key:
-        return None
-    table = {}
-    for row in body.split("\n")[:-1]:  # the last is what follows the final newline
-        row_key, tab, value = row.partition("\t")
-        if not tab:
-            return None  # damaged
-        table[row_key] = value
-    return table
+    key, _, body = text.partition("\n")
+    return key, body.split("\n")[:-1]  # the last is what follows the final newline
 
 
-def save_table(root: Path, name: str, key: str, table: Mapping[str, str]) -> None:
-    """Save {name: value}; neither may hold a tab or a newline (JSON text never does)."""
-    text = key + "\n" + "".join(f"{k}\t{v}\n" for k, v in table.items())
+def save_list(root: Path, name: str, key: str, items: Iterable[str]) -> None:
+    """Save `items`, none of which may hold a newline."""
+    text = key + "\n" + "".join(f"{item}\n" for item in items)
     write_if_changed(root / FOLDER / name, text.encode("utf-8"), sync=False)

@@ -518,7 +518,7 @@ def generate(project: Project, say: Say = _stderr, site_url: str = DEFAULT_SITE_
         model = build_site_model(project, say, recent, workers, topics, use_cache=True)
         say(f"rendering {len(model.days)} day pages and {len(model.topic_views)} topic pages for {len(model.papers)} papers"
             + (f" in {workers} processes" if workers > 1 else ""))
-        return write_jobs(project.docs, site_jobs(model, site_url, project.root), workers, inputs)
+        return write_jobs(project.docs, site_jobs(model, site_url, project.root, docs=project.docs), workers, inputs)
 
 
 @contextlib.contextmanager

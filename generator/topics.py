@@ -329,7 +329,7 @@ def tag(
 
     # Processes pay off only for real work: with the store's digests and last run's
     # matches, a daily run matches a few dozen papers, fewer than forking costs.
-    if sum(1 for paper_id in paper_ids if digests.get(paper_id) in known) > len(paper_ids) - SERIAL_MATCHES:
+    if len(known.keys() & digests.values()) > len(paper_ids) - SERIAL_MATCHES:
         workers = 1
     size = max(1, -(-len(paper_ids) // max(1, workers)))
     chunks = [paper_ids[i:i + size] for i in range(0, len(paper_ids), size)]
@@ -347,7 +347,7 @@ def tag(
             included -= {rules[n].slug for n in numbers if rules[n].key == "exclude"}
             mine = by_phrases[numbers] = tuple(sorted(included, key=order.__getitem__))
         paper = papers[paper_id]
-        listed = [listing_topic[a.listing] for a in paper.appearances if a.listing in listing_topic]
+        listed = [listing_topic[a.listing] for a in paper.appearances if a.listing in listing_topic] if listing_topic else ()
         if listed or paper_id in added_to or paper_id in removed_from:
             chosen = set(mine).union(listed, added_to.get(paper_id, ()))
             chosen -= removed_from.get(paper_id, set())
@@ -355,5 +355,5 @@ def tag(
         for slug in mine:
             members[slug].append(paper_id)
         topics_of[paper_id] = mine
-    digests = {paper_id: digest for paper_id, (digest, _) in zip(paper_ids, matched)}
-    return Tagging(topics_of, {slug: tuple(ids) for slug, ids in members.items()}, hits, dict(matched), digests)
+    made = {paper_id: digest for paper_id, (digest, _) in zip(paper_ids, matched)}
+    return Tagging(topics_of, {slug: tuple(ids) for slug, ids in members.items()}, hits, dict(matched), made)

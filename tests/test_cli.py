@@ -101,16 +101,26 @@ def test_the_cache_only_spares_work_a_damaged_one_changes_nothing(tmp_path):
     project.ok("generate")
     expected = project.snapshot("docs")
     cache = project.root / ".cache"
-    assert sorted(p.name for p in cache.iterdir()) == ["matches.json", "papers-json-lines.txt"]
+    assert sorted(p.name for p in cache.iterdir()) == ["matches.json", "papers-json-keys.txt"]
     matches = json.loads((cache / "matches.json").read_text())
     assert len(matches["value"]) == 6  # one entry per paper
-    # Right keys, wrong values: a rule number out of range, rows without their lines.
+    # Right keys, wrong values: a rule number out of range.
     matches["value"] = {digest: [10_000] for digest in matches["value"]}
     (cache / "matches.json").write_text(json.dumps(matches))
-    key, *rows = (cache / "papers-json-lines.txt").read_text().splitlines()
+    key, *rows = (cache / "papers-json-keys.txt").read_text().splitlines()
     assert len(rows) == 6
-    (cache / "papers-json-lines.txt").write_text(key + "\n" + "".join(row.split("\t")[0] + "\n" for row in rows))
     (project.docs / ".generated").unlink()  # every unit is made again, from the cache
+    project.ok("generate")
+    assert project.snapshot("docs") == expected
+    # papers.json's lines are reused only from the very file the keys were kept with.
+    papers_json = project.docs / "papers.json"
+    papers_json.write_text(papers_json.read_text().replace('"title": "', '"title": "Edited: '))
+    (project.docs / ".generated").unlink()
+    project.ok("generate")
+    assert project.snapshot("docs") == expected
+    # Keys in the wrong order: their lines go to the wrong papers, unless the digest refuses them.
+    (cache / "papers-json-keys.txt").write_text(key + "\n" + "".join(f"{row}\n" for row in reversed(rows)))
+    (project.docs / ".generated").unlink()
     project.ok("generate")
     assert project.snapshot("docs") == expected
     (cache / "matches.json").write_bytes(b"\x00not json")

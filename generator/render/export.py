@@ -50,4 +50,14 @@ def export_json(model: SiteModel, full: bool = True, known: Mapping[str, str] = 
         key = model.paper_key(paper).hex() + "".join(f" {model.listings[a.listing].topic}" for a in paper.appearances)
         line = known.get(key)
         lines[key] = line if line else encode(paper_record(model, paper, full))
-    return '{"papers": [\n' + ",\n".join(lines.values()) + "\n]}\n", lines
+    return _HEAD + ",\n".join(lines.values()) + _TAIL, lines
+
+
+_HEAD, _TAIL = '{"papers": [\n', "\n]}\n"
+
+
+def lines_of(text: str) -> list[str] | None:
+    """The papers' lines of a text export_json made (a JSON line holds no newline)."""
+    if not (text.startswith(_HEAD) and text.endswith(_TAIL)):
+        return None
+    return text[len(_HEAD):-len(_TAIL)].split(",\n")
