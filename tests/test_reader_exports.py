@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from datetime import date, timedelta
 
 from generator.models import Appearance, Listing, Paper
 from generator.render import bibtex, charts
 from generator.render.feeds import FEED_SIZE, feed_xml, latest
 from generator.render.model import build_model
-from generator.topics import Tagging
+from generator.topics import Tagging, Topic
 
 
 def paper(n: int, day: date, rank: int = 1, **kw) -> Paper:
@@ -63,6 +64,29 @@ def test_the_latest_of_papers_in_topic_order_are_the_latest_of_all():
     assert [p.id for p in chosen[:2]] == ["2501.00090", "2501.00091"]  # rank 1, then 2, of the last day
     assert len(chosen) == FEED_SIZE and chosen[-1].last_date == start + timedelta(days=2)
     assert latest(model.newest_first[:10], by_last_day=True) == latest(model.newest_first[:10])
+
+
+def test_a_paper_key_changes_with_the_record_and_the_names_of_its_topics_only():
+    start = date(2025, 1, 1)
+    papers = [paper(n, start + timedelta(days=n % 3)) for n in range(5)]
+    topics = [Topic("a", "Alpha", "", "a.yml"), Topic("b", "Beta", "", "b.yml")]
+    chosen = {papers[0].id: ("a",), papers[1].id: ("a", "b"), papers[2].id: ("a", "b")}
+
+    def keys(names: dict[str, str] = {}, shown: list[Paper] = papers) -> list[bytes]:
+        tagging = Tagging({p.id: chosen.get(p.id, ()) for p in shown}, {})
+        listings = {"l": Listing("l", start, "api", "test", None, "0" * 64, "raw/l.json", 1)}
+        model = build_model({p.id: p for p in shown}, listings, topics, tagging)
+        model.topic_names.update(names)
+        return [model.paper_key(p) for p in shown]
+
+    before = keys()
+    assert len(set(before)) == 5 and all(len(k) == 32 for k in before)
+    assert before[1][16:] == before[2][16:] != before[0][16:]  # the same topics, the same half
+    assert keys() == before
+    renamed = keys({"b": "Beta, renamed"})
+    assert [k == r for k, r in zip(before, renamed)] == [True, False, False, True, True]  # a topic's name is shown
+    edited = keys(shown=[replace(papers[0], title="Paper 0, edited"), *papers[1:]])
+    assert [k == e for k, e in zip(before, edited)] == [False, True, True, True, True]
 
 
 def test_bibtex_escapes_everything_a_title_can_carry():
