@@ -312,48 +312,69 @@ def tag(
         for paper_id in removed[t.slug]:
             removed_from.setdefault(paper_id, set()).add(t.slug)
     listing_topic = {key: listing.topic for key, listing in listings.items() if listing.topic in order}
-    topics_of: dict[str, tuple[str, ...]] = {}
-    members: dict[str, list[str]] = {t.slug: [] for t in topics}
     paper_ids = sorted(papers)
 
-    def match(chunk: list[str]) -> list[tuple[str, tuple[int, ...]]]:
+    # Each paper's digest and phrase matches, as far as known, then the others made. A
+    # daily run knows all but a few dozen: the lists are filled by map() (in C), and
+    # only the rest is looked at paper by paper.
+    rules = matcher.rules
+    record_digests = list(map(digests.get, paper_ids))
+    matches = list(map(known.get, record_digests))
+    todo = [n for n, found in enumerate(matches) if found is None or (found and found[-1] >= len(rules))]
+
+    def match(chunk: list[int]) -> list[tuple[str, tuple[int, ...]]]:
         out = []
-        for paper_id in chunk:
-            paper = papers[paper_id]
-            digest = digests.get(paper_id) or paper.digest()
+        for number in chunk:
+            paper = papers[paper_ids[number]]
+            digest = record_digests[number] or paper.digest()
             found = known.get(digest)
-            if found and found[-1] >= len(matcher.rules):
-                found = None  # not from these rules after all: match again
-            out.append((digest, matcher.matches(f"{paper.title} {paper.abstract}") if found is None else found))
+            if found is None or (found and found[-1] >= len(rules)):  # not from these rules after all
+                found = matcher.matches(f"{paper.title} {paper.abstract}")
+            out.append((digest, found))
         return out
 
-    # Processes pay off only for real work: with the store's digests and last run's
-    # matches, a daily run matches a few dozen papers, fewer than forking costs.
-    if len(known.keys() & digests.values()) > len(paper_ids) - SERIAL_MATCHES:
-        workers = 1
-    size = max(1, -(-len(paper_ids) // max(1, workers)))
-    chunks = [paper_ids[i:i + size] for i in range(0, len(paper_ids), size)]
-    matched = [row for part in fork_map(match, chunks, workers) for row in part]
-    rules = matcher.rules
-    for number, count in Counter(n for _, numbers in matched for n in numbers).items():
-        rule = rules[number]
-        hits[(rule.slug, rule.key, rule.phrase)] += count
-    # Many papers match the same rules: decide each set of matches once.
-    by_phrases: dict[tuple[int, ...], tuple[str, ...]] = {}
-    for paper_id, (_, numbers) in zip(paper_ids, matched):
-        mine = by_phrases.get(numbers)
-        if mine is None:
-            included = {rules[n].slug for n in numbers if rules[n].key == "include"}
-            included -= {rules[n].slug for n in numbers if rules[n].key == "exclude"}
-            mine = by_phrases[numbers] = tuple(sorted(included, key=order.__getitem__))
-        paper = papers[paper_id]
-        listed = [listing_topic[a.listing] for a in paper.appearances if a.listing in listing_topic] if listing_topic else ()
-        if listed or paper_id in added_to or paper_id in removed_from:
-            chosen = set(mine).union(listed, added_to.get(paper_id, ()))
-            chosen -= removed_from.get(paper_id, set())
-            mine = tuple(sorted(chosen, key=order.__getitem__))
+    # Processes pay off only for real work: a daily run matches fewer papers than forking costs.
+    workers = workers if len(todo) > SERIAL_MATCHES else 1
+    size = max(1, -(-len(todo) // max(1, workers)))
+    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+    for number, (digest, found) in zip(todo, (row for part in fork_map(match, chunks, workers) for row in part)):
+        record_digests[number], matches[number] = digest, found
+
+    for numbers, count in Counter(matches).items():
+        for number in numbers:
+            rule = rules[number]
+            hits[(rule.slug, rule.key, rule.phrase)] += count
+    # Many papers match the same rules: each set of matches is decided once.
+    decided = _Decisions(rules, order)
+    chosen = list(map(decided.__getitem__, matches))
+    # Then the listings with a topic, and the topics' own add and remove lists.
+    named = added_to.keys() | removed_from.keys()
+    if listing_topic or named:
+        for number, paper_id in enumerate(paper_ids):
+            listed = [listing_topic[a.listing] for a in papers[paper_id].appearances if a.listing in listing_topic] if listing_topic else ()
+            if listed or paper_id in named:
+                mine = set(chosen[number]).union(listed, added_to.get(paper_id, ()))
+                mine -= removed_from.get(paper_id, set())
+                chosen[number] = tuple(sorted(mine, key=order.__getitem__))
+    topics_of = dict(zip(paper_ids, chosen))
+    members: dict[str, list[str]] = {t.slug: [] for t in topics}
+    for paper_id, mine in topics_of.items():
         for slug in mine:
             members[slug].append(paper_id)
-        topics_of[paper_id] = mine
-    made = {paper_id: digest for paper_id, (digest, _) in zip(paper_ids, matched)}
-    return Tagging(topics_of, {slug: tuple(ids) for slug, ids in members.items()}, hits, dict(matched), made)
+    return Tagging(topics_of, {slug: tuple(ids) for slug, ids in members.items()}, hits,
+                   dict(zip(record_digests, matches)), dict(zip(paper_ids, record_digests)))
+
+
+class _Decisions(dict):
+    """{rule numbers a paper matched: the topics that gives it}, each decided on first use."""
+
+    def __init__(self, rules: list[_Rule], order: Mapping[str, int]):
+        super().__init__()
+        self.rules, self.order = rules, order
+
+    def __missing__(self, numbers: tuple[int, ...]) -> tuple[str, ...]:
+        included = {self.rules[n].slug for n in numbers if self.rules[n].key == "include"}
+        included -= {self.rules[n].slug for n in numbers if self.rules[n].key == "exclude"}
+        mine = self[numbers] = tuple(sorted(included, key=self.order.__getitem__))
+        return mine
+

@@ -44,10 +44,11 @@ def export_json(model: SiteModel, full: bool = True, known: Mapping[str, str] = 
     a line found in `known`, the lines of an earlier run of the same code, is not made
     again."""
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per paper (json.dumps)
+    topic_of = {listing_id: f" {listing.topic}" for listing_id, listing in model.listings.items()}
     lines = {}
     for paper_id in sorted(model.papers):
         paper = model.papers[paper_id]
-        key = model.paper_key(paper).hex() + "".join(f" {model.listings[a.listing].topic}" for a in paper.appearances)
+        key = model.paper_key(paper).hex() + "".join([topic_of[a.listing] for a in paper.appearances])
         line = known.get(key)
         lines[key] = line if line else encode(paper_record(model, paper, full))
     return _HEAD + ",\n".join(lines.values()) + _TAIL, lines
