@@ -3,14 +3,17 @@
 Forked workers inherit the parent's memory (the store, the site model) instead of
 receiving a pickled copy, so the function and its data need not be picklable; only
 each call's result travels back. Where processes cannot be forked, or with one
-worker, the calls run in this process.
+worker, the calls run in this process. `fork_map` shares a list of calls between
+workers; `fork_start` starts one call in a process of its own and lets this one go
+on, for work whose inputs are ready before the rest's.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.pool
 import os
-from typing import Callable, Sequence, TypeVar
+from typing import Callable, Generic, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -43,3 +46,35 @@ def _call(number: int):
     assert _CALL is not None
     function, items = _CALL
     return function(items[number])
+
+
+class Started(Generic[R]):
+    """A call started by fork_start: `result()` waits for it and returns what it returned
+    (or raises what it raised)."""
+
+    def __init__(self, pool: multiprocessing.pool.Pool | None, pending: multiprocessing.pool.AsyncResult | None, done: R | None = None):
+        self._pool, self._pending, self._done = pool, pending, done
+
+    def result(self) -> R:
+        if self._pool is None:
+            return self._done  # type: ignore[return-value]
+        try:
+            return self._pending.get()  # type: ignore[union-attr]
+        finally:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+
+def fork_start(function: Callable[[T], R], item: T, fork: bool = True) -> Started[R]:
+    """function(item), started in a forked process while this one goes on; without
+    `fork` (or where processes cannot be forked), run here and now."""
+    if not fork or "fork" not in multiprocessing.get_all_start_methods():
+        return Started(None, None, function(item))
+    global _CALL
+    _CALL = (function, [item])
+    try:
+        pool = multiprocessing.get_context("fork").Pool(1)  # forks now: the worker has _CALL
+    finally:
+        _CALL = None
+    return Started(pool, pool.apply_async(_call, (0,)))

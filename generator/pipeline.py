@@ -3,7 +3,8 @@
     ingest:   raw bytes -> sources -> dates -> merge -> store
     fetch:    http -> raw bytes -> (as ingest); a changed snapshot supersedes the old one
     rebuild:  raw listings -> sources -> merge -> store
-    generate: store + topics -> tagging -> site model -> render -> site (docs/)
+    generate: store + topics -> tagging -> site model -> render -> site (docs/);
+              each share of the site starts as soon as its inputs exist
     check:    store + topics -> diagnostics
     export:   store + topics -> tagging -> site model -> JSON
 
@@ -34,11 +35,11 @@ from .render.export import export_json
 from .identity import normalize_arxiv_id, title_key
 from .merge import PaperIndex, merge_listing
 from .models import Entry, FetchRecord, Listing, Paper, ParsedListing, Problem
-from .render import render_salt, run_key, site_jobs
+from .render import export_jobs, page_jobs, render_salt, run_key, search_jobs
 from .render.feeds import DEFAULT_SITE_URL
-from .render.model import SiteModel, build_model
+from .render.model import SiteModel, lay_out, tagged_model
 from .parallel import default_workers
-from .site import SiteReport, up_to_date, write_jobs
+from .site import SiteReport, SiteWriter, up_to_date
 from .store import Store, StoreState, raw_relpath, sha256
 from .topics import Tagging, Topic, load_topics, rules_key, tag
 
@@ -441,12 +442,21 @@ def _is_that_day(parsed: ParsedListing, final_url: str, day: date) -> bool:
 # ---- generate ----------------------------------------------------------------------------
 
 
-def build_site_model(project: Project, say: Say = _stderr, recent: int | None = None, workers: int = 1,
-                     topics: list[Topic] | None = None, use_cache: bool = False) -> SiteModel:
-    """Load the store and topics (unless given), tag every paper, and lay out the site;
-    with `recent`, only the papers of the last `recent` days with papers, as listed on
-    those days. With `use_cache`, the phrases are not matched again for papers whose
-    records are as they were in the last run (cache.py)."""
+@dataclass
+class Loaded:
+    """The store as generate uses it: loaded and checked against the topics."""
+
+    state: StoreState
+    topics: list[Topic]
+    papers: Mapping[str, Paper]  # all of them, or the recent window's
+    digests: Mapping[str, str]  # the store's digests of those records (StoreState.digests)
+    resolve: Mapping[str, str]  # alias -> paper id
+
+
+def load_checked(project: Project, say: Say = _stderr, recent: int | None = None, topics: list[Topic] | None = None) -> Loaded:
+    """Load the store and topics (unless given) and check the topics' paper ids; with
+    `recent`, only the papers of the last `recent` days with papers, as listed on those
+    days."""
     store = project.store
     state = store.load()
     topics = _load_valid_topics(store, say) if topics is None else topics
@@ -454,15 +464,22 @@ def build_site_model(project: Project, say: Say = _stderr, recent: int | None = 
     ref_errors = check_topic_refs(topics, index)
     if ref_errors:
         raise DigestError(ref_errors)
-    papers = state.papers if recent is None else _recent(state.papers, recent)
-    digests = state.digests if recent is None else {}  # a recent window's papers are not the stored records
+    if recent is None:
+        return Loaded(state, topics, state.papers, state.digests, index.by_alias)
+    return Loaded(state, topics, _recent(state.papers, recent), {}, index.by_alias)  # cut records: not the stored ones
+
+
+def tag_loaded(project: Project, loaded: Loaded, workers: int = 1, use_cache: bool = False, keep: bool = True) -> SiteModel:
+    """The loaded papers tagged, as a model not laid out yet. With `use_cache`, the phrases
+    are not matched again for papers whose records are as they were in the last run
+    (cache.py), and with `keep` this run's matches are kept for the next."""
+    state = loaded.state
     if use_cache:
-        # A recent window's matches are not kept: they would crowd out the whole store's.
-        tagging = _tag_with_cache(project, topics, papers, state.listings, index.by_alias, workers, keep=recent is None,
-                                  digests=digests)
+        tagging = _tag_with_cache(project, loaded.topics, loaded.papers, state.listings, loaded.resolve, workers,
+                                  keep=keep, digests=loaded.digests)
     else:
-        tagging = tag(topics, papers, state.listings, index.by_alias, workers=workers, digests=digests)
-    return build_model(papers, state.listings, topics, tagging, state.fetches)
+        tagging = tag(loaded.topics, loaded.papers, state.listings, loaded.resolve, workers=workers, digests=loaded.digests)
+    return tagged_model(loaded.papers, state.listings, loaded.topics, tagging, state.fetches)
 
 
 MATCHES_CACHE = "matches.json"
@@ -515,10 +532,19 @@ def generate(project: Project, say: Say = _stderr, site_url: str = DEFAULT_SITE_
     if done:
         return done
     with _no_cycle_collector():
-        model = build_site_model(project, say, recent, workers, topics, use_cache=True)
+        # Each share of the site starts as soon as its inputs exist, in a process of its
+        # own, while this one goes on: the search index once the store is loaded,
+        # papers.json once the papers are tagged, the pages once they are laid out.
+        writer = SiteWriter(project.docs, workers)
+        loaded = load_checked(project, say, recent, topics)
+        writer.start(search_jobs(loaded.papers, topics, loaded.digests))
+        # A recent window's matches are not kept: they would crowd out the whole store's.
+        model = tag_loaded(project, loaded, workers, use_cache=True, keep=recent is None)
+        writer.start(export_jobs(model, project.root, project.docs))
+        lay_out(model)
         say(f"rendering {len(model.days)} day pages and {len(model.topic_views)} topic pages for {len(model.papers)} papers"
             + (f" in {workers} processes" if workers > 1 else ""))
-        return write_jobs(project.docs, site_jobs(model, site_url, project.root, docs=project.docs), workers, inputs)
+        return writer.finish(page_jobs(model, site_url), inputs)
 
 
 @contextlib.contextmanager
@@ -537,7 +563,7 @@ def _no_cycle_collector() -> Iterator[None]:
 
 
 def export(project: Project, say: Say = _stderr) -> str:
-    text, _ = export_json(build_site_model(project, say))
+    text, _ = export_json(tag_loaded(project, load_checked(project, say)))
     return text
 
 

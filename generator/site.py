@@ -10,7 +10,9 @@ and its files written as they are made, so no run holds the whole site in memory
 A unit with a key (a digest of its inputs) whose files are in docs/ and were made
 from the same key is not made again: `docs/.generated` keeps each file's key. With
 more than one worker the jobs are shared between forked processes, which inherit
-the site model instead of receiving a copy; the files are the same either way.
+the site model instead of receiving a copy, and jobs whose inputs are ready early
+(the search index once the store is loaded) are started in a process of their own
+while the rest is laid out (SiteWriter.start); the files are the same either way.
 
 The list's first line is a digest of the whole run's inputs (data/, the topics, the
 generator): when it matches and every listed file exists, `up_to_date` says so and
@@ -24,7 +26,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from .files import write_if_changed
-from .parallel import fork_map
+from .parallel import Started, fork_map, fork_start
 from .render import Job
 
 GENERATED_LIST = ".generated"
@@ -62,27 +64,50 @@ def up_to_date(docs: Path, inputs: str) -> SiteReport | None:
     return SiteReport((), (), len(files), len(files), up_to_date=True)
 
 
+class SiteWriter:
+    """Makes the site's jobs into `docs/`. `start` runs jobs whose inputs are ready
+    early, in a process of their own while the caller lays out the rest (with more
+    than one worker; else at once); `finish` runs the others, shared between
+    `workers` processes, waits for the started ones and completes `docs/`."""
+
+    def __init__(self, docs: Path, workers: int = 1):
+        self.docs, self.workers = docs, workers
+        self.previous = _read_list(docs)
+        self._started: list[Started[list[tuple[str, _Outcome]]]] = []
+
+    def start(self, jobs: Sequence[Job]) -> None:
+        self._started.append(fork_start(self._run_all, list(jobs), fork=self.workers > 1))
+
+    def finish(self, jobs: Sequence[Job], inputs: str = "") -> SiteReport:
+        """Run `jobs` and make `docs/` hold exactly the files of these and the started
+        jobs among the generated ones; `inputs` (a digest of everything the run read)
+        is recorded for `up_to_date`."""
+        # The costliest jobs first, each to the next free worker: a job's cost is its cost
+        # from scratch, and most of it may be kept, so the shares are not fixed in advance.
+        order = sorted(range(len(jobs)), key=lambda n: -jobs[n].cost)
+        outcomes = fork_map(lambda number: _run_job(self.docs, jobs[number], self.previous), order, self.workers)
+        results = _merged([*outcomes, *(started.result() for started in self._started)])
+        files = sorted(results)
+        written = [rel for rel in files if results[rel].written]
+        deleted = []
+        for rel in sorted(set(self.previous) - set(files)):
+            path = self.docs / rel
+            if path.is_file():
+                path.unlink()
+                deleted.append(rel)
+        _remove_emptied_folders({(self.docs / rel).parent for rel in deleted}, self.docs)
+        listing = (f"{INPUTS_LINE}{inputs}\n" if inputs else "") + "".join(
+            f"{rel}\t{results[rel].key}\n" if results[rel].key else f"{rel}\n" for rel in files)
+        write_if_changed(self.docs / GENERATED_LIST, listing.encode("utf-8"))
+        return SiteReport(tuple(written), tuple(deleted), len(files), sum(r.kept for r in results.values()))
+
+    def _run_all(self, jobs: list[Job]) -> list[tuple[str, _Outcome]]:
+        return [outcome for job in jobs for outcome in _run_job(self.docs, job, self.previous)]
+
+
 def write_jobs(docs: Path, jobs: Sequence[Job], workers: int = 1, inputs: str = "") -> SiteReport:
-    """Run every job and make `docs/` hold exactly their files among the generated ones;
-    `inputs` (a digest of everything the run read) is recorded for `up_to_date`."""
-    previous = _read_list(docs)
-    # The costliest jobs first, each to the next free worker: a job's cost is its cost
-    # from scratch, and most of it may be kept, so the shares are not fixed in advance.
-    order = sorted(range(len(jobs)), key=lambda n: -jobs[n].cost)
-    results = _merged(fork_map(lambda number: _run_job(docs, jobs[number], previous), order, workers))
-    files = sorted(results)
-    written = [rel for rel in files if results[rel].written]
-    deleted = []
-    for rel in sorted(set(previous) - set(files)):
-        path = docs / rel
-        if path.is_file():
-            path.unlink()
-            deleted.append(rel)
-    _remove_emptied_folders({(docs / rel).parent for rel in deleted}, docs)
-    listing = (f"{INPUTS_LINE}{inputs}\n" if inputs else "") + "".join(
-        f"{rel}\t{results[rel].key}\n" if results[rel].key else f"{rel}\n" for rel in files)
-    write_if_changed(docs / GENERATED_LIST, listing.encode("utf-8"))
-    return SiteReport(tuple(written), tuple(deleted), len(files), sum(r.kept for r in results.values()))
+    """Run every job, shared between `workers` processes, into `docs/` (SiteWriter.finish)."""
+    return SiteWriter(docs, workers).finish(jobs, inputs)
 
 
 def _run_job(docs: Path, job: Job, previous: Mapping[str, str]) -> list[tuple[str, _Outcome]]:

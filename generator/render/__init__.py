@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Mapping
 
 import jinja2
 import msgspec
@@ -26,6 +26,7 @@ from .export import export_json, lines_of
 from . import charts, entries, escape, feeds, rawhtml, search
 from .. import cache
 from ..models import Paper
+from ..topics import Topic
 from .model import (
     DayView,
     SiteModel,
@@ -106,23 +107,39 @@ def site_jobs(model: SiteModel, site_url: str, cache_root: Path | None = None, c
               docs: Path | None = None) -> list[Job]:
     """Every generated file of the site, as independent jobs: pages, feeds, BibTeX,
     papers.json and the search index. Together they make the same files in any order.
-    With `cache_root` and `docs`, papers.json reuses the lines of the one in `docs`
-    (see _papers_json)."""
+    `generate` hands them over in three steps, each as soon as its inputs exist:
+    search_jobs once the store is loaded, export_jobs once its papers are tagged,
+    page_jobs once the site is laid out."""
+    return [*search_jobs(model.papers, model.topics, model.tagging.digests), *export_jobs(model, cache_root, docs),
+            *page_jobs(model, site_url, chunks)]
+
+
+def search_jobs(papers: Mapping[str, Paper], topics: list[Topic], digests: Mapping[str, str]) -> list[Job]:
+    """The search index: made of the papers alone (no topic tagging, no layout).
+    `digests` are the records' digests where known (the store's)."""
+    return [Job("search index", 42 * len(papers), partial(_search_units, papers, topics, digests))]
+
+
+def export_jobs(model: SiteModel, cache_root: Path | None = None, docs: Path | None = None) -> list[Job]:
+    """papers.json: made of the papers and their topics (the model need not be laid
+    out). With `cache_root` and `docs`, it reuses the lines of the one in `docs` (see
+    _papers_json)."""
+    return [Job("papers.json", 25 * len(model.papers), partial(_export_units, model, cache_root, docs))]
+
+
+def page_jobs(model: SiteModel, site_url: str, chunks: int = 8) -> list[Job]:
+    """The pages, their BibTeX and the feeds: made of the laid-out model."""
     papers = len(model.papers)
     # Every paper's key, made here so that forked workers inherit them; with the
     # listings, topics and fetch log, the inputs of the files made from the whole store.
-    store = hashlib.blake2b(model.papers_key(model.papers[i] for i in sorted(model.papers))).digest()
-    listings = sorted((l.id, l.topic, l.source, l.format) for l in model.listings.values())
+    store = _store_key(model)
+    listings = _listings_key(model)
     fetches = sorted(repr(f) for f in model.fetches.values())
     jobs = [
         Job("index pages", 19 * papers, _whole(_key("index", store, listings, fetches, model.topics),
                                                lambda: _encoded(_index_pages(model)))),
         Job("site feed", 200_000, _whole(_key("feed", store, site_url),
                                          lambda: [(feeds.SITE_FEED, _site_feed(model, site_url))])),
-        Job("papers.json", 25 * papers, _whole(_key("papers.json", store, listings),
-                                               partial(_papers_json, model, cache_root, _key("papers.json lines"),
-                                                       docs / PAPERS_JSON if docs else None))),
-        Job("search index", 42 * papers, partial(_search_units, model, store)),
     ]
     for part in _split(model.days, chunks):
         cost = 110 * sum(d.paper_count for d in part)
@@ -131,6 +148,15 @@ def site_jobs(model: SiteModel, site_url: str, cache_root: Path | None = None, c
         cost = 48 * sum(v.paper_count for v in part)
         jobs.append(Job(f"{len(part)} topic pages", cost, partial(_topic_units, model, part, site_url)))
     return jobs
+
+
+def _store_key(model: SiteModel) -> bytes:
+    """A digest of every paper's key (SiteModel.paper_key)."""
+    return hashlib.blake2b(model.papers_key([model.papers[i] for i in sorted(model.papers)])).digest()
+
+
+def _listings_key(model: SiteModel) -> list[tuple[str, str | None, str, str]]:
+    return sorted((l.id, l.topic, l.source, l.format) for l in model.listings.values())
 
 
 @lru_cache(maxsize=1)
@@ -201,6 +227,11 @@ PAPERS_JSON = "papers.json"
 PAPERS_JSON_KEYS = "papers-json-keys.txt"
 
 
+def _export_units(model: SiteModel, cache_root: Path | None, docs: Path | None) -> Iterator[Unit]:
+    key = _key("papers.json", _store_key(model), _listings_key(model))
+    yield Unit(None, key, partial(_papers_json, model, cache_root, _key("papers.json lines"), docs / PAPERS_JSON if docs else None))
+
+
 def _papers_json(model: SiteModel, cache_root: Path | None, lines_key: str, previous: Path | None) -> Iterator[tuple[str, bytes]]:
     """papers.json, its line for a paper made again only when the paper changed: the
     whole file changes with every day, but most of its 100,000 lines do not. The lines
@@ -235,14 +266,17 @@ def _previous_lines(cache_root: Path, lines_key: str, previous: Path) -> dict[st
     return dict(zip(keys, lines)) if lines is not None and len(lines) == len(keys) else {}
 
 
-def _search_units(model: SiteModel, store: bytes) -> Iterator[Unit]:
-    papers, split = search.split_index(model.papers.values())
-    base = papers[:split]
-    # msgspec digests the inputs of 100,000 papers in a tenth of the time repr() takes.
+def _search_units(all_papers: Mapping[str, Paper], topics: list[Topic], digests: Mapping[str, str]) -> Iterator[Unit]:
+    papers, split = search.split_index(all_papers.values())
+    base, newest = papers[:split], papers[split:]
+    # Each unit keyed by exactly what its files show (search.py); msgspec digests the
+    # titles and authors of 100,000 papers in a tenth of the time repr() takes.
     yield Unit(None, _key("search terms", msgspec.json.encode(search.term_inputs(base))), lambda: search.term_files(base).items())
-    yield Unit(None, _key("search", store, model.topics), lambda: search.other_files(papers, split, model.topics).items())
+    key = _key("search", split, len(papers), msgspec.json.encode(search.term_inputs(newest)), [(t.slug, t.name) for t in topics])
+    yield Unit(None, key, lambda: search.other_files(papers, split, topics).items())
     for path, chunk in search.document_chunks(papers):
-        yield Unit((path,), _key(path, model.papers_key(chunk)), partial(_search_documents, path, chunk))
+        records = "".join([digests.get(p.id) or p.digest() for p in chunk])
+        yield Unit((path,), _key(path, records), partial(_search_documents, path, chunk))
 
 
 def _search_documents(path: str, chunk: list[Paper]) -> Iterator[tuple[str, bytes]]:

@@ -453,14 +453,25 @@ class SiteModel:
         return self.days[-1] if self.days else None
 
 
-def build_model(
+def tagged_model(
     papers: Mapping[str, Paper],
     listings: Mapping[str, Listing],
     topics: list[Topic],
     tagging: Tagging,
     fetches: Mapping[tuple[str, str, date], FetchRecord] = {},
 ) -> SiteModel:
-    model = SiteModel(papers, listings, topics, tagging, fetches, topic_names={t.slug: t.name for t in topics})
+    """A model of the papers and their topics, not laid out yet: enough for papers.json."""
+    return SiteModel(papers, listings, topics, tagging, fetches, topic_names={t.slug: t.name for t in topics})
+
+
+def build_model(*args, **kwargs) -> SiteModel:
+    """tagged_model(...), laid out."""
+    return lay_out(tagged_model(*args, **kwargs))
+
+
+def lay_out(model: SiteModel) -> SiteModel:
+    """The model with its days and topics laid out as pages."""
+    papers, topics, tagging = model.papers, model.topics, model.tagging
     model.days = _days(model)
     # Every topic lists its papers newest first (ties in id order): sort all papers once
     # and hand each to its topics in that order, rather than sorting every topic.
