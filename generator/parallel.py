@@ -61,7 +61,6 @@ class Started(Generic[R]):
         try:
             return self._pending.get()  # type: ignore[union-attr]
         finally:
-            self._pool.close()
             self._pool.join()
             self._pool = None
 
@@ -77,4 +76,6 @@ def fork_start(function: Callable[[T], R], item: T, fork: bool = True) -> Starte
         pool = multiprocessing.get_context("fork").Pool(1)  # forks now: the worker has _CALL
     finally:
         _CALL = None
-    return Started(pool, pool.apply_async(_call, (0,)))
+    pending = pool.apply_async(_call, (0,))
+    pool.close()  # the worker ends when the call is done, and its memory is freed then
+    return Started(pool, pending)

@@ -535,7 +535,7 @@ def generate(project: Project, say: Say = _stderr, site_url: str = DEFAULT_SITE_
         # Each share of the site starts as soon as its inputs exist, in a process of its
         # own, while this one goes on: the search index once the store is loaded,
         # papers.json once the papers are tagged, the pages once they are laid out.
-        writer = SiteWriter(project.docs, workers)
+        writer = SiteWriter(project.docs, workers, code=render_salt().hex())
         loaded = load_checked(project, say, recent, topics)
         writer.start(search_jobs(loaded.papers, topics, loaded.digests))
         # A recent window's matches are not kept: they would crowd out the whole store's.

@@ -31,6 +31,7 @@ from .render import Job
 
 GENERATED_LIST = ".generated"
 INPUTS_LINE = "# inputs "
+CODE_LINE = "# code "
 
 
 @dataclass(frozen=True)
@@ -66,22 +67,35 @@ def up_to_date(docs: Path, inputs: str) -> SiteReport | None:
 
 class SiteWriter:
     """Makes the site's jobs into `docs/`. `start` runs jobs whose inputs are ready
-    early, in a process of their own while the caller lays out the rest (with more
-    than one worker; else at once); `finish` runs the others, shared between
-    `workers` processes, waits for the started ones and completes `docs/`."""
+    early, in a process of their own while the caller lays out the rest; `finish`
+    runs the others, shared between `workers` processes, waits for the started ones
+    and completes `docs/`.
 
-    def __init__(self, docs: Path, workers: int = 1):
-        self.docs, self.workers = docs, workers
+    Jobs are started early only in an update of a site made by the same code (`code`,
+    a digest of the generator, is kept in `docs/.generated`), and with more than one
+    worker; otherwise `finish` runs them with the rest. An update re-makes a few
+    units of a started job, and it overlaps the caller's work; from scratch a started
+    job is the costliest (the search index, 12 s at 100,000 papers), and it would
+    only add a process, and the memory of one, to cores that are all busy anyway."""
+
+    def __init__(self, docs: Path, workers: int = 1, code: str = ""):
+        self.docs, self.workers, self.code = docs, workers, code
         self.previous = _read_list(docs)
+        self.update = bool(code) and _read_code(docs) == code
         self._started: list[Started[list[tuple[str, _Outcome]]]] = []
+        self._deferred: list[Job] = []
 
     def start(self, jobs: Sequence[Job]) -> None:
-        self._started.append(fork_start(self._run_all, list(jobs), fork=self.workers > 1))
+        if self.update and self.workers > 1:
+            self._started.append(fork_start(self._run_all, list(jobs)))
+        else:
+            self._deferred += jobs
 
     def finish(self, jobs: Sequence[Job], inputs: str = "") -> SiteReport:
         """Run `jobs` and make `docs/` hold exactly the files of these and the started
         jobs among the generated ones; `inputs` (a digest of everything the run read)
         is recorded for `up_to_date`."""
+        jobs = [*self._deferred, *jobs]
         # The costliest jobs first, each to the next free worker: a job's cost is its cost
         # from scratch, and most of it may be kept, so the shares are not fixed in advance.
         order = sorted(range(len(jobs)), key=lambda n: -jobs[n].cost)
@@ -96,7 +110,7 @@ class SiteWriter:
                 path.unlink()
                 deleted.append(rel)
         _remove_emptied_folders({(self.docs / rel).parent for rel in deleted}, self.docs)
-        listing = (f"{INPUTS_LINE}{inputs}\n" if inputs else "") + "".join(
+        listing = (f"{INPUTS_LINE}{inputs}\n" if inputs else "") + (f"{CODE_LINE}{self.code}\n" if self.code else "") + "".join(
             f"{rel}\t{results[rel].key}\n" if results[rel].key else f"{rel}\n" for rel in files)
         write_if_changed(self.docs / GENERATED_LIST, listing.encode("utf-8"))
         return SiteReport(tuple(written), tuple(deleted), len(files), sum(r.kept for r in results.values()))
@@ -139,6 +153,18 @@ def _read_list(docs: Path) -> dict[str, str]:
         return _parse_list((docs / GENERATED_LIST).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
+
+
+def _read_code(docs: Path) -> str | None:
+    """The digest of the code that made the files listed in docs/.generated."""
+    try:
+        with (docs / GENERATED_LIST).open(encoding="utf-8") as listed:
+            for line in (listed.readline(), listed.readline()):
+                if line.startswith(CODE_LINE):
+                    return line[len(CODE_LINE):].rstrip("\n")
+    except FileNotFoundError:
+        pass
+    return None
 
 
 def _parse_list(text: str) -> dict[str, str]:

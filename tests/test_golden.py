@@ -24,10 +24,10 @@ HAND_WRITTEN = {"about.md", "stylesheets/extra.css", "javascripts/digest.js", "j
 def generated(project) -> dict[str, bytes]:
     files = {f"data/{k}": v for k, v in project.snapshot("data").items() if not k.startswith("topics/")}
     files.update({f"docs/{k}": v for k, v in project.snapshot("docs").items() if k not in HAND_WRITTEN})
-    # The list of generated files, without the keys of their inputs nor the run's:
-    # those digest the generator's own code too, so they change with any change to it.
-    header, *listing = files["docs/.generated"].decode().splitlines()
-    assert header.startswith("# inputs ")
+    # The list of generated files, without the keys of their inputs, the run's and the
+    # code's: those digest the generator's own code, so they change with any change to it.
+    inputs, code, *listing = files["docs/.generated"].decode().splitlines()
+    assert inputs.startswith("# inputs ") and code.startswith("# code ")
     files["docs/.generated"] = "".join(line.split("\t")[0] + "\n" for line in listing).encode()
     return files
 

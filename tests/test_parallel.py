@@ -1,5 +1,6 @@
 """Forked work: fork_map shares calls between processes, fork_start runs one call
-beside this process; results and errors come back as if called here."""
+beside this process; results and errors come back as if called here. The site
+writer starts jobs early that way, in an update only."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import os
 import pytest
 
 from generator.parallel import fork_map, fork_start
+from generator.render import Job, Unit
+from generator.site import SiteWriter
 
 
 def test_fork_map_gives_results_in_order_from_other_processes():
@@ -38,3 +41,27 @@ def test_fork_start_without_fork_runs_at_once():
     calls = []
     started = fork_start(lambda n: calls.append(n) or n, 7, fork=False)
     assert calls == [7] and started.result() == 7
+
+
+def _pid_job(name: str, path: str, key: str) -> Job:
+    """A job of one unit whose file says which process made it."""
+    return Job(name, 1, lambda: iter([Unit((path,), key, lambda: [(path, str(os.getpid()).encode())])]))
+
+
+def test_jobs_start_early_only_in_an_update_by_the_same_code(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    first = SiteWriter(docs, 2, code="c1")
+    assert not first.update  # nothing made yet: a started job would be the whole of its work
+    first.start([_pid_job("early", "a.md", "k1")])
+    first.finish([_pid_job("late", "b.md", "k1")], inputs="in")
+    assert (docs / ".generated").read_text() == "# inputs in\n# code c1\na.md\tk1\nb.md\tk1\n"
+    assert not SiteWriter(docs, 2, code="c2").update  # made by other code: from scratch, in effect
+
+    again = SiteWriter(docs, 2, code="c1")
+    assert again.update
+    again.start([_pid_job("early", "a.md", "k2")])  # made again, in a process of its own
+    report = again.finish([_pid_job("late", "b.md", "k1")], inputs="in2")
+    assert report.written == ("a.md",) and report.kept == 1
+    assert int((docs / "a.md").read_text()) != os.getpid()
+    assert (docs / ".generated").read_text() == "# inputs in2\n# code c1\na.md\tk2\nb.md\tk1\n"
