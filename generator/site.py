@@ -16,7 +16,8 @@ while the rest is laid out (SiteWriter.start); the files are the same either way
 
 The list's first line is a digest of the whole run's inputs (data/, the topics, the
 generator): when it matches and every listed file exists, `up_to_date` says so and
-the run ends there, before anything is loaded.
+the run ends there, before anything is loaded. The second is a digest of the
+generator's code alone: whether a run is an update (see SiteWriter).
 """
 
 from __future__ import annotations
