@@ -537,7 +537,7 @@ def generate(project: Project, say: Say = _stderr, site_url: str = DEFAULT_SITE_
         # papers.json once the papers are tagged, the pages once they are laid out.
         writer = SiteWriter(project.docs, workers, code=render_salt().hex())
         loaded = load_checked(project, say, recent, topics)
-        writer.start(search_jobs(loaded.papers, topics, loaded.digests))
+        writer.start(search_jobs(loaded.papers, loaded.topics, loaded.digests))
         # A recent window's matches are not kept: they would crowd out the whole store's.
         model = tag_loaded(project, loaded, workers, use_cache=True, keep=recent is None)
         writer.start(export_jobs(model, project.root, project.docs))

@@ -5,8 +5,9 @@ nothing and `mkdocs serve` rebuilds only when something did change. The list of
 generated files is kept in `docs/.generated` (MkDocs ignores dot files): that is how
 pages that no longer exist are deleted without touching hand-written pages.
 
-The render stage hands over jobs (render.site_jobs) of units; each unit is made,
-and its files written as they are made, so no run holds the whole site in memory.
+The render stage hands over jobs of units (render.search_jobs, export_jobs and
+page_jobs); each unit is made, and its files written as they are made, so no run
+holds the whole site in memory.
 A unit with a key (a digest of its inputs) whose files are in docs/ and were made
 from the same key is not made again: `docs/.generated` keeps each file's key. With
 more than one worker the jobs are shared between forked processes, which inherit

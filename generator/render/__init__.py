@@ -1,10 +1,12 @@
 """Render: lay out the site model as Markdown pages with Jinja2 templates.
 
-`site_jobs` splits the site into jobs, each making some of the generated files as
-(docs-relative path, bytes): the Markdown pages (templates in templates/, paper
-entries in entries.py), RSS feeds (feeds.py), BibTeX (bibtex.py), papers.json and
-the search index (search.py). Writing them, in one process or several, is the site
-stage's job. Nothing scraped reaches a page unescaped: the Jinja environment escapes
+The site is split into jobs, each making some of the generated files as
+(docs-relative path, bytes), in three groups by what they need: `search_jobs` the
+search index (search.py), from the papers alone; `export_jobs` papers.json
+(export.py), from the tagged papers; `page_jobs` the Markdown pages (templates in
+templates/, paper entries in entries.py), RSS feeds (feeds.py) and BibTeX
+(bibtex.py), from the laid-out model. Together they make the same files in any
+order. Writing them, in one process or several, is the site stage's job. Nothing scraped reaches a page unescaped: the Jinja environment escapes
 every printed value that is not explicitly Markup.
 """
 
@@ -101,17 +103,6 @@ def _whole(key: str, make: Callable[[], Iterable[tuple[str, bytes]]]) -> Callabl
     """A job of one unit whose inputs are the whole store (its files are not known
     before it is made: the search index's are many)."""
     return lambda: iter([Unit(None, key, make)])
-
-
-def site_jobs(model: SiteModel, site_url: str, cache_root: Path | None = None, chunks: int = 8,
-              docs: Path | None = None) -> list[Job]:
-    """Every generated file of the site, as independent jobs: pages, feeds, BibTeX,
-    papers.json and the search index. Together they make the same files in any order.
-    `generate` hands them over in three steps, each as soon as its inputs exist:
-    search_jobs once the store is loaded, export_jobs once its papers are tagged,
-    page_jobs once the site is laid out."""
-    return [*search_jobs(model.papers, model.topics, model.tagging.digests), *export_jobs(model, cache_root, docs),
-            *page_jobs(model, site_url, chunks)]
 
 
 def search_jobs(papers: Mapping[str, Paper], topics: list[Topic], digests: Mapping[str, str]) -> list[Job]:

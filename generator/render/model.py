@@ -408,11 +408,12 @@ class SiteModel:
 
     def paper_key(self, paper: Paper) -> bytes:
         """A digest of everything an entry of `paper` shows, on any page: its record,
-        its listings and its topics' names (see render.site_jobs for its use)."""
+        its listings and its topics' names (see render.page_jobs for its use)."""
         found = self._keys.get(paper.id)
         if found is None:
-            # The record's digest (tagging has them all) and one of its topics' names: a
-            # few hundred sets of topics serve 100,000 papers, so each is digested once.
+            # The record's digest (tagging has them all) and one of its topics' names, each
+            # set of topics digested once: papers share them (28,800 sets for the 100,000
+            # papers of the benchmark's archive).
             record = self.tagging.digests.get(paper.id) or paper.digest()
             slugs = self.tagging.topics_of.get(paper.id, ())
             named = self._topic_sets.get(slugs)
@@ -427,7 +428,7 @@ class SiteModel:
         keys = self._keys
         papers = papers if isinstance(papers, (list, tuple)) else list(papers)
         try:
-            # Usually all made already (render.site_jobs makes every paper's): a topic's
+            # Usually all made already (render.page_jobs makes every paper's): a topic's
             # keys are thousands, and a method call each costs three times as much.
             return b"".join([keys[p.id] for p in papers])
         except KeyError:
