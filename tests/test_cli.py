@@ -168,14 +168,22 @@ def test_recent_generates_only_the_last_days_and_a_full_run_restores_the_rest(pr
 
 
 def test_one_process_or_several_make_the_same_docs(tmp_path):
-    outputs = []
+    outputs, updates = [], []
     for jobs in ("1", "3"):
         p = mini_project(tmp_path / jobs)
         result = p.ok("generate", "--jobs", jobs)
         assert result.err.endswith("for 6 papers\n" if jobs == "1" else "for 6 papers in 3 processes\n")
         outputs.append(p.snapshot("docs"))
+        # An update: with several processes, the search index and papers.json start early.
+        day = p.root / "2025-03-21.txt"
+        day.write_text(listing_text(("Agents That Plan With Tools", ABSTRACT), date_line="Mar 21"))
+        p.ok("ingest", day, "--source", "test")
+        p.ok("generate", "--jobs", jobs)
+        updates.append(p.snapshot("docs"))
     assert outputs[0] == outputs[1]
     assert len(outputs[0]) == 55  # 50 generated files, docs/.generated and 4 hand-written files
+    assert updates[0] == updates[1]
+    assert len(updates[0]) == 58  # and the new day's page and BibTeX, and the newest month's search terms in "p"
 
 
 # ---- bad input: exact messages, exit 1, nothing written ----------------------------------
