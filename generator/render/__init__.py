@@ -114,15 +114,18 @@ def search_jobs(papers: Mapping[str, Paper], topics: list[Topic], digests: Mappi
 def export_jobs(model: SiteModel, cache_root: Path | None = None, docs: Path | None = None) -> list[Job]:
     """papers.json: made of the papers and their topics (the model need not be laid
     out). With `cache_root` and `docs`, it reuses the lines of the one in `docs` (see
-    _papers_json)."""
-    return [Job("papers.json", 25 * len(model.papers), partial(_export_units, model, cache_root, docs))]
+    _papers_json). Every paper's key is made here, so that a process started for the
+    job inherits them, and the pages' jobs find them made."""
+    key = _key("papers.json", _store_key(model), _listings_key(model))
+    return [Job("papers.json", 25 * len(model.papers), partial(_export_units, model, key, cache_root, docs))]
 
 
 def page_jobs(model: SiteModel, site_url: str, chunks: int = 8) -> list[Job]:
     """The pages, their BibTeX and the feeds: made of the laid-out model."""
     papers = len(model.papers)
-    # Every paper's key, made here so that forked workers inherit them; with the
-    # listings, topics and fetch log, the inputs of the files made from the whole store.
+    # Every paper's key, made here unless export_jobs made them, before the workers are
+    # forked so that they inherit them; with the listings, topics and fetch log, the
+    # inputs of the files made from the whole store.
     store = _store_key(model)
     listings = _listings_key(model)
     fetches = sorted(repr(f) for f in model.fetches.values())
@@ -142,8 +145,10 @@ def page_jobs(model: SiteModel, site_url: str, chunks: int = 8) -> list[Job]:
 
 
 def _store_key(model: SiteModel) -> bytes:
-    """A digest of every paper's key (SiteModel.paper_key)."""
-    return hashlib.blake2b(model.papers_key([model.papers[i] for i in sorted(model.papers)])).digest()
+    """A digest of every paper's key (SiteModel.paper_key), made once per model."""
+    if model.store_key is None:
+        model.store_key = hashlib.blake2b(model.papers_key([model.papers[i] for i in sorted(model.papers)])).digest()
+    return model.store_key
 
 
 def _listings_key(model: SiteModel) -> list[tuple[str, str | None, str, str]]:
@@ -218,8 +223,7 @@ PAPERS_JSON = "papers.json"
 PAPERS_JSON_KEYS = "papers-json-keys.txt"
 
 
-def _export_units(model: SiteModel, cache_root: Path | None, docs: Path | None) -> Iterator[Unit]:
-    key = _key("papers.json", _store_key(model), _listings_key(model))
+def _export_units(model: SiteModel, key: str, cache_root: Path | None, docs: Path | None) -> Iterator[Unit]:
     yield Unit(None, key, partial(_papers_json, model, cache_root, _key("papers.json lines"), docs / PAPERS_JSON if docs else None))
 
 

@@ -360,6 +360,7 @@ class SiteModel:
     topic_views: list[TopicView] = field(default_factory=list)
     topic_names: dict[str, str] = field(default_factory=dict)
     newest_first: list[Paper] = field(default_factory=list, repr=False)  # by last listing day, then title
+    store_key: bytes | None = field(default=None, repr=False)  # a digest of every paper's key (render._store_key)
     _parts: dict[str, PaperParts] = field(default_factory=dict, repr=False)
 
     _nav: dict[tuple[str, str], tuple] = field(default_factory=dict, repr=False)
