@@ -478,7 +478,7 @@ def lay_out(model: SiteModel) -> SiteModel:
     # Every topic lists its papers newest first (ties in id order): sort all papers once
     # and hand each to its topics in that order, rather than sorting every topic.
     ordered = sorted(papers.values(), key=lambda p: p.id)
-    ordered.sort(key=lambda p: (p.last_date, p.title.casefold()), reverse=True)
+    ordered.sort(key=lambda p: (p.appearances[-1].date, p.title.casefold()), reverse=True)  # last_date, without a property call
     model.newest_first = ordered
     members: dict[str, dict[int, list[Paper]]] = {t.slug: {} for t in topics}  # by year last listed
     for paper in ordered:
