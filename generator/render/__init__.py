@@ -117,7 +117,8 @@ def export_jobs(model: SiteModel, cache_root: Path | None = None, docs: Path | N
     _papers_json). Every paper's key is made here, so that a process started for the
     job inherits them, and the pages' jobs find them made."""
     key = _key("papers.json", _store_key(model), _listings_key(model))
-    return [Job("papers.json", 25 * len(model.papers), partial(_export_units, model, key, cache_root, docs))]
+    make = partial(_papers_json, model, cache_root, _key("papers.json lines"), docs / PAPERS_JSON if docs else None)
+    return [Job("papers.json", 25 * len(model.papers), _whole(key, make))]
 
 
 def page_jobs(model: SiteModel, site_url: str, chunks: int = 8) -> list[Job]:
@@ -221,10 +222,6 @@ def _site_feed(model: SiteModel, site_url: str) -> bytes:
 
 PAPERS_JSON = "papers.json"
 PAPERS_JSON_KEYS = "papers-json-keys.txt"
-
-
-def _export_units(model: SiteModel, key: str, cache_root: Path | None, docs: Path | None) -> Iterator[Unit]:
-    yield Unit(None, key, partial(_papers_json, model, cache_root, _key("papers.json lines"), docs / PAPERS_JSON if docs else None))
 
 
 def _papers_json(model: SiteModel, cache_root: Path | None, lines_key: str, previous: Path | None) -> Iterator[tuple[str, bytes]]:
