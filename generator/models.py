@@ -135,8 +135,9 @@ class Paper:
     def digest(self) -> str:
         """A digest of the whole record, in hex: caches and the site's unit keys compare
         papers by it, where the store gave no digest of the record's bytes (a paper the
-        fast reader did not read, or cut to a recent window). Fields are joined with separators plain text does not hold; `meta`
-        in its own order (the store's), as a different order only costs a cache miss."""
+        fast reader did not read, or cut to a recent window). Fields are joined with
+        separators plain text does not hold; `meta` in its own order (the store's), as a
+        different order only costs a cache miss."""
         listed = "\x1e".join([f"{a.date.isoformat()}\x1d{a.listing}\x1d{a.rank}" for a in self.appearances])
         record = "\x1f".join((self.id, self.title, self.abstract, "\x1e".join(self.authors), "\x1e".join(self.aliases),
                                repr(self.meta), listed))

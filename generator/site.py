@@ -55,10 +55,7 @@ class SiteReport:
 def up_to_date(docs: Path, inputs: str) -> SiteReport | None:
     """The report of a run that has nothing to do: the last run's inputs were `inputs`
     and all its files are still there. None when the site must be made."""
-    try:
-        text = (docs / GENERATED_LIST).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
+    text = _read_text(docs)
     if not text.startswith(f"{INPUTS_LINE}{inputs}\n"):
         return None
     files = _parse_list(text)
@@ -82,8 +79,9 @@ class SiteWriter:
 
     def __init__(self, docs: Path, workers: int = 1, code: str = ""):
         self.docs, self.workers, self.code = docs, workers, code
-        self.previous = _read_list(docs)
-        self.update = bool(code) and _read_code(docs) == code
+        text = _read_text(docs)
+        self.previous = _parse_list(text)
+        self.update = bool(code) and _code_of(text) == code
         self._started: list[Started[list[tuple[str, _Outcome]]]] = []
         self._deferred: list[Job] = []
 
@@ -149,23 +147,19 @@ def _merged(outcomes: list[list[tuple[str, _Outcome]]]) -> dict[str, _Outcome]:
     return results
 
 
-def _read_list(docs: Path) -> dict[str, str]:
-    """{path: key ("" when none)} of the files the last run generated."""
+def _read_text(docs: Path) -> str:
+    """docs/.generated, or "" when there is none."""
     try:
-        return _parse_list((docs / GENERATED_LIST).read_text(encoding="utf-8"))
+        return (docs / GENERATED_LIST).read_text(encoding="utf-8")
     except FileNotFoundError:
-        return {}
+        return ""
 
 
-def _read_code(docs: Path) -> str | None:
-    """The digest of the code that made the files listed in docs/.generated."""
-    try:
-        with (docs / GENERATED_LIST).open(encoding="utf-8") as listed:
-            for line in (listed.readline(), listed.readline()):
-                if line.startswith(CODE_LINE):
-                    return line[len(CODE_LINE):].rstrip("\n")
-    except FileNotFoundError:
-        pass
+def _code_of(text: str) -> str | None:
+    """The digest of the code that made the files of a list (its second line)."""
+    for line in text.split("\n", 2)[:2]:
+        if line.startswith(CODE_LINE):
+            return line[len(CODE_LINE):]
     return None
 
 

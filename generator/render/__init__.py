@@ -6,8 +6,10 @@ search index (search.py), from the papers alone; `export_jobs` papers.json
 (export.py), from the tagged papers; `page_jobs` the Markdown pages (templates in
 templates/, paper entries in entries.py), RSS feeds (feeds.py) and BibTeX
 (bibtex.py), from the laid-out model. Together they make the same files in any
-order. Writing them, in one process or several, is the site stage's job. Nothing scraped reaches a page unescaped: the Jinja environment escapes
-every printed value that is not explicitly Markup.
+order. Writing them, in one process or several, is the site stage's job.
+
+Nothing scraped reaches a page unescaped: the Jinja environment escapes every
+printed value that is not explicitly Markup.
 """
 
 from __future__ import annotations
@@ -116,7 +118,7 @@ def export_jobs(model: SiteModel, cache_root: Path | None = None, docs: Path | N
     out). With `cache_root` and `docs`, it reuses the lines of the one in `docs` (see
     _papers_json). Every paper's key is made here, so that a process started for the
     job inherits them, and the pages' jobs find them made."""
-    key = _key("papers.json", _store_key(model), _listings_key(model))
+    key = _key("papers.json", model.store_key(), _listings_key(model))
     make = partial(_papers_json, model, cache_root, _key("papers.json lines"), docs / PAPERS_JSON if docs else None)
     return [Job("papers.json", 25 * len(model.papers), _whole(key, make))]
 
@@ -127,7 +129,7 @@ def page_jobs(model: SiteModel, site_url: str, chunks: int = 8) -> list[Job]:
     # Every paper's key, made here unless export_jobs made them, before the workers are
     # forked so that they inherit them; with the listings, topics and fetch log, the
     # inputs of the files made from the whole store.
-    store = _store_key(model)
+    store = model.store_key()
     listings = _listings_key(model)
     fetches = sorted(repr(f) for f in model.fetches.values())
     jobs = [
@@ -143,13 +145,6 @@ def page_jobs(model: SiteModel, site_url: str, chunks: int = 8) -> list[Job]:
         cost = 48 * sum(v.paper_count for v in part)
         jobs.append(Job(f"{len(part)} topic pages", cost, partial(_topic_units, model, part, site_url)))
     return jobs
-
-
-def _store_key(model: SiteModel) -> bytes:
-    """A digest of every paper's key (SiteModel.paper_key), made once per model."""
-    if model.store_key is None:
-        model.store_key = hashlib.blake2b(model.papers_key([model.papers[i] for i in sorted(model.papers)])).digest()
-    return model.store_key
 
 
 def _listings_key(model: SiteModel) -> list[tuple[str, str | None, str, str]]:

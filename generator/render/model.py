@@ -360,7 +360,6 @@ class SiteModel:
     topic_views: list[TopicView] = field(default_factory=list)
     topic_names: dict[str, str] = field(default_factory=dict)
     newest_first: list[Paper] = field(default_factory=list, repr=False)  # by last listing day, then title
-    store_key: bytes | None = field(default=None, repr=False)  # a digest of every paper's key (render._store_key)
     _parts: dict[str, PaperParts] = field(default_factory=dict, repr=False)
 
     _nav: dict[tuple[str, str], tuple] = field(default_factory=dict, repr=False)
@@ -368,6 +367,7 @@ class SiteModel:
     _topic_links: dict[tuple[str, str], tuple[str, NavLink]] = field(default_factory=dict, repr=False)
     _keys: dict[str, bytes] = field(default_factory=dict, repr=False)
     _topic_sets: dict[tuple[str, ...], bytes] = field(default_factory=dict, repr=False)
+    _store_key: bytes | None = field(default=None, repr=False)
     _bib: dict[str, str] = field(default_factory=dict, repr=False)
 
     def nav_dates(self, paper: Paper, page: str) -> tuple[tuple[date, ...], tuple[NavLink, ...]]:
@@ -434,6 +434,13 @@ class SiteModel:
             return b"".join([keys[p.id] for p in papers])
         except KeyError:
             return b"".join([self.paper_key(p) for p in papers])
+
+    def store_key(self) -> bytes:
+        """A digest of every paper's key, in id order (the input of the files made from
+        the whole store), made once: it makes every paper's key on the way."""
+        if self._store_key is None:
+            self._store_key = hashlib.blake2b(self.papers_key([self.papers[i] for i in sorted(self.papers)])).digest()
+        return self._store_key
 
     def bib_entry(self, paper: Paper) -> str:
         """A paper's BibTeX entry, made once: topics' BibTeX files share most papers."""
