@@ -21,7 +21,7 @@ MULTI_DAY_FORMATS = {"api"}  # an API month file lists papers on many days
 def check_store(store: Store) -> tuple[dict[str, Listing], dict[str, Paper], list[Diagnostic]]:
     manifest, problems = store.load_manifest()
     listings = manifest.listings
-    papers, _, paper_problems = store.load_papers()
+    papers, _, paper_problems, _ = store.load_papers()
     problems += paper_problems
     lines = _manifest_lines(store)  # read once: every manifest message names its line
     problems += _check_raw(store, listings, lines, "listings")

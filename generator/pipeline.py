@@ -40,7 +40,7 @@ from .render.feeds import DEFAULT_SITE_URL
 from .render.model import SiteModel, lay_out, tagged_model
 from .parallel import default_workers
 from .site import SiteReport, SiteWriter, up_to_date
-from .store import Store, StoreState, raw_relpath, sha256
+from .store import SeenShard, Shard, Store, StoreState, raw_relpath, sha256
 from .topics import Tagging, Topic, load_topics, rules_key, tag
 
 Say = Callable[[str], None]
@@ -453,12 +453,16 @@ class Loaded:
     resolve: Mapping[str, str]  # alias -> paper id
 
 
-def load_checked(project: Project, say: Say = _stderr, recent: int | None = None, topics: list[Topic] | None = None) -> Loaded:
-    """Load the store and topics (unless given) and check the topics' paper ids; with
-    `recent`, only the papers of the last `recent` days with papers, as listed on those
-    days."""
+def load_checked(project: Project, say: Say = _stderr, recent: int | None = None, topics: list[Topic] | None = None,
+                 shards: list[Shard] | None = None) -> Loaded:
+    """Load the store (the `shards` scanned, if given) and topics (unless given) and
+    check the topics' paper ids; with `recent`, only the papers of the last `recent`
+    days with papers, as listed on those days. With `shards`, what was learned of
+    them is kept in the cache for the next run's scan."""
     store = project.store
-    state = store.load()
+    state = store.load(shards)
+    if shards is not None:
+        _remember_shards(project, state.shards)
     topics = _load_valid_topics(store, say) if topics is None else topics
     index = PaperIndex.of_ids(state.papers)
     ref_errors = check_topic_refs(topics, index)
@@ -482,6 +486,7 @@ def tag_loaded(project: Project, loaded: Loaded, workers: int = 1, use_cache: bo
     return tagged_model(loaded.papers, state.listings, loaded.topics, tagging, state.fetches)
 
 
+SHARDS_CACHE = "shards.json"
 MATCHES_CACHE = "matches.json"
 
 
@@ -500,6 +505,18 @@ def _tag_with_cache(project: Project, topics: list[Topic], papers: Mapping[str, 
 # What the matches cache must hold: digest -> rule numbers (topics.tag checks that
 # each number is one of its rules).
 _MATCHES = dict[str, tuple[Annotated[int, msgspec.Meta(ge=0)], ...]]
+
+
+def _seen_shards(project: Project) -> dict[str, SeenShard]:
+    """The shards as the last run read them (Store.scan_shards' `seen`), if well formed."""
+    try:
+        return msgspec.convert(cache.load(project.root, SHARDS_CACHE, render_salt().hex()) or {}, dict[str, SeenShard])
+    except msgspec.ValidationError:
+        return {}  # damaged: read and digest every shard again
+
+
+def _remember_shards(project: Project, shards: list[Shard]) -> None:
+    cache.save(project.root, SHARDS_CACHE, render_salt().hex(), project.store.remembered_shards(shards))
 
 
 def _known_matches(value: object) -> dict[str, tuple[int, ...]]:
@@ -527,16 +544,19 @@ def generate(project: Project, say: Say = _stderr, site_url: str = DEFAULT_SITE_
              recent: int | None = None) -> SiteReport:
     workers = default_workers() if workers is None else workers
     topics = _load_valid_topics(project.store, say)  # first, so its warnings show on every run
-    inputs = run_key(project.store.fingerprint(), site_url, recent)
+    # Each shard is read and digested only if its file changed since the last run.
+    shards = project.store.scan_shards(_seen_shards(project))
+    inputs = run_key(project.store.fingerprint(shards), site_url, recent)
     done = up_to_date(project.docs, inputs)
     if done:
+        _remember_shards(project, shards)  # a file touched but not changed is known again
         return done
     with _no_cycle_collector():
         # Each share of the site starts as soon as its inputs exist, in a process of its
         # own, while this one goes on: the search index once the store is loaded,
         # papers.json once the papers are tagged, the pages once they are laid out.
         writer = SiteWriter(project.docs, workers, code=render_salt().hex())
-        loaded = load_checked(project, say, recent, topics)
+        loaded = load_checked(project, say, recent, topics, shards)
         writer.start(search_jobs(loaded.papers, loaded.topics, loaded.digests))
         # A recent window's matches are not kept: they would crowd out the whole store's.
         model = tag_loaded(project, loaded, workers, use_cache=True, keep=recent is None)

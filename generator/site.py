@@ -23,6 +23,7 @@ generator's code alone: whether a run is an update (see SiteWriter).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -127,9 +128,10 @@ def write_jobs(docs: Path, jobs: Sequence[Job], workers: int = 1, inputs: str = 
 def _run_job(docs: Path, job: Job, previous: Mapping[str, str]) -> list[tuple[str, _Outcome]]:
     """What became of each file of the job."""
     results: list[tuple[str, _Outcome]] = []
+    folder = os.fspath(docs)  # os.path, not pathlib: ten thousand kept files are checked each run
     for unit in job.units():
         paths = unit.paths if unit.paths is not None else tuple(rel for rel, key in previous.items() if key == unit.key)
-        if unit.key and paths and all(previous.get(rel) == unit.key and (docs / rel).is_file() for rel in paths):
+        if unit.key and paths and all(previous.get(rel) == unit.key and os.path.isfile(os.path.join(folder, rel)) for rel in paths):
             results += [(rel, _Outcome(False, unit.key, kept=True)) for rel in paths]
         else:
             results += [(rel, _Outcome(write_if_changed(docs / rel, data), unit.key)) for rel, data in unit.make()]

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import time
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import msgspec
 
@@ -47,6 +49,37 @@ class StoreState:
     # paper id -> a digest of its record's bytes in data/papers/, where the fast reader
     # read it: caches and the site's unit keys compare papers by it (see Tagging.digests).
     digests: dict[str, str] = field(default_factory=dict, repr=False)
+    # The shards as scanned for `generate` (Store.scan_shards), with their records'
+    # digests where the fast reader read them: what the next run's scan may be given.
+    shards: list["Shard"] = field(default_factory=list, repr=False)
+
+
+Identity = tuple[int, int, int, int]  # a file's size, modification and change times (ns), inode
+NO_IDENTITY: Identity = (0, 0, 0, 0)  # no file has it
+# A file changed less than this long before it was scanned may change again with the
+# same times (they are taken from a coarse clock; some file systems keep seconds):
+# its identity is not remembered, as git's index does not trust a "racily clean" file.
+RACY_NS = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class Shard:
+    """A paper shard as scanned for a run of `generate`: the file's identity and SHA-256,
+    and the digests of its records in order, when known for those bytes."""
+
+    path: Path
+    identity: Identity
+    sha256: str
+    records: tuple[str, ...] | None = field(default=None, repr=False)
+    fresh: bool = False  # changed just before the scan (RACY_NS)
+
+
+class SeenShard(msgspec.Struct, array_like=True, frozen=True):
+    """A shard as an earlier run read it, kept in the cache (see Store.scan_shards)."""
+
+    identity: Identity
+    sha256: str
+    records: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -61,14 +94,15 @@ class Store:
 
     # ---- reading -------------------------------------------------------------------
 
-    def load(self) -> StoreState:
-        """Load the manifest and the papers; a damaged file raises with file:line."""
+    def load(self, shards: list[Shard] | None = None) -> StoreState:
+        """Load the manifest and the papers (the `shards` scanned, if given); a damaged
+        file raises with file:line."""
         manifest, errors = self.load_manifest()
-        papers, digests, paper_errors = self.load_papers()
+        papers, digests, paper_errors, read = self.load_papers(shards)
         errors += paper_errors
         if errors:
             raise DigestError(errors)
-        return StoreState(manifest.listings, papers, manifest.fetches, manifest.archive, digests)
+        return StoreState(manifest.listings, papers, manifest.fetches, manifest.archive, digests, read)
 
     def load_manifest(self) -> tuple["Manifest", list[Diagnostic]]:
         path = self.root / MANIFEST
@@ -103,39 +137,90 @@ class Store:
             manifest.fetches[fetch.key] = fetch
         return manifest, errors
 
-    def load_papers(self) -> tuple[dict[str, Paper], dict[str, str], list[Diagnostic]]:
+    def load_papers(self, shards: list[Shard] | None = None
+                    ) -> tuple[dict[str, Paper], dict[str, str], list[Diagnostic], list[Shard]]:
         """The papers, the digests of those the fast reader read (StoreState.digests),
-        and what is wrong."""
+        what is wrong, and `shards` with their records' digests (StoreState.shards)."""
         papers: dict[str, Paper] = {}
         digests: dict[str, str] = {}
         errors: list[Diagnostic] = []
-        for path in self.paper_files():
-            data = path.read_bytes()
+        read: list[Shard] = []
+        for path, data, shard in self._shard_bytes(shards):
             line = _record_liner(data)  # only a message needs it
-            shard = _decode_shard(data)
-            if shard is None:  # something to report, or a record only the lenient reader takes
-                shard, file_errors = _parse_shard(path, data, line)
+            decoded = _decode_shard(data, shard.records if shard else None)
+            if decoded is None:  # something to report, or a record only the lenient reader takes
+                decoded, file_errors = _parse_shard(path, data, line)
                 errors += file_errors
-            for number, paper, digest in shard:
+            elif shard:
+                read.append(replace(shard, records=tuple([digest for _, _, digest in decoded])))
+            for number, paper, digest in decoded:
                 if paper.id in papers:
                     errors.append(Diagnostic(display_path(path), line(number), f"paper {paper.id} is stored twice"))
                 papers[paper.id] = paper
                 if digest:
                     digests[paper.id] = digest
-        return papers, digests, errors
+        return papers, digests, errors, read
 
-    def fingerprint(self) -> bytes:
+    def _shard_bytes(self, shards: list[Shard] | None) -> Iterator[tuple[Path, bytes, Shard | None]]:
+        """(path, bytes, the shard as scanned) of each shard, read one at a time; the
+        shard is None when none was given, or when the file is no longer as scanned."""
+        if shards is None:
+            for path in self.paper_files():
+                yield path, path.read_bytes(), None
+            return
+        for shard in shards:
+            with shard.path.open("rb") as file:
+                identity = _identity(os.fstat(file.fileno()))
+                data = file.read()
+            yield shard.path, data, shard if identity == shard.identity else None
+
+    def scan_shards(self, seen: Mapping[str, SeenShard] = {}) -> list[Shard]:
+        """Every paper shard, with its SHA-256 and what is known of its records. `seen`:
+        the shards as an earlier run read them, by path (remembered_shards). A file
+        whose identity is as seen is not read again: writing a file changes its change
+        time, and every write of the store makes a new file (a new inode) anyway. The
+        records' digests are taken from a seen shard with the same SHA-256."""
+        started = time.time_ns()
+        by_sha256 = {one.sha256: one.records for one in seen.values()}
+        shards = []
+        for path in self.paper_files():
+            identity = _identity(path.stat())
+            fresh = max(identity[1], identity[2]) >= started - RACY_NS
+            before = seen.get(path.relative_to(self.root).as_posix())
+            if before is not None and before.identity == identity and not fresh:
+                shards.append(Shard(path, identity, before.sha256, before.records))
+            else:
+                digest = sha256(path.read_bytes())
+                shards.append(Shard(path, identity, digest, by_sha256.get(digest), fresh))
+        return shards
+
+    def remembered_shards(self, shards: list[Shard]) -> dict[str, SeenShard]:
+        """What the next scan_shards may be given as `seen`: each shard whose records'
+        digests are known; a fresh one by its SHA-256 alone."""
+        return {
+            shard.path.relative_to(self.root).as_posix(): SeenShard(NO_IDENTITY if shard.fresh else shard.identity, shard.sha256, shard.records)
+            for shard in shards if shard.records is not None
+        }
+
+    def fingerprint(self, shards: list[Shard] | None = None) -> bytes:
         """A digest of everything `generate` reads from data/: the manifest, the paper
-        shards and the topic files (not the raw listings, which only `rebuild` reads)."""
+        shards (as scanned, if given) and the topic files (not the raw
+        listings, which only `rebuild` reads)."""
         digest = hashlib.sha256()  # SHA-256: twice blake2b's speed here (CPU SHA extensions)
-        for path in (self.root / MANIFEST, *self.paper_files(), *self.topic_files()):
+
+        def add(path: Path, size: int, data: bytes) -> None:
+            # Name and length first, so no two layouts of data/ digest alike.
+            digest.update(f"{path.relative_to(self.root).as_posix()}\0{size}\0".encode("utf-8"))
+            digest.update(data)
+
+        for path in (self.root / MANIFEST, *self.topic_files()):
             try:
                 data = path.read_bytes()
             except FileNotFoundError:
                 continue
-            # Name and length first, so no two layouts of data/ digest alike.
-            digest.update(f"{path.relative_to(self.root).as_posix()}\0{len(data)}\0".encode("utf-8"))
-            digest.update(data)
+            add(path, len(data), data)
+        for shard in self.scan_shards() if shards is None else shards:
+            add(shard.path, shard.identity[0], bytes.fromhex(shard.sha256))
         return digest.digest()
 
     def paper_files(self) -> list[Path]:
@@ -352,23 +437,29 @@ _SHARD_DECODER = msgspec.json.Decoder(list[Paper])
 _RECORDS_DECODER = msgspec.json.Decoder(list[msgspec.Raw])  # each record's bytes, undecoded
 
 
-def _decode_shard(data: bytes) -> list[tuple[int, Paper, str]] | None:
+def _identity(stat: os.stat_result) -> Identity:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+def _decode_shard(data: bytes, known: tuple[str, ...] | None = None) -> list[tuple[int, Paper, str]] | None:
     """(record number, paper, digest of the record's bytes) of a well-formed shard, or
     None. Hashing the bytes is three times faster than Paper.digest(), and as sound:
-    the same bytes always make the same paper."""
+    the same bytes always make the same paper. `known`: the digests of this shard's
+    records, made by an earlier call for the same bytes."""
     try:
         papers = _SHARD_DECODER.decode(data)
-        records = _RECORDS_DECODER.decode(data)
+        if known is None or len(known) != len(papers):
+            known = tuple([hashlib.sha256(record).hexdigest()[:32] for record in _RECORDS_DECODER.decode(data)])
     except msgspec.MsgspecError:
         return None
     out = []
-    for number, (paper, record) in enumerate(zip(papers, records)):
+    for number, (paper, digest) in enumerate(zip(papers, known)):
         appearances = paper.appearances
         if not appearances:
             return None
         if len(appearances) > 1 and any(b < a for a, b in zip(appearances, appearances[1:])):
             paper = replace(paper, appearances=tuple(sorted(appearances)))
-        out.append((number, paper, hashlib.sha256(record).hexdigest()[:32]))
+        out.append((number, paper, digest))
     return out
 
 

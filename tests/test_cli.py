@@ -101,7 +101,7 @@ def test_the_cache_only_spares_work_a_damaged_one_changes_nothing(tmp_path):
     project.ok("generate")
     expected = project.snapshot("docs")
     cache = project.root / ".cache"
-    assert sorted(p.name for p in cache.iterdir()) == ["matches.json", "papers-json-keys.txt"]
+    assert sorted(p.name for p in cache.iterdir()) == ["matches.json", "papers-json-keys.txt", "shards.json"]
     matches = json.loads((cache / "matches.json").read_text())
     assert len(matches["value"]) == 6  # one entry per paper
     # Right keys, wrong values: a rule number out of range.
@@ -124,6 +124,18 @@ def test_the_cache_only_spares_work_a_damaged_one_changes_nothing(tmp_path):
     project.ok("generate")
     assert project.snapshot("docs") == expected
     (cache / "matches.json").write_bytes(b"\x00not json")
+    (project.docs / ".generated").unlink()
+    project.ok("generate")
+    assert project.snapshot("docs") == expected
+    # The shards as last read: a record's digest of the wrong form, then not JSON.
+    shards = json.loads((cache / "shards.json").read_text())
+    assert list(shards["value"]) == ["papers/2025-03.json"]
+    shards["value"]["papers/2025-03.json"][2][0] = 42
+    (cache / "shards.json").write_text(json.dumps(shards))
+    (project.docs / ".generated").unlink()
+    project.ok("generate")
+    assert project.snapshot("docs") == expected
+    (cache / "shards.json").write_bytes(b"\x00not json")
     (project.docs / ".generated").unlink()
     project.ok("generate")
     assert project.snapshot("docs") == expected

@@ -69,20 +69,23 @@ def test_the_latest_of_papers_in_topic_order_are_the_latest_of_all():
 def test_a_paper_key_changes_with_the_record_and_the_names_of_its_topics_only():
     start = date(2025, 1, 1)
     papers = [paper(n, start + timedelta(days=n % 3)) for n in range(5)]
-    topics = [Topic("a", "Alpha", "", "a.yml"), Topic("b", "Beta", "", "b.yml")]
     chosen = {papers[0].id: ("a",), papers[1].id: ("a", "b"), papers[2].id: ("a", "b")}
 
-    def keys(names: dict[str, str] = {}, shown: list[Paper] = papers) -> list[bytes]:
+    def keys(names: dict[str, str] = {}, shown: list[Paper] = papers, all_at_once: bool = False) -> list[bytes]:
+        topics = [Topic(slug, names.get(slug, name), "", f"{slug}.yml") for slug, name in (("a", "Alpha"), ("b", "Beta"))]
         tagging = Tagging({p.id: chosen.get(p.id, ()) for p in shown}, {})
         listings = {"l": Listing("l", start, "api", "test", None, "0" * 64, "raw/l.json", 1)}
         model = build_model({p.id: p for p in shown}, listings, topics, tagging)
-        model.topic_names.update(names)
+        if all_at_once:
+            model.store_key()  # makes every paper's key in one pass
         return [model.paper_key(p) for p in shown]
 
     before = keys()
-    assert len(set(before)) == 5 and all(len(k) == 32 for k in before)
-    assert before[1][16:] == before[2][16:] != before[0][16:]  # the same topics, the same half
+    assert len(set(before)) == 5 and [len(k) for k in before] == [32, 48, 48, 16, 16]  # the record's, then a part per topic
+    assert before[1][16:] == before[2][16:] != before[0][16:]  # the same topics, the same parts
+    assert before[0][16:] == before[1][16:32]  # topic a's part
     assert keys() == before
+    assert keys(all_at_once=True) == before
     renamed = keys({"b": "Beta, renamed"})
     assert [k == r for k, r in zip(before, renamed)] == [True, False, False, True, True]  # a topic's name is shown
     edited = keys(shown=[replace(papers[0], title="Paper 0, edited"), *papers[1:]])

@@ -1,13 +1,17 @@
 """The store's reader: its fast path (msgspec, typed) and its lenient path agree, and
-a shard only the lenient one takes still loads, with line numbers for what is wrong."""
+a shard only the lenient one takes still loads, with line numbers for what is wrong.
+A shard is read again to be digested only when its file changed since the last run."""
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 from conftest import ingest_mini
 
-from generator.store import Store, _decode_shard, _parse_shard, _record_liner
+from generator import store as store_module
+from generator.store import NO_IDENTITY, Store, _decode_shard, _parse_shard, _record_liner, sha256
 
 
 def _shard(project):
@@ -102,3 +106,66 @@ def test_a_paper_in_two_shards_is_named_where_it_is_stored_again(project):
     assert len(messages) == 6
     first_id = re.search(r'"id": "([^"]+)"', shard.read_text()).group(1)
     assert messages[0] == f"data/papers/2025-04.json:3: paper {first_id} is stored twice"
+
+
+def _reads(monkeypatch) -> list[str]:
+    """The names of the files read with Path.read_bytes from now on."""
+    read: list[str] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real(self))
+    return read
+
+
+def test_a_shard_as_it_was_last_run_is_not_read_again_to_be_digested(project, monkeypatch):
+    ingest_mini(project)
+    store = Store(project.data)
+    monkeypatch.setattr(store_module, "RACY_NS", -10**12)  # no file is changed "just now" here
+    first = store.scan_shards()
+    assert [(s.path.name, s.sha256, s.records) for s in first] == [("2025-03.json", sha256(_shard(project).read_bytes()), None)]
+    state = store.load(first)
+    assert state.shards[0].records == tuple(state.digests[p] for p in sorted(state.digests))  # by id, as stored
+    seen = store.remembered_shards(state.shards)
+    assert list(seen) == ["papers/2025-03.json"] and seen["papers/2025-03.json"].identity == first[0].identity
+    read = _reads(monkeypatch)
+    again = store.scan_shards(seen)
+    assert read == [] and again[0].records == state.shards[0].records
+    assert store.fingerprint(again) == store.fingerprint(first) == store.fingerprint()
+    assert store.load(again).digests == state.digests
+    # Touched, not changed: read and digested again, its records' digests found by that digest.
+    os.utime(_shard(project), ns=(10**18, 10**18))
+    read.clear()
+    touched = store.scan_shards(seen)
+    assert read == ["2025-03.json"] and touched[0].identity != first[0].identity
+    assert touched[0].records == state.shards[0].records
+    # Changed: nothing known of its records.
+    shard = _shard(project)
+    shard.write_text(shard.read_text().replace('"upvotes": 42', '"upvotes": 43'))
+    changed = store.scan_shards(seen)
+    assert changed[0].records is None and store.fingerprint(changed) != store.fingerprint(first)
+    after = store.load(changed)
+    assert [i for i in after.digests if after.digests[i] != state.digests[i]] == ["2503.01234"]
+
+
+def test_a_shard_changed_after_its_scan_is_digested_from_what_is_read(project, monkeypatch):
+    ingest_mini(project)
+    store = Store(project.data)
+    monkeypatch.setattr(store_module, "RACY_NS", -10**12)
+    state = store.load(store.scan_shards())
+    scanned = store.scan_shards(store.remembered_shards(state.shards))
+    shard = _shard(project)
+    shard.write_text(shard.read_text().replace('"upvotes": 42', '"upvotes": 43'))  # between the scan and the load
+    after = store.load(scanned)
+    assert [i for i in after.digests if after.digests[i] != state.digests[i]] == ["2503.01234"]
+    assert after.shards == []  # not remembered: its digest is of the bytes scanned
+
+
+def test_a_shard_changed_just_before_its_scan_is_remembered_by_digest_only(project, monkeypatch):
+    ingest_mini(project)  # just now
+    store = Store(project.data)
+    monkeypatch.setattr(store_module, "RACY_NS", 10**12)  # "just now", however slow this machine
+    scanned = store.scan_shards()
+    assert [s.fresh for s in scanned] == [True]
+    seen = store.remembered_shards(store.load(scanned).shards)
+    assert seen["papers/2025-03.json"].identity == NO_IDENTITY
+    again = store.scan_shards(seen)  # read again, as it may change again with the same times
+    assert again[0].records == seen["papers/2025-03.json"].records and again[0].fresh

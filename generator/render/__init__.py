@@ -274,13 +274,13 @@ def _day_units(model: SiteModel, days: list[DayView]) -> Iterator[Unit]:
     for day in days:
         # Everything the page and its BibTeX show: the day, its neighbours, each listing's
         # label and each entry's rank and paper.
-        listings = sorted(
-            (listing, model.listings[listing].topic, model.listings[listing].source,
-             [(rank, model.paper_key(model.papers[paper_id])) for rank, paper_id in sorted(entries)])
-            for listing, entries in day.placed.items()
-        )
-        key = _key(day.date, day.previous_page, day.next_page, listings,
-                   [model.topic_names.get(model.listings[l].topic or "") for l, *_ in listings])
+        listings, papers = [], []
+        for listing_id in sorted(day.placed):
+            listing, entries = model.listings[listing_id], sorted(day.placed[listing_id])
+            listings.append((listing_id, listing.topic, listing.source, model.topic_names.get(listing.topic or ""),
+                             [rank for rank, _ in entries]))
+            papers += [model.papers[paper_id] for _, paper_id in entries]
+        key = _key(day.date, day.previous_page, day.next_page, listings, model.papers_key(papers))
         yield Unit((day.page, bib_path(day.page)), key, partial(_day_files, model, day))
     model.forget()  # escaped abstracts are most of a worker's memory; each day's papers are its own
 
@@ -294,31 +294,31 @@ def _day_files(model: SiteModel, day: DayView) -> Iterator[tuple[str, bytes]]:
 def _topic_units(model: SiteModel, views: list[TopicView], site_url: str) -> Iterator[Unit]:
     # No forget() here: topic lines keep no abstract, and a paper's parts serve its other topics.
     for view in views:
-        yield _topic_unit(model, view)
+        # A digest of each year's papers, made once: a year's page and the topic's own
+        # page (its chart counts every year's papers) are keyed by them.
+        year_keys = [hashlib.blake2b(model.papers_key(year.papers)).digest() for year in view.years]
+        yield _topic_unit(view, year_keys)
         bib_papers = view.papers[:TOPIC_BIB_LIMIT]
         bib = bib_path(view.page)
         yield Unit((bib,), _key(bib, model.papers_key(bib_papers)), partial(_topic_bib, model, bib, bib_papers))
         yield _topic_feed_unit(model, view, site_url)
         years = tuple(y.year for y in view.years)
-        for year in view.earlier:
-            key = _key(view.topic, years, year.year, model.papers_key(year.papers))
-            yield Unit((year.page,), key, partial(_topic_year_page, view, year))
+        for year, year_key in zip(view.earlier, year_keys[1:]):
+            yield Unit((year.page,), _key(view.topic, years, year.year, year_key), partial(_topic_year_page, view, year))
 
 
-def _topic_unit(model: SiteModel, view: TopicView) -> Unit:
+def _topic_unit(view: TopicView, year_keys: list[bytes]) -> Unit:
     """The topic's page: its newest year of papers, the chart of all of them and the
-    count of each earlier year."""
-    newest = view.newest
-    chart = papers_per_month(view.papers)
-    earlier = [(y.year, len(y.papers)) for y in view.earlier]
-    key = _key(view.topic, chart, earlier, view.paper_count > TOPIC_BIB_LIMIT,
-               model.papers_key(newest.papers if newest else ()))
-    return Unit((view.page,), key, partial(_topic_page, view, chart))
+    count of each earlier year. It is keyed by all its papers rather than by the chart,
+    so that the chart is counted only for a page that is made."""
+    counts = [(y.year, len(y.papers)) for y in view.years]
+    key = _key(view.topic, counts, year_keys, view.paper_count > TOPIC_BIB_LIMIT)
+    return Unit((view.page,), key, partial(_topic_page, view))
 
 
-def _topic_page(view: TopicView, chart: list[tuple[str, int]]) -> Iterator[tuple[str, bytes]]:
+def _topic_page(view: TopicView) -> Iterator[tuple[str, bytes]]:
     newest = view.newest
-    svg = charts.bar_chart(chart, f"{view.topic.name}: papers first listed each month")
+    svg = charts.bar_chart(papers_per_month(view.papers), f"{view.topic.name}: papers first listed each month")
     page = environment().get_template("topic.md.j2").render(
         view=view, year=newest, months=newest.months if newest else (), chart=svg,
         feed=feeds.topic_feed(view.topic.slug), bib_limit=TOPIC_BIB_LIMIT,
