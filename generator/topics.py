@@ -121,7 +121,10 @@ def parse_topic(data: bytes, shown: str, slug: str) -> tuple[Topic | None, list[
         return None, [err(f"file is {len(data):,} bytes; a topic file may have at most {MAX_FILE_BYTES:,}")]
     try:
         text = data.decode("utf-8")
-        node = _compose_without_aliases(text)
+        try:
+            node = _compose_without_aliases(text, _FAST_LOADER)
+        except yaml.YAMLError:
+            node = _compose_without_aliases(text, yaml.SafeLoader)  # raises again, with PyYAML's own words
     except UnicodeDecodeError:
         return None, [err("not valid UTF-8")]
     except _Refused as refused:
@@ -176,17 +179,23 @@ class _Refused(Exception):
         self.message = message
 
 
-def _compose_without_aliases(text: str) -> yaml.Node | None:
-    """Compose with the safe loader, failing at the first anchor, alias or explicit
+# libyaml's safe loader where PyYAML was built with it: ten times the speed, which is
+# most of generate's start on 100 topic files. Its error messages are worded
+# differently, so a file it refuses is read again by the pure-Python loader.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _compose_without_aliases(text: str, loader: type) -> yaml.Node | None:
+    """Compose with a safe loader, failing at the first anchor, alias or explicit
     tag. Refusing aliases is what stops a "billion laughs" bomb before anything is
     expanded; refusing tags keeps `!!python/...` out even as plain data."""
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=loader):
         line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _Refused(line, "YAML anchors and aliases (& and *) are not allowed in topic files; write each value out")
         if getattr(event, "tag", None):  # the parser sets a tag only when one is written
             raise _Refused(line, f"YAML tags such as {event.tag!r} are not allowed in topic files; write plain text")
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+    return yaml.compose(text, Loader=loader)
 
 
 def _scalar(node: yaml.Node | None, key: str, problems: list[Diagnostic], err) -> str | None:

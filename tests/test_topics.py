@@ -6,7 +6,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
+from generator import topics
 from generator.models import Appearance, Listing, Paper
 from generator.topics import load_topics, parse_topic, tag
 
@@ -55,6 +57,18 @@ def test_a_valid_topic_file():
 )
 def test_topic_file_errors_name_file_line_and_fix(text, expected):
     assert problems_of(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    GOOD, GOOD + "exclude: [a, 'b c']\nadd: []\n", "name: 'T: quoted'\ndescription: |\n  Two\n  lines\ninclude:\n  - x # comment\n",
+    "name: [T\n", "name: T\n  bad: indent\n", "- a\n", "", "name: &a T\n", "name: !!str T\n", "name: T\ndescription: D\ninclude: [1, 2.5, null, yes]\n",
+])
+def test_libyaml_and_the_pure_loader_read_a_topic_file_alike(text, monkeypatch):
+    if not yaml.__with_libyaml__:
+        pytest.skip("PyYAML built without libyaml")
+    fast = parse_topic(text.encode("utf-8"), "data/topics/t.yml", "t")
+    monkeypatch.setattr(topics, "_FAST_LOADER", yaml.SafeLoader)
+    assert fast == parse_topic(text.encode("utf-8"), "data/topics/t.yml", "t")
 
 
 def test_yaml_alias_bomb_fails_fast_without_expanding():
