@@ -4,7 +4,8 @@
     fetch:    http -> raw bytes -> (as ingest); a changed snapshot supersedes the old one
     rebuild:  raw listings -> sources -> merge -> store
     generate: store + topics -> tagging -> site model -> render -> site (docs/);
-              each share of the site starts as soon as its inputs exist
+              each share of the site starts as soon as its inputs exist, and a
+              store shard unchanged since the last run is not digested again
     check:    store + topics -> diagnostics
     export:   store + topics -> tagging -> site model -> JSON
 

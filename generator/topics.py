@@ -27,6 +27,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -67,17 +68,38 @@ class Topic:
 
 @dataclass
 class Tagging:
-    """The result of applying every topic to every paper."""
+    """The result of applying every topic to every paper. Which papers each topic has,
+    and how many papers each phrase matched, are made when first asked for: `check`
+    asks, `generate` does not (they cost a fifth of tagging at 100,000 papers)."""
 
     topics_of: dict[str, tuple[str, ...]]  # paper id -> topic slugs, in topic order
-    papers_of: dict[str, tuple[str, ...]]  # topic slug -> paper ids, sorted
-    phrase_hits: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (slug, key, phrase) -> papers
     # What the phrases matched, by each paper's digest: given back to the next run as
     # `known` (see tag), it spares matching unchanged papers.
     matched: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
     # paper id -> a digest of its record: the store's (StoreState.digests) where given,
     # else Paper.digest(), made here in parallel.
     digests: dict[str, str] = field(default_factory=dict, repr=False)
+    slugs: tuple[str, ...] = ()  # every topic's, in topic order
+    phrases: tuple[tuple[str, str, str], ...] = ()  # (slug, key, phrase) of every include and exclude item
+    rules: tuple[tuple[str, str, str], ...] = ()  # the same, of each rule number in `matched`
+
+    @cached_property
+    def papers_of(self) -> dict[str, tuple[str, ...]]:
+        """topic slug -> paper ids, sorted."""
+        members: dict[str, list[str]] = {slug: [] for slug in self.slugs}
+        for paper_id in sorted(self.topics_of):
+            for slug in self.topics_of[paper_id]:
+                members.setdefault(slug, []).append(paper_id)
+        return {slug: tuple(ids) for slug, ids in members.items()}
+
+    @cached_property
+    def phrase_hits(self) -> dict[tuple[str, str, str], int]:
+        """(slug, key, phrase) -> the papers it matched."""
+        hits = dict.fromkeys(self.phrases, 0)
+        for numbers, count in Counter(map(self.matched.__getitem__, self.digests.values())).items():
+            for number in numbers:
+                hits[self.rules[number]] += count
+        return hits
 
 
 # ---- loading ---------------------------------------------------------------------------
@@ -305,11 +327,8 @@ def tag(
     matcher = _Matcher(topics)
     added = {t.slug: {resolve.get(i.value, i.value) for i in t.add} for t in topics}
     removed = {t.slug: {resolve.get(i.value, i.value) for i in t.remove} for t in topics}
-    hits: dict[tuple[str, str, str], int] = {}
-    for t in topics:
-        for key, items in (("include", t.include), ("exclude", t.exclude)):
-            for item in items:
-                hits[(t.slug, key, item.value)] = 0
+    phrases = tuple((t.slug, key, item.value) for t in topics for key, items in (("include", t.include), ("exclude", t.exclude))
+                    for item in items)
 
     # Per paper, only the topics that can concern it are looked at (not all 100 of them).
     order = {t.slug: n for n, t in enumerate(topics)}
@@ -349,10 +368,6 @@ def tag(
     for number, (digest, found) in zip(todo, (row for part in fork_map(match, chunks, workers) for row in part)):
         record_digests[number], matches[number] = digest, found
 
-    for numbers, count in Counter(matches).items():
-        for number in numbers:
-            rule = rules[number]
-            hits[(rule.slug, rule.key, rule.phrase)] += count
     # Many papers match the same rules: each set of matches is decided once.
     decided = _Decisions(rules, order)
     chosen = list(map(decided.__getitem__, matches))
@@ -365,13 +380,8 @@ def tag(
                 mine = set(chosen[number]).union(listed, added_to.get(paper_id, ()))
                 mine -= removed_from.get(paper_id, set())
                 chosen[number] = tuple(sorted(mine, key=order.__getitem__))
-    topics_of = dict(zip(paper_ids, chosen))
-    members: dict[str, list[str]] = {t.slug: [] for t in topics}
-    for paper_id, mine in topics_of.items():
-        for slug in mine:
-            members[slug].append(paper_id)
-    return Tagging(topics_of, {slug: tuple(ids) for slug, ids in members.items()}, hits,
-                   dict(zip(record_digests, matches)), dict(zip(paper_ids, record_digests)))
+    return Tagging(dict(zip(paper_ids, chosen)), dict(zip(record_digests, matches)), dict(zip(paper_ids, record_digests)),
+                   tuple(order), phrases, tuple((r.slug, r.key, r.phrase) for r in rules))
 
 
 class _Decisions(dict):
