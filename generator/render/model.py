@@ -276,11 +276,9 @@ class DayView:
     date: date
     page: str
     title: str
-    previous: NavLink | None
-    next: NavLink | None
     paper_count: int
-    previous_page: str | None = None
-    next_page: str | None = None
+    previous_day: date | None = None
+    next_day: date | None = None
     placed: Mapping[str, list[tuple[int, str]]] = field(default_factory=dict, repr=False, compare=False)  # listing -> (rank, paper id)
     make_sections: Callable[[], tuple[SectionView, ...]] = field(default=tuple, repr=False, compare=False)
 
@@ -288,6 +286,24 @@ class DayView:
     def sections(self) -> tuple[SectionView, ...]:
         """Made anew on each call (and not kept): take them once per page."""
         return self.make_sections()
+
+    # The neighbours' pages and links are made when asked for: a page rendered asks,
+    # and laying out 2,500 days for a daily run that renders two of them need not.
+    @property
+    def previous_page(self) -> str | None:
+        return date_page(self.previous_day) if self.previous_day else None
+
+    @property
+    def next_page(self) -> str | None:
+        return date_page(self.next_day) if self.next_day else None
+
+    @property
+    def previous(self) -> NavLink | None:
+        return nav(short_date(self.previous_day), href(self.page, date_page(self.previous_day))) if self.previous_day else None
+
+    @property
+    def next(self) -> NavLink | None:
+        return nav(short_date(self.next_day), href(self.page, date_page(self.next_day))) if self.next_day else None
 
     @property
     def month(self) -> NavLink:
@@ -563,13 +579,11 @@ def _days(model: SiteModel) -> list[DayView]:
     views = []
     for i, day in enumerate(ordered):
         page = date_page(day)
-        prev = nav(short_date(ordered[i - 1]), href(page, date_page(ordered[i - 1]))) if i else None
-        nxt = nav(short_date(ordered[i + 1]), href(page, date_page(ordered[i + 1]))) if i + 1 < len(ordered) else None
         views.append(DayView(
-            day, page, long_date(day), prev, nxt,
+            day, page, long_date(day),
             paper_count=len({paper_id for entries in placed[day].values() for _, paper_id in entries}),
-            previous_page=date_page(ordered[i - 1]) if i else None,
-            next_page=date_page(ordered[i + 1]) if i + 1 < len(ordered) else None,
+            previous_day=ordered[i - 1] if i else None,
+            next_day=ordered[i + 1] if i + 1 < len(ordered) else None,
             placed=placed[day],
             make_sections=partial(_day_sections, model, day, page, placed[day]),
         ))
