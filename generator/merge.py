@@ -14,9 +14,11 @@ appearances, ingesting listings in any order gives the same store.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Mapping
+
+from msgspec import structs
 
 from .identity import is_arxiv_id, normalize_arxiv_id, title_key, title_slug
 from .models import Appearance, Entry, Listing, Paper
@@ -110,16 +112,16 @@ def merge_entry(
             meta=dict(entry.meta),
         )
     appearances = tuple(sorted(set(existing.appearances) | {appearance}))
-    paper = replace(existing, appearances=appearances)
+    paper = structs.replace(existing, appearances=appearances)
     # A title-only entry for a paper known by arXiv id leaves its title slug as an
     # alias, exactly as if it had come first and been renamed: order does not matter.
     old_id = existing.id if arxiv_id and existing.id != arxiv_id else None
     if not arxiv_id and is_arxiv_id(existing.id):
         old_id = title_slug(entry.title)
     if old_id:
-        paper = replace(paper, id=arxiv_id or existing.id, aliases=tuple(sorted(set(existing.aliases) | {old_id})))
+        paper = structs.replace(paper, id=arxiv_id or existing.id, aliases=tuple(sorted(set(existing.aliases) | {old_id})))
     if listing.merge_key > _best_key(existing, listings):
-        paper = replace(
+        paper = structs.replace(
             paper,
             title=entry.title,
             abstract=entry.abstract or existing.abstract,
@@ -129,7 +131,7 @@ def merge_entry(
     else:
         # A richer source can still lack a field (paper cards have no abstract):
         # fill what the winner left empty.
-        paper = replace(paper, abstract=existing.abstract or entry.abstract, authors=existing.authors or entry.authors)
+        paper = structs.replace(paper, abstract=existing.abstract or entry.abstract, authors=existing.authors or entry.authors)
     return paper
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Annotated, Callable, Iterable, Iterator, Mapping, Sequence
 
 import msgspec
+from msgspec import structs
 
 from . import cache, http, sources
 from .check import check_store, check_topic_coverage, check_topic_refs
@@ -517,6 +518,7 @@ def _seen_shards(project: Project) -> dict[str, SeenShard]:
 
 
 def _remember_shards(project: Project, shards: list[Shard]) -> None:
+    """Keep what this run learned of the shards for the next run's scan."""
     cache.save(project.root, SHARDS_CACHE, render_salt().hex(), project.store.remembered_shards(shards))
 
 
@@ -537,7 +539,7 @@ def _recent(papers: Mapping[str, Paper], days: int) -> dict[str, Paper]:
     for paper_id, paper in papers.items():
         appearances = tuple(a for a in paper.appearances if a.date >= cutoff)
         if appearances:
-            kept[paper_id] = replace(paper, appearances=appearances)
+            kept[paper_id] = structs.replace(paper, appearances=appearances)
     return kept
 
 

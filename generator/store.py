@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
 import msgspec
+from msgspec import structs
 
 from .errors import DigestError, Diagnostic, display_path
 from .files import write_if_changed
@@ -204,8 +205,8 @@ class Store:
 
     def fingerprint(self, shards: list[Shard] | None = None) -> bytes:
         """A digest of everything `generate` reads from data/: the manifest, the paper
-        shards (as scanned, if given) and the topic files (not the raw
-        listings, which only `rebuild` reads)."""
+        shards (as scanned, if given) and the topic files (not the raw listings, which
+        only `rebuild` reads)."""
         digest = hashlib.sha256()  # SHA-256: twice blake2b's speed here (CPU SHA extensions)
 
         def add(path: Path, size: int, data: bytes) -> None:
@@ -458,7 +459,7 @@ def _decode_shard(data: bytes, known: tuple[str, ...] | None = None) -> list[tup
         if not appearances:
             return None
         if len(appearances) > 1 and any(b < a for a, b in zip(appearances, appearances[1:])):
-            paper = replace(paper, appearances=tuple(sorted(appearances)))
+            paper = structs.replace(paper, appearances=tuple(sorted(appearances)))
         out.append((number, paper, digest))
     return out
 

@@ -94,7 +94,7 @@ class Tagging:
 
     @cached_property
     def phrase_hits(self) -> dict[tuple[str, str, str], int]:
-        """(slug, key, phrase) -> the papers it matched."""
+        """(slug, key, phrase) -> how many papers it matched."""
         hits = dict.fromkeys(self.phrases, 0)
         for numbers, count in Counter(map(self.matched.__getitem__, self.digests.values())).items():
             for number in numbers:

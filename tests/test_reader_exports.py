@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from dataclasses import replace
 from datetime import date, timedelta
+
+from msgspec import structs
 
 from generator.models import Appearance, Listing, Paper
 from generator.render import bibtex, charts
@@ -88,7 +89,7 @@ def test_a_paper_key_changes_with_the_record_and_the_names_of_its_topics_only():
     assert keys(all_at_once=True) == before
     renamed = keys({"b": "Beta, renamed"})
     assert [k == r for k, r in zip(before, renamed)] == [True, False, False, True, True]  # a topic's name is shown
-    edited = keys(shown=[replace(papers[0], title="Paper 0, edited"), *papers[1:]])
+    edited = keys(shown=[structs.replace(papers[0], title="Paper 0, edited"), *papers[1:]])
     assert [k == e for k, e in zip(before, edited)] == [False, True, True, True, True]
 
 

@@ -398,7 +398,7 @@ class SiteModel:
     _nav_topics: dict[tuple[str, str], tuple] = field(default_factory=dict, repr=False)
     _topic_links: dict[tuple[str, str], tuple[str, NavLink]] = field(default_factory=dict, repr=False)
     _keys: dict[str, bytes] = field(default_factory=dict, repr=False)
-    _topic_sets: "TopicSets" = field(init=False, repr=False)
+    _topic_sets: TopicSets = field(init=False, repr=False)  # of topic_names as given
     _store_key: bytes | None = field(default=None, repr=False)
     _bib: dict[str, str] = field(default_factory=dict, repr=False)
 
