@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from .files import write_if_changed
 from .parallel import Started, fork_map, fork_start
@@ -60,7 +60,7 @@ def up_to_date(docs: Path, inputs: str) -> SiteReport | None:
     if not text.startswith(f"{INPUTS_LINE}{inputs}\n"):
         return None
     files = _parse_list(text)
-    if not all((docs / rel).is_file() for rel in files):
+    if not _all_there(docs, files):
         return None
     return SiteReport((), (), len(files), len(files), up_to_date=True)
 
@@ -128,14 +128,20 @@ def write_jobs(docs: Path, jobs: Sequence[Job], workers: int = 1, inputs: str = 
 def _run_job(docs: Path, job: Job, previous: Mapping[str, str]) -> list[tuple[str, _Outcome]]:
     """What became of each file of the job."""
     results: list[tuple[str, _Outcome]] = []
-    folder = os.fspath(docs)  # os.path, not pathlib: ten thousand kept files are checked each run
     for unit in job.units():
         paths = unit.paths if unit.paths is not None else tuple(rel for rel, key in previous.items() if key == unit.key)
-        if unit.key and paths and all(previous.get(rel) == unit.key and os.path.isfile(os.path.join(folder, rel)) for rel in paths):
+        if unit.key and paths and all(previous.get(rel) == unit.key for rel in paths) and _all_there(docs, paths):
             results += [(rel, _Outcome(False, unit.key, kept=True)) for rel in paths]
         else:
             results += [(rel, _Outcome(write_if_changed(docs / rel, data), unit.key)) for rel, data in unit.make()]
     return results
+
+
+def _all_there(docs: Path, files: Iterable[str]) -> bool:
+    """Whether every one of `files` (relative to `docs`) is a file. With os.path, not
+    pathlib: ten thousand generated files are checked on every run."""
+    folder = os.fspath(docs)
+    return all(os.path.isfile(os.path.join(folder, rel)) for rel in files)
 
 
 def _merged(outcomes: list[list[tuple[str, _Outcome]]]) -> dict[str, _Outcome]:

@@ -101,6 +101,13 @@ def test_the_cache_only_spares_work_a_damaged_one_changes_nothing(tmp_path):
     project.ok("generate")
     expected = project.snapshot("docs")
     cache = project.root / ".cache"
+
+    def generated_again() -> dict[str, bytes]:
+        """docs/ made again, every unit from the cache as it is now."""
+        (project.docs / ".generated").unlink()
+        project.ok("generate")
+        return project.snapshot("docs")
+
     assert sorted(p.name for p in cache.iterdir()) == ["matches.json", "papers-json-keys.txt", "shards.json"]
     matches = json.loads((cache / "matches.json").read_text())
     assert len(matches["value"]) == 6  # one entry per paper
@@ -109,36 +116,24 @@ def test_the_cache_only_spares_work_a_damaged_one_changes_nothing(tmp_path):
     (cache / "matches.json").write_text(json.dumps(matches))
     key, *rows = (cache / "papers-json-keys.txt").read_text().splitlines()
     assert len(rows) == 6
-    (project.docs / ".generated").unlink()  # every unit is made again, from the cache
-    project.ok("generate")
-    assert project.snapshot("docs") == expected
+    assert generated_again() == expected
     # papers.json's lines are reused only from the very file the keys were kept with.
     papers_json = project.docs / "papers.json"
     papers_json.write_text(papers_json.read_text().replace('"title": "', '"title": "Edited: '))
-    (project.docs / ".generated").unlink()
-    project.ok("generate")
-    assert project.snapshot("docs") == expected
+    assert generated_again() == expected
     # Keys in the wrong order: their lines go to the wrong papers, unless the digest refuses them.
     (cache / "papers-json-keys.txt").write_text(key + "\n" + "".join(f"{row}\n" for row in reversed(rows)))
-    (project.docs / ".generated").unlink()
-    project.ok("generate")
-    assert project.snapshot("docs") == expected
+    assert generated_again() == expected
     (cache / "matches.json").write_bytes(b"\x00not json")
-    (project.docs / ".generated").unlink()
-    project.ok("generate")
-    assert project.snapshot("docs") == expected
+    assert generated_again() == expected
     # The shards as last read: a record's digest of the wrong form, then not JSON.
     shards = json.loads((cache / "shards.json").read_text())
     assert list(shards["value"]) == ["papers/2025-03.json"]
     shards["value"]["papers/2025-03.json"][2][0] = 42
     (cache / "shards.json").write_text(json.dumps(shards))
-    (project.docs / ".generated").unlink()
-    project.ok("generate")
-    assert project.snapshot("docs") == expected
+    assert generated_again() == expected
     (cache / "shards.json").write_bytes(b"\x00not json")
-    (project.docs / ".generated").unlink()
-    project.ok("generate")
-    assert project.snapshot("docs") == expected
+    assert generated_again() == expected
     fresh = mini_project(tmp_path / "b")
     fresh.ok("generate")
     assert fresh.snapshot("docs") == expected

@@ -299,11 +299,14 @@ class DayView:
 
     @property
     def previous(self) -> NavLink | None:
-        return nav(short_date(self.previous_day), href(self.page, date_page(self.previous_day))) if self.previous_day else None
+        return self._link(self.previous_day)
 
     @property
     def next(self) -> NavLink | None:
-        return nav(short_date(self.next_day), href(self.page, date_page(self.next_day))) if self.next_day else None
+        return self._link(self.next_day)
+
+    def _link(self, day: date | None) -> NavLink | None:
+        return nav(short_date(day), href(self.page, date_page(day))) if day else None
 
     @property
     def month(self) -> NavLink:
