@@ -1,8 +1,9 @@
 """Paper Digest: Hugging Face Daily Papers listings -> paper store -> MkDocs site.
 
-Stages, one module each: sources/ (parse a listing) -> merge.py + store.py (data/) ->
-topics.py (tagging) -> render/ (Jinja2 templates) -> site.py (docs/); pipeline.py is
-the orchestrator and cli.py the command line.
+Stages, one package each: sources/ (parse a listing, fetch one) -> store/ (data/) ->
+topics/ (tagging) -> render/ (what the site is: pages from the tagged store) ->
+build/ (how generate makes them fast, and writes docs/). commands/ holds one recipe
+per command over them; cli.py is the command line.
 """
 
 __version__ = "0.1.0"

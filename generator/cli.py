@@ -14,11 +14,19 @@ from typing import Sequence
 
 from tqdm import tqdm
 
-from . import __version__, http, pipeline
+from . import __version__
+from .atomic import write_atomic
+from .build.parallel import MAX_WORKERS
+from .commands import Project
+from .commands.check import check
+from .commands.export import export
+from .commands.fetch import fetch
+from .commands.generate import generate
+from .commands.ingest import ingest
+from .commands.rebuild import rebuild
 from .errors import DigestError
-from .files import write_atomic
 from .render.feeds import DEFAULT_SITE_URL
-from .parallel import MAX_WORKERS
+from .sources import http
 
 TODAY_VARIABLE = "PAPER_DIGEST_TODAY"
 BASE_URL_VARIABLE = "PAPER_DIGEST_BASE_URL"
@@ -28,7 +36,7 @@ SITE_URL_VARIABLE = "PAPER_DIGEST_SITE_URL"  # where the site is served; feeds n
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    project = pipeline.Project(Path.cwd())
+    project = Project(Path.cwd())
     try:
         return args.run(args, project)
     except DigestError as err:
@@ -116,6 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="only the last DAYS days with papers: a quick local preview of a large archive (pages of other days "
         "are removed from docs/; run generate without it before building the site to publish)",
     )
+    generate.add_argument(
+        "--from-scratch", action="store_true",
+        help="make every file again, in this process, ignoring what earlier runs left in docs/.generated and .cache/ "
+        "(and keeping nothing there for the next run): slower, and the same files",
+    )
     generate.set_defaults(run=_run_generate)
 
     check = commands.add_parser(
@@ -165,8 +178,8 @@ def _positive(text: str) -> int:
     return int(text)
 
 
-def _run_ingest(args: argparse.Namespace, project: pipeline.Project) -> int:
-    report = pipeline.ingest(
+def _run_ingest(args: argparse.Namespace, project: Project) -> int:
+    report = ingest(
         project, args.files, day=args.date, topic=args.topic, source=args.source,
         accept_warnings=args.accept_warnings, today=today(),
     )
@@ -178,26 +191,18 @@ def _run_ingest(args: argparse.Namespace, project: pipeline.Project) -> int:
     return 0
 
 
-def _run_fetch(args: argparse.Namespace, project: pipeline.Project) -> int:
+def _run_fetch(args: argparse.Namespace, project: Project) -> int:
     if args.until and not args.since:
         raise _usage("fetch", "--until needs --since")
     if args.query and not args.topic:
         raise _usage("fetch", "--query needs --topic SLUG: the topic its papers are tagged with")
     if args.topic and not args.query:
         raise _usage("fetch", "--topic goes with --query (to tag a day's listing, use ingest --topic)")
-    run_day = today()
-    if args.topic:
-        pipeline.require_topic(project, args.topic)
-    state = project.store.load()
-    if args.query:
-        days = [args.date or run_day]
-    else:
-        days = pipeline.days_to_fetch(state, args.via, run_day, on=args.date, since=args.since, until=args.until)
-    targets = [pipeline.FetchTarget(day, args.via, args.query, args.topic) for day in days]
     client = http.Client(base_url=args.base_url, token=os.environ.get("HF_TOKEN") or None,
                          timeout=args.timeout, retries=args.retries, pause=args.pause)
-    report = pipeline.fetch(project, targets, client, today=run_day, say=_progress_safe_print, progress=_progress_bar)
-    print(f"fetched {len(targets)} day(s) from {args.base_url} via {args.via}: {len(report.ok)} ok, "
+    report = fetch(project, client, via=args.via, today=today(), on=args.date, since=args.since, until=args.until,
+                   query=args.query, topic=args.topic, say=_progress_safe_print, progress=_progress_bar)
+    print(f"fetched {report.days} day(s) from {args.base_url} via {args.via}: {len(report.ok)} ok, "
           f"{len(report.empty)} empty, {len(report.unchanged)} unchanged, {len(report.failed)} failed; "
           f"{report.new_papers} new papers; {len(report.written)} file(s) written in data/")
     for day, message in report.failed:
@@ -214,8 +219,8 @@ def _progress_safe_print(message: str) -> None:
     tqdm.write(message, file=sys.stderr)
 
 
-def _run_rebuild(args: argparse.Namespace, project: pipeline.Project) -> int:
-    written = pipeline.rebuild(project)
+def _run_rebuild(args: argparse.Namespace, project: Project) -> int:
+    written = rebuild(project)
     print(f"rebuilt data/papers/ from the raw listings; {len(written)} file(s) written")
     return 0
 
@@ -225,8 +230,9 @@ def _usage(command: str, message: str) -> SystemExit:
     return SystemExit(2)
 
 
-def _run_generate(args: argparse.Namespace, project: pipeline.Project) -> int:
-    report = pipeline.generate(project, site_url=os.environ.get(SITE_URL_VARIABLE) or DEFAULT_SITE_URL, workers=args.jobs, recent=args.recent)
+def _run_generate(args: argparse.Namespace, project: Project) -> int:
+    report = generate(project, site_url=os.environ.get(SITE_URL_VARIABLE) or DEFAULT_SITE_URL, workers=args.jobs,
+                      recent=args.recent, from_scratch=args.from_scratch)
     if report.up_to_date:
         print(f"docs/ is up to date: its {report.total} generated files were made from the same data/ and generator")
         return 0
@@ -236,8 +242,8 @@ def _run_generate(args: argparse.Namespace, project: pipeline.Project) -> int:
     return 0
 
 
-def _run_check(args: argparse.Namespace, project: pipeline.Project) -> int:
-    problems = pipeline.check(project)
+def _run_check(args: argparse.Namespace, project: Project) -> int:
+    problems = check(project)
     for problem in problems:
         print(problem, file=sys.stderr)
     errors = sum(p.severity == "error" for p in problems)
@@ -247,8 +253,8 @@ def _run_check(args: argparse.Namespace, project: pipeline.Project) -> int:
     return 1 if failed else 0
 
 
-def _run_export(args: argparse.Namespace, project: pipeline.Project) -> int:
-    text = pipeline.export(project)
+def _run_export(args: argparse.Namespace, project: Project) -> int:
+    text = export(project)
     if args.output:
         write_atomic(args.output, text.encode("utf-8"))
         print(f"wrote {args.output}", file=sys.stderr)

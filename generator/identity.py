@@ -1,4 +1,4 @@
-"""How papers are told apart: normalized title keys, paper ids and page anchors.
+"""How papers are told apart: normalized title keys and paper ids.
 
 Two listings name the same paper when they give the same arXiv id, or titles that
 are equal after normalizing Unicode, case, punctuation and whitespace. A paper's id
@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from functools import lru_cache
 
 # New-style (2007+) and old-style arXiv identifiers, without a version suffix.
 ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})$")
@@ -74,14 +73,6 @@ def title_slug(title: str) -> str:
         return slug
     cut = slug[:SLUG_MAX].rsplit("-", 1)[0]
     return f"{cut}-{digest}"
-
-
-@lru_cache(maxsize=None)  # asked for every page a paper is shown on
-def anchor(paper_id: str) -> str:
-    """The HTML id of a paper's entry on any page: letters, digits and dashes only,
-    never starting with a digit (CSS selectors and some scripts choke on that)."""
-    safe = re.sub(r"[^a-z0-9-]+", "-", paper_id.lower()).strip("-")
-    return f"arxiv-{safe}" if safe[:1].isdigit() else safe
 
 
 def _ascii(word: str) -> str:

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from generator.errors import DigestError
-from generator.http import Client, FetchError, server_wait
+from generator.sources.http import Client, FetchError, server_wait
 from generator.sources import parse
 
 from conftest import FIXTURES, make_project

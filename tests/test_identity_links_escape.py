@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from markupsafe import Markup
 
-from generator.identity import anchor, normalize_arxiv_id, title_key, title_slug
-from generator.links import has_code_link, paper_links, urls_in
-from generator.models import Appearance, Paper
+from generator.identity import normalize_arxiv_id, title_key, title_slug
+from generator.render.urls import anchor
+from generator.render.paper_links import has_code_link, paper_links, urls_in
+from generator.records import Appearance, Paper
 from generator.render.escape import finalize, md, url
 
 from datetime import date

@@ -145,7 +145,7 @@ def test_incremental_generate_equals_a_generate_from_scratch(base, tmp_path_fact
         shutil.rmtree(fresh.root / "data")
         shutil.copytree(project.root / "data", fresh.root / "data")
         shutil.copytree(project.root / "generator", fresh.root / "generator", dirs_exist_ok=True)
-        fresh.run("generate", "--jobs", "1")
+        fresh.run("generate", "--from-scratch")
 
         incremental, scratch = project.docs(), fresh.docs()
         assert sorted(incremental) == sorted(scratch), f"after {steps[:step + 1]}"

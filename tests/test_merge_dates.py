@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from generator.dates import most_recent, resolve_listing_date
+from generator.sources.dates import most_recent, resolve_listing_date
 from generator.errors import DigestError
-from generator.merge import PaperIndex, merge_listing
-from generator.models import DateHint, Entry, Listing
+from generator.store.merge import PaperIndex, merge_listing
+from generator.records import DateHint, Entry, Listing
 
 
 def listing(listing_id: str, day: date, fmt: str = "text") -> Listing:

@@ -8,9 +8,9 @@ import os
 
 import pytest
 
-from generator.parallel import fork_map, fork_start
-from generator.render import Job, Unit
-from generator.site import SiteWriter
+from generator.build.parallel import fork_map, fork_start
+from generator.build.writer import Writer
+from generator.render.pages import Page
 
 
 def test_fork_map_gives_results_in_order_from_other_processes():
@@ -43,25 +43,45 @@ def test_fork_start_without_fork_runs_at_once():
     assert calls == [7] and started.result() == 7
 
 
-def _pid_job(name: str, path: str, key: str) -> Job:
-    """A job of one unit whose file says which process made it."""
-    return Job(name, 1, lambda: iter([Unit((path,), key, lambda: [(path, str(os.getpid()).encode())])]))
+def _made_by(inputs: tuple[str, str]):
+    """A page's file that says which process made it."""
+    yield inputs[0], str(os.getpid()).encode()
 
 
-def test_jobs_start_early_only_in_an_update_by_the_same_code(tmp_path):
+def _page(path: str, key: str) -> Page:
+    return Page("test", (path,), _made_by, (path, key))
+
+
+class _Keys:
+    """Keys as given: the page's second input."""
+
+    def of(self, page: Page) -> str:
+        return page.inputs[1]
+
+
+def test_pages_start_early_only_in_an_update_by_the_same_code(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
-    first = SiteWriter(docs, 2, code="c1")
-    assert not first.update  # nothing made yet: a started job would be the whole of its work
-    first.start([_pid_job("early", "a.md", "k1")])
-    first.finish([_pid_job("late", "b.md", "k1")], inputs="in")
+    first = Writer(docs, 2, code="c1", keys=_Keys())
+    assert not first.update  # nothing made yet: a started page would be the whole of its work
+    first.start([_page("a.md", "k1")])
+    first.finish([_page("b.md", "k1")], inputs="in")
     assert (docs / ".generated").read_text() == "# inputs in\n# code c1\na.md\tk1\nb.md\tk1\n"
-    assert not SiteWriter(docs, 2, code="c2").update  # made by other code: from scratch, in effect
+    assert not Writer(docs, 2, code="c2", keys=_Keys()).update  # made by other code: from scratch, in effect
 
-    again = SiteWriter(docs, 2, code="c1")
+    again = Writer(docs, 2, code="c1", keys=_Keys())
     assert again.update
-    again.start([_pid_job("early", "a.md", "k2")])  # made again, in a process of its own
-    report = again.finish([_pid_job("late", "b.md", "k1")], inputs="in2")
+    again.start([_page("a.md", "k2")])  # made again, in a process of its own
+    report = again.finish([_page("b.md", "k1")], inputs="in2")
     assert report.written == ("a.md",) and report.kept == 1
     assert int((docs / "a.md").read_text()) != os.getpid()
     assert (docs / ".generated").read_text() == "# inputs in2\n# code c1\na.md\tk2\nb.md\tk1\n"
+
+
+def test_without_keys_every_page_is_made_and_the_list_has_no_keys(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    Writer(docs, 2, code="c1", keys=_Keys()).finish([_page("a.md", "k1")], inputs="in")
+    report = Writer(docs).finish([_page("a.md", "k1"), _page("b.md", "k1")])
+    assert report.kept == 0 and report.written == ("b.md",)  # a.md made again, the same bytes: not written
+    assert (docs / ".generated").read_text() == "a.md\nb.md\n"

@@ -7,10 +7,12 @@ from datetime import date, timedelta
 
 from msgspec import structs
 
-from generator.models import Appearance, Listing, Paper
+from generator.records import Appearance, Listing, Paper
 from generator.render import bibtex, charts
 from generator.render.feeds import FEED_SIZE, feed_xml, latest
-from generator.render.model import build_model
+from generator.build.keys import Keys
+from generator.render.model import Tagged, lay_out, tagged_model
+from generator.render.pages import BibInputs, Page, make_bib
 from generator.topics import Tagging, Topic
 
 
@@ -25,13 +27,17 @@ def model_of(papers):
         for p in papers for a in p.appearances
     }
     tagging = Tagging({p.id: () for p in papers}, {})
-    return build_model(by_id, listings, [], tagging)
+    return lay_out(tagged_model(by_id, listings, [], tagging))
+
+
+def shown(papers):
+    return [Tagged(p, ()) for p in papers]
 
 
 def test_feed_is_valid_rss_with_paper_ids_as_guids_newest_first():
     start = date(2025, 1, 1)
     papers = [paper(n, start + timedelta(days=n // 10), rank=n % 10 + 1) for n in range(80)]
-    xml = feed_xml(model_of(papers), papers, title="T", description="D", page="index.md", site_url="https://x.io/digest", self_path="feed.xml")
+    xml = feed_xml(shown(papers), title="T", description="D", page="index.md", site_url="https://x.io/digest", self_path="feed.xml")
     channel = ET.fromstring(xml).find("channel")
     items = channel.findall("item")
     assert len(items) == FEED_SIZE == 50
@@ -41,14 +47,14 @@ def test_feed_is_valid_rss_with_paper_ids_as_guids_newest_first():
     assert items[0].findtext("link") == "https://x.io/digest/dates/2025-01-08/#arxiv-2501-00070"
     assert items[0].findtext("description") == "Abstract 70 with a 2× speedup."
     assert channel.findtext("lastBuildDate") == "Wed, 08 Jan 2025 00:00:00 +0000"
-    again = feed_xml(model_of(papers), papers, title="T", description="D", page="index.md", site_url="https://x.io/digest", self_path="feed.xml")
+    again = feed_xml(shown(papers), title="T", description="D", page="index.md", site_url="https://x.io/digest", self_path="feed.xml")
     assert again == xml  # no clock in the output
 
 
 def test_a_paper_listed_on_several_days_is_one_feed_item():
     p = Paper("2501.00001", "Twice", "A.", (Appearance(date(2025, 1, 1), "a", 3), Appearance(date(2025, 1, 5), "b", 1)))
-    assert [x.id for x in latest([p])] == ["2501.00001"]
-    xml = feed_xml(model_of([p]), [p], title="T", description="D", page="index.md", site_url="https://x.io/", self_path="feed.xml")
+    assert [x.paper.id for x in latest(shown([p]))] == ["2501.00001"]
+    xml = feed_xml(shown([p]), title="T", description="D", page="index.md", site_url="https://x.io/", self_path="feed.xml")
     assert [i.findtext("link") for i in ET.fromstring(xml).iter("item")] == ["https://x.io/dates/2025-01-05/#arxiv-2501-00001"]
 
 
@@ -61,32 +67,28 @@ def test_the_latest_of_papers_in_topic_order_are_the_latest_of_all():
     model = model_of(papers)
     assert len(model.newest_first) == 121
     chosen = latest(model.newest_first, by_last_day=True)
-    assert chosen == latest(papers)
-    assert [p.id for p in chosen[:2]] == ["2501.00090", "2501.00091"]  # rank 1, then 2, of the last day
-    assert len(chosen) == FEED_SIZE and chosen[-1].last_date == start + timedelta(days=2)
+    assert [t.paper for t in chosen] == [t.paper for t in latest(shown(papers))]
+    assert [t.paper.id for t in chosen[:2]] == ["2501.00090", "2501.00091"]  # rank 1, then 2, of the last day
+    assert len(chosen) == FEED_SIZE and chosen[-1].paper.last_date == start + timedelta(days=2)
     assert latest(model.newest_first[:10], by_last_day=True) == latest(model.newest_first[:10])
 
 
-def test_a_paper_key_changes_with_the_record_and_the_names_of_its_topics_only():
+def test_a_page_key_changes_with_the_records_and_the_topic_names_it_shows_only():
     start = date(2025, 1, 1)
     papers = [paper(n, start + timedelta(days=n % 3)) for n in range(5)]
     chosen = {papers[0].id: ("a",), papers[1].id: ("a", "b"), papers[2].id: ("a", "b")}
 
-    def keys(names: dict[str, str] = {}, shown: list[Paper] = papers, all_at_once: bool = False) -> list[bytes]:
+    def keys(names: dict[str, str] = {}, shown: list[Paper] = papers) -> list[str]:
+        """The key of a page showing each paper alone."""
         topics = [Topic(slug, names.get(slug, name), "", f"{slug}.yml") for slug, name in (("a", "Alpha"), ("b", "Beta"))]
         tagging = Tagging({p.id: chosen.get(p.id, ()) for p in shown}, {})
         listings = {"l": Listing("l", start, "api", "test", None, "0" * 64, "raw/l.json", 1)}
-        model = build_model({p.id: p for p in shown}, listings, topics, tagging)
-        if all_at_once:
-            model.store_key()  # makes every paper's key in one pass
-        return [model.paper_key(p) for p in shown]
+        model = tagged_model({p.id: p for p in shown}, listings, topics, tagging)
+        digests = Keys(model.papers, {})
+        return [digests.of(Page("bib", ("x.bib",), make_bib, BibInputs("x.bib", (model.tagged[p.id],)))) for p in shown]
 
     before = keys()
-    assert len(set(before)) == 5 and [len(k) for k in before] == [32, 48, 48, 16, 16]  # the record's, then a part per topic
-    assert before[1][16:] == before[2][16:] != before[0][16:]  # the same topics, the same parts
-    assert before[0][16:] == before[1][16:32]  # topic a's part
-    assert keys() == before
-    assert keys(all_at_once=True) == before
+    assert len(set(before)) == 5 and keys() == before
     renamed = keys({"b": "Beta, renamed"})
     assert [k == r for k, r in zip(before, renamed)] == [True, False, False, True, True]  # a topic's name is shown
     edited = keys(shown=[structs.replace(papers[0], title="Paper 0, edited"), *papers[1:]])

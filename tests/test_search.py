@@ -6,8 +6,15 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from generator.models import Appearance, Paper
+from generator.records import Appearance, Paper
 from generator.render import rawhtml, search
+from generator.render.pages import search_pages
+
+
+
+def search_files(papers, topics) -> dict[str, bytes]:
+    """Every file of the index, as generate makes them."""
+    return {path: data for page in search_pages({p.id: p for p in papers}, topics) for path, data in page.make(page.inputs)}
 
 
 def paper(pid: str, title: str, day: date, authors: tuple[str, ...] = ()) -> Paper:
@@ -24,7 +31,7 @@ def test_index_files_postings_and_documents():
         paper("2503.00002", "Sparse Experts", date(2025, 3, 19), ("Zoë Ng",)),
         paper("2502.00001", "Dense experts, sparse routing", date(2025, 2, 18)),
     ]
-    files = search.search_files(papers, [])
+    files = search_files(papers, [])
     assert sorted(files) == [
         "search/digest/docs/0.json", "search/digest/meta.json",
         "search/digest/recent/2.json", "search/digest/recent/e.json", "search/digest/recent/n.json",
@@ -50,22 +57,21 @@ def test_a_crowded_prefix_is_split_into_longer_keys(monkeypatch):
     monkeypatch.setattr(search, "SPLIT_BYTES", 40)
     papers = [paper(f"p{n}", f"language {'latent' if n % 2 else 'large'}", date(2025, 2, 18)) for n in range(8)]
     papers.append(paper("new", "Newest", date(2025, 3, 1)))
-    shards = json.loads(search.search_files(papers, [])["search/digest/shards.json"])
+    shards = json.loads(search_files(papers, [])["search/digest/shards.json"])
     assert [k for k in shards if k.startswith("la")] == ["lan", "lar", "lat"]
 
 
 def test_the_main_term_files_are_made_of_ids_titles_and_authors_only():
     old = [paper("2501.00001", "Sparse experts", date(2025, 1, 2), ("Ana Lopez",))]
     listed_again = [Paper("2501.00001", "Sparse experts", "An abstract", (Appearance(date(2025, 1, 2), "l1", 1), Appearance(date(2025, 2, 3), "l2", 4)), ("Ana Lopez",))]
-    assert search.term_inputs(old) == search.term_inputs(listed_again) == [("2501.00001", "Sparse experts", ("Ana Lopez",))]
-    assert search.term_files(old) == search.term_files(listed_again)
+    assert search.term_inputs(old) == search.term_inputs(listed_again) == (("2501.00001", "Sparse experts", ("Ana Lopez",)),)
 
 
 def test_a_new_day_rewrites_the_newest_months_files_only():
     old = [paper(f"2501.{n:05d}", f"Paper {n}", date(2025, 1, 1 + n // 100)) for n in range(300)]
     old += [paper("2502.00000", "February paper", date(2025, 2, 3))]
     new = paper("2502.00001", "A newer paper", date(2025, 2, 4))
-    before, after = search.search_files(old, []), search.search_files([*old, new], [])
+    before, after = search_files(old, []), search_files([*old, new], [])
     changed = sorted(k for k in after if before.get(k) != after[k])
     assert changed == [
         "search/digest/docs/9.json", "search/digest/meta.json",
@@ -75,7 +81,7 @@ def test_a_new_day_rewrites_the_newest_months_files_only():
 
 
 def test_non_ascii_keys_get_safe_file_names():
-    files = search.search_files([paper("x", "Ёлка", date(2025, 2, 18)), paper("y", "New", date(2025, 3, 18))], [])
+    files = search_files([paper("x", "Ёлка", date(2025, 2, 18)), paper("y", "New", date(2025, 3, 18))], [])
     assert json.loads(files["search/digest/shards.json"]) == {"ел": "_d0b5d0bb"}
     assert "search/digest/terms/_d0b5d0bb.json" in files
 

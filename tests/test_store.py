@@ -10,8 +10,16 @@ from pathlib import Path
 
 from conftest import ingest_mini
 
-from generator import store as store_module
-from generator.store import NO_IDENTITY, Store, _decode_shard, _parse_shard, _record_liner, sha256
+from generator.build import shards as shards_module
+from generator.build.shards import NO_IDENTITY, fingerprint, known_records, learned, remembered, scan
+from generator.store import Store, sha256
+from generator.store.format import _decode_shard, _parse_shard, _record_liner
+
+
+def load(store: Store, scanned):
+    """The store loaded as generate loads it, and the scanned shards with what the load learned."""
+    state = store.load(known_records(scanned))
+    return state, learned(scanned, state.shards)
 
 
 def _shard(project):
@@ -119,53 +127,54 @@ def _reads(monkeypatch) -> list[str]:
 def test_a_shard_as_it_was_last_run_is_not_read_again_to_be_digested(project, monkeypatch):
     ingest_mini(project)
     store = Store(project.data)
-    monkeypatch.setattr(store_module, "RACY_NS", -10**12)  # no file is changed "just now" here
-    first = store.scan_shards()
+    monkeypatch.setattr(shards_module, "RACY_NS", -10**12)  # no file is changed "just now" here
+    first = scan(store, {})
     assert [(s.path.name, s.sha256, s.records) for s in first] == [("2025-03.json", sha256(_shard(project).read_bytes()), None)]
-    state = store.load(first)
-    assert state.shards[0].records == tuple(state.digests[p] for p in sorted(state.digests))  # by id, as stored
-    seen = store.remembered_shards(state.shards)
+    state, read_first = load(store, first)
+    assert read_first[0].records == tuple(state.digests[p] for p in sorted(state.digests))  # by id, as stored
+    seen = remembered(store, read_first)
     assert list(seen) == ["papers/2025-03.json"] and seen["papers/2025-03.json"].identity == first[0].identity
     read = _reads(monkeypatch)
-    again = store.scan_shards(seen)
-    assert read == [] and again[0].records == state.shards[0].records
-    assert store.fingerprint(again) == store.fingerprint(first) == store.fingerprint()
-    assert store.load(again).digests == state.digests
+    again = scan(store, seen)
+    assert read == [] and again[0].records == read_first[0].records
+    assert fingerprint(store, again) == fingerprint(store, first)
+    assert load(store, again)[0].digests == state.digests
     # Touched, not changed: read and digested again, its records' digests found by that digest.
     os.utime(_shard(project), ns=(10**18, 10**18))
     read.clear()
-    touched = store.scan_shards(seen)
+    touched = scan(store, seen)
     assert read == ["2025-03.json"] and touched[0].identity != first[0].identity
-    assert touched[0].records == state.shards[0].records
+    assert touched[0].records == read_first[0].records
     # Changed: nothing known of its records.
     shard = _shard(project)
     shard.write_text(shard.read_text().replace('"upvotes": 42', '"upvotes": 43'))
-    changed = store.scan_shards(seen)
-    assert changed[0].records is None and store.fingerprint(changed) != store.fingerprint(first)
-    after = store.load(changed)
+    changed = scan(store, seen)
+    assert changed[0].records is None and fingerprint(store, changed) != fingerprint(store, first)
+    after, _ = load(store, changed)
     assert [i for i in after.digests if after.digests[i] != state.digests[i]] == ["2503.01234"]
 
 
 def test_a_shard_changed_after_its_scan_is_digested_from_what_is_read(project, monkeypatch):
     ingest_mini(project)
     store = Store(project.data)
-    monkeypatch.setattr(store_module, "RACY_NS", -10**12)
-    state = store.load(store.scan_shards())
-    scanned = store.scan_shards(store.remembered_shards(state.shards))
+    monkeypatch.setattr(shards_module, "RACY_NS", -10**12)
+    state, read = load(store, scan(store, {}))
+    scanned = scan(store, remembered(store, read))
     shard = _shard(project)
     shard.write_text(shard.read_text().replace('"upvotes": 42', '"upvotes": 43'))  # between the scan and the load
-    after = store.load(scanned)
+    after, learned_now = load(store, scanned)
     assert [i for i in after.digests if after.digests[i] != state.digests[i]] == ["2503.01234"]
-    assert after.shards == []  # not remembered: its digest is of the bytes scanned
+    # Remembered as scanned, not as read: the next scan finds the file changed.
+    assert learned_now[0].identity == scanned[0].identity and scan(store, remembered(store, learned_now))[0].records is None
 
 
 def test_a_shard_changed_just_before_its_scan_is_remembered_by_digest_only(project, monkeypatch):
     ingest_mini(project)  # just now
     store = Store(project.data)
-    monkeypatch.setattr(store_module, "RACY_NS", 10**12)  # "just now", however slow this machine
-    scanned = store.scan_shards()
+    monkeypatch.setattr(shards_module, "RACY_NS", 10**12)  # "just now", however slow this machine
+    scanned = scan(store, {})
     assert [s.fresh for s in scanned] == [True]
-    seen = store.remembered_shards(store.load(scanned).shards)
+    seen = remembered(store, load(store, scanned)[1])
     assert seen["papers/2025-03.json"].identity == NO_IDENTITY
-    again = store.scan_shards(seen)  # read again, as it may change again with the same times
+    again = scan(store, seen)  # read again, as it may change again with the same times
     assert again[0].records == seen["papers/2025-03.json"].records and again[0].fresh

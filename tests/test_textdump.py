@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.errors import DigestError
-from generator.models import DateHint
+from generator.records import DateHint
 from generator.sources import detect, parse
 from generator.sources.textdump import is_abstract
 

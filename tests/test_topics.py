@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from generator import topics
-from generator.models import Appearance, Listing, Paper
+from generator.topics import rules
+from generator.records import Appearance, Listing, Paper
 from generator.topics import load_topics, parse_topic, tag
 
 
@@ -67,7 +68,7 @@ def test_libyaml_and_the_pure_loader_read_a_topic_file_alike(text, monkeypatch):
     if not yaml.__with_libyaml__:
         pytest.skip("PyYAML built without libyaml")
     fast = parse_topic(text.encode("utf-8"), "data/topics/t.yml", "t")
-    monkeypatch.setattr(topics, "_FAST_LOADER", yaml.SafeLoader)
+    monkeypatch.setattr(rules, "_FAST_LOADER", yaml.SafeLoader)
     assert fast == parse_topic(text.encode("utf-8"), "data/topics/t.yml", "t")
 
 

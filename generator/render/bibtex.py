@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..identity import is_arxiv_id
-from ..models import Paper
+from ..records import Paper
 from . import latex
 
 _SPECIAL = {

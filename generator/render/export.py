@@ -9,63 +9,52 @@ from the arXiv id), and each appearance's page address (its date and the id).
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
-from ..identity import anchor
-from ..links import paper_links
-from ..models import Paper
-from .model import SiteModel, date_page, served_url
+from .model import Tagged
+from .paper_links import paper_links
+from .urls import entry_url
 
 
-def paper_record(model: SiteModel, paper: Paper, full: bool = True) -> dict[str, Any]:
-    key = anchor(paper.id)
+def paper_record(shown: Tagged, listing_topics: Mapping[str, str], full: bool = True) -> dict[str, Any]:
+    paper = shown.paper
     record: dict[str, Any] = {"id": paper.id, "title": paper.title}
     if full:
         record["abstract"] = paper.abstract
     record["authors"] = list(paper.authors)
     record["links"] = [{"kind": l.kind, "url": l.url} for l in paper_links(paper, derived=full)]
-    record["topics"] = list(model.tagging.topics_of.get(paper.id, ()))
+    record["topics"] = [slug for slug, _ in shown.topics]
     record["appearances"] = [
         {
             "date": a.date.isoformat(),
             "listing": a.listing,
-            "topic": model.listings[a.listing].topic,
+            "topic": listing_topics.get(a.listing),
             "rank": a.rank,
-            **({"url": served_url(date_page(a.date), key)} if full else {}),
+            **({"url": entry_url(paper.id, a.date)} if full else {}),
         }
         for a in paper.appearances
     ]
     return record
 
 
-def export_json(model: SiteModel, full: bool = True, known: Mapping[str, str] = {}) -> tuple[str, dict[str, str]]:
-    """One paper a line: readable, diffable, and streamable with line-based tools.
-    Returns the text and its lines by key (the paper's key and its listings' topics);
-    a line found in `known`, the lines of an earlier run of the same code, is not made
-    again."""
+def export_json(papers: Sequence[Tagged], listing_topics: Mapping[str, str], full: bool = True,
+                known: Mapping[str, str] = {}, keys: Sequence[str] | None = None) -> str:
+    """One paper a line, in the order given (by id): readable, diffable, and streamable
+    with line-based tools. With `keys` (one a paper), a paper whose key is in `known`
+    (the lines of an earlier run, by key) takes that line instead of making it again."""
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per paper (json.dumps)
-    ids = sorted(model.papers)
-    # Keys and known lines looked up in C (map), 100,000 of them in a daily run: a
-    # Python loop over the papers cost as much as all the rest of the file.
-    keys = list(map(bytes.hex, model.paper_keys(ids)))
-    topical = {listing_id: f" {listing.topic}" for listing_id, listing in model.listings.items() if listing.topic}
-    if topical:  # an appearance's listing topic is in the line: then it is in the key
-        for n, paper_id in enumerate(ids):
-            appearances = model.papers[paper_id].appearances
-            if any(a.listing in topical for a in appearances):
-                keys[n] += "".join([topical.get(a.listing, " ") for a in appearances])
-    lines = list(map(known.get, keys))
+    lines = list(map(known.get, keys)) if keys is not None else [None] * len(papers)
     for n, line in enumerate(lines):
         if not line:
-            lines[n] = encode(paper_record(model, model.papers[ids[n]], full))
-    return _HEAD + ",\n".join(lines) + _TAIL, dict(zip(keys, lines))
+            lines[n] = encode(paper_record(papers[n], listing_topics, full))
+    return HEAD + ",\n".join(lines) + TAIL
 
 
-_HEAD, _TAIL = '{"papers": [\n', "\n]}\n"
+HEAD, TAIL = '{"papers": [\n', "\n]}\n"
 
 
 def lines_of(text: str) -> list[str] | None:
     """The papers' lines of a text export_json made (a JSON line holds no newline)."""
-    if not (text.startswith(_HEAD) and text.endswith(_TAIL)):
+    if not (text.startswith(HEAD) and text.endswith(TAIL)):
         return None
-    return text[len(_HEAD):-len(_TAIL)].split(",\n")
+    return text[len(HEAD):-len(TAIL)].split(",\n")

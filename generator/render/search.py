@@ -41,13 +41,14 @@ import unicodedata
 from collections import defaultdict
 from typing import Iterable
 
-from ..identity import anchor, is_arxiv_id
-from ..models import Paper
+from ..identity import is_arxiv_id
+from ..records import Paper
 from . import latex
-from ..topics import Topic
-from .model import authors_line, date_page, long_date, served_url, topic_page
+from .text import authors_line, long_date
+from .urls import SEARCH_FOLDER as FOLDER
+from .urls import entry_url, served_url, topic_page
 
-FOLDER = "search/digest"
+Terms = tuple[str, str, tuple[str, ...]]  # what a paper's postings are made of: id, title, authors
 DOCS_PER_FILE = 32
 SPLIT_BYTES = 32_000
 MAX_KEY = 8
@@ -73,28 +74,19 @@ def ordered(papers: Iterable[Paper]) -> list[Paper]:
     return sorted(papers, key=lambda p: (p.first_date, p.id))
 
 
-def search_files(all_papers: Iterable[Paper], topics: Iterable[Topic]) -> dict[str, bytes]:
-    """Every file of the index, {docs-relative path: bytes}; deterministic."""
-    papers, split = split_index(all_papers)
-    files = {**term_files(papers[:split]), **other_files(papers, split, topics)}
-    for path, chunk in document_chunks(papers):
-        files[path] = document_file(chunk)
-    return files
-
-
 def split_index(all_papers: Iterable[Paper]) -> tuple[list[Paper], int]:
     """The papers in index order, and where the newest month's papers begin."""
     papers = ordered(all_papers)
     return papers, _recent_start(papers)
 
 
-def term_inputs(base: list[Paper]) -> list[tuple[str, str, tuple[str, ...]]]:
-    """All that the main term files are made of: a paper listed again, or re-tagged,
-    leaves them as they are."""
-    return [(p.id, p.title, p.authors) for p in base]
+def term_inputs(papers: list[Paper]) -> tuple[Terms, ...]:
+    """All that term files are made of: a paper listed again, or re-tagged, leaves
+    them as they are."""
+    return tuple([(p.id, p.title, p.authors) for p in papers])
 
 
-def term_files(base: list[Paper]) -> dict[str, bytes]:
+def term_files(base: tuple[Terms, ...]) -> dict[str, bytes]:
     """The main term files, for the papers before the newest month, and their table."""
     postings = _postings(base)
     shards = _shards(postings)
@@ -115,10 +107,10 @@ def document_file(chunk: list[Paper]) -> bytes:
     return _json([_document(p) for p in chunk])
 
 
-def other_files(papers: list[Paper], split: int, topics: Iterable[Topic]) -> dict[str, bytes]:
-    """The newest month's term files and meta.json."""
+def other_files(newest: tuple[Terms, ...], first: int, total: int, topics: Iterable[tuple[str, str]]) -> dict[str, bytes]:
+    """The newest month's term files (its papers numbered from `first`) and meta.json."""
     files: dict[str, bytes] = {}
-    recent = _postings(papers[split:], first=split)
+    recent = _postings(newest, first=first)
     by_letter: dict[str, list[str]] = defaultdict(list)
     for term in recent:
         by_letter[term[0]].append(term)
@@ -127,11 +119,11 @@ def other_files(papers: list[Paper], split: int, topics: Iterable[Topic]) -> dic
         files[f"{FOLDER}/recent/{recent_names[letter]}.json"] = _json({t: recent[t] for t in terms})
     files[f"{FOLDER}/meta.json"] = _json({
         "version": 2,
-        "papers": len(papers),
+        "papers": total,
         "docs_per_file": DOCS_PER_FILE,
         "results_shown": RESULTS_SHOWN,
         "recent": recent_names,
-        "topics": [[t.name, served_url(topic_page(t.slug))] for t in topics],
+        "topics": [[name, served_url(topic_page(slug))] for slug, name in topics],
     })
     return files
 
@@ -153,23 +145,23 @@ def _document(paper: Paper) -> list[str]:
     text = authors_line(paper.authors)
     if is_arxiv_id(paper.id):
         text = f"{text} · arXiv {paper.id}" if text else f"arXiv {paper.id}"
-    return [_plain(latex.repair(paper.title)), served_url(date_page(day), anchor(paper.id)), _plain(text), long_date(day)]
+    return [_plain(latex.repair(paper.title)), entry_url(paper.id, day), _plain(text), long_date(day)]
 
 
 def _plain(text: str) -> str:
     return " ".join(text.split())
 
 
-def _postings(papers: list[Paper], first: int = 0) -> dict[str, list[int]]:
+def _postings(papers: tuple[Terms, ...], first: int = 0) -> dict[str, list[int]]:
     """term -> delta-encoded postings, (gap << 1) | in_title, in paper order; the
     papers are numbered from `first`, and each list's first gap is from 0."""
     # Papers come in number order, so each term's list is built in order: no sorting.
     found: dict[str, list[int]] = {}
-    for number, paper in enumerate(papers, start=first):
-        in_title = set(tokens(paper.title))
-        others = set(tokens(" ".join(paper.authors)))
-        if is_arxiv_id(paper.id):
-            others.add(fold(paper.id))
+    for number, (paper_id, title, authors) in enumerate(papers, start=first):
+        in_title = set(tokens(title))
+        others = set(tokens(" ".join(authors)))
+        if is_arxiv_id(paper_id):
+            others.add(fold(paper_id))
         for term in in_title:
             found.setdefault(term, []).append((number << 1) | 1)
         for term in others - in_title:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..errors import DigestError
-from ..models import ParsedListing
+from ..records import ParsedListing
 from . import api, html, textdump
 
 Parser = Callable[[bytes, str], ParsedListing]

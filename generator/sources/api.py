@@ -12,7 +12,7 @@ import json
 from typing import Any, Mapping
 
 from ..errors import DigestError
-from ..models import ParsedListing
+from ..records import ParsedListing
 from .hfitems import entries_from_items
 
 FORMAT = "api"

@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any, Mapping
 
 from ..identity import normalize_arxiv_id
-from ..models import Entry, Problem
+from ..records import Entry, Problem
 
 
 def entries_from_items(items: list[Any], describe: str) -> tuple[list[Entry], list[Problem]]:

@@ -20,7 +20,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..errors import DigestError
 from ..identity import normalize_arxiv_id
-from ..models import DateHint, Entry, ParsedListing, Problem
+from ..records import DateHint, Entry, ParsedListing, Problem
 from .hfitems import entries_from_items
 
 FORMAT = "html"

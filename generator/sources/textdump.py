@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import DigestError
-from ..models import DateHint, Entry, ParsedListing, Problem
+from ..records import DateHint, Entry, ParsedListing, Problem
 
 FORMAT = "text"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .identity import is_arxiv_id
-from .models import Paper
+from ..identity import is_arxiv_id
+from ..records import Paper
 
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 # Hosts whose pages are source code; any other URL in an abstract is a project page.

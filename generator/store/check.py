@@ -1,19 +1,17 @@
-"""Validation of everything in `data/`: the manifest, the raw listings, the papers
-and the topic files. Each finding is a Diagnostic naming file and line; findings
+"""Validation of the store in `data/`: the manifest, the raw listings and the papers
+(topics/check.py checks the topic files). Each finding is a Diagnostic naming file and line; findings
 are collected, never raised one at a time, so a contributor sees them all at once."""
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
-from typing import Iterable, Mapping
+from typing import Mapping
 
-from .errors import Diagnostic
-from .identity import is_arxiv_id, title_key
-from .merge import PaperIndex
-from .models import Listing, Paper
-from .store import MANIFEST, PAPERS_DIR, Manifest, Store, manifest_lines, record_lines, sha256
-from .topics import Tagging, Topic
+from ..errors import Diagnostic
+from ..identity import is_arxiv_id, title_key
+from ..records import Listing, Paper
+from .disk import Store
+from .format import MANIFEST, PAPERS_DIR, Manifest, manifest_lines, record_lines, sha256
 
 MULTI_DAY_FORMATS = {"api"}  # an API month file lists papers on many days
 
@@ -112,30 +110,3 @@ def _paper_lines(store: Store) -> dict[str, tuple[str, int]]:
             paper_id = lines[number - 1].split(":", 1)[1].strip().rstrip(",").strip('"')
             found[paper_id] = (where, number)
     return found
-
-
-def check_topic_refs(topics: Iterable[Topic], index: PaperIndex) -> list[Diagnostic]:
-    """Paper ids in `add` and `remove` must name stored papers (or their old ids)."""
-    problems = []
-    known = sorted(index.papers)
-    for topic in topics:
-        for key, items in (("add", topic.add), ("remove", topic.remove)):
-            for item in items:
-                if index.resolve(item.value) is None:
-                    close = difflib.get_close_matches(item.value, known, n=1, cutoff=0.6)
-                    hint = f"; did you mean {close[0]!r}?" if close else "; paper ids are listed in papers.json and in data/papers/"
-                    problems.append(Diagnostic(topic.path, item.line, f"{key}: no paper has the id {item.value!r}{hint}"))
-    return problems
-
-
-def check_topic_coverage(topics: Iterable[Topic], tagging: Tagging) -> list[Diagnostic]:
-    """Warnings for rules that tag nothing: usually a typo, or a phrase that never occurs."""
-    problems = []
-    for topic in topics:
-        for key, items in (("include", topic.include), ("exclude", topic.exclude)):
-            for item in items:
-                if tagging.phrase_hits.get((topic.slug, key, item.value), 0) == 0:
-                    problems.append(Diagnostic(topic.path, item.line, f"{key} phrase {item.value!r} matches no paper", "warning"))
-        if not tagging.papers_of.get(topic.slug):
-            problems.append(Diagnostic(topic.path, 1, f"topic {topic.slug!r} has no papers; its page will be empty", "warning"))
-    return problems

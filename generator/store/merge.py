@@ -20,8 +20,8 @@ from typing import Mapping
 
 from msgspec import structs
 
-from .identity import is_arxiv_id, normalize_arxiv_id, title_key, title_slug
-from .models import Appearance, Entry, Listing, Paper
+from ..identity import is_arxiv_id, normalize_arxiv_id, title_key, title_slug
+from ..records import Appearance, Entry, Listing, Paper
 
 
 @dataclass

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
-from . import __version__
+from .. import __version__
 
 USER_AGENT = f"paper-digest/{__version__} (static site digest of Hugging Face Daily Papers; Python urllib)"
 DEFAULT_BASE_URL = "https://huggingface.co"

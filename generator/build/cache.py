@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 import msgspec
 
-from .files import write_if_changed
+from ..atomic import write_if_changed
 
 FOLDER = ".cache"
 

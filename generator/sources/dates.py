@@ -5,8 +5,8 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from .errors import DigestError
-from .models import DateHint
+from ..errors import DigestError
+from ..records import DateHint
 
 
 def resolve_listing_date(

@@ -1,0 +1,126 @@
+"""Build: the speed machinery as the generate command sees it, one question a step.
+
+    up_to_date()  has anything that generate reads changed since the last run?
+    load()        the store, sparing the digests of records read before
+    tag()         the topics applied, sparing the phrase matches of records seen before
+    start()       pages whose inputs are ready early, made while the caller goes on
+    finish()      every other page, and docs/ completed
+
+With `fast=False` each answer is the plain one: the store loaded, every paper
+matched, every page made, in this process; nothing is read from or kept in
+`.cache/`, and docs/.generated lists the files without keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Annotated, Iterable, Mapping
+
+import msgspec
+
+from ..records import Listing, Paper
+from ..render.pages import Page
+from ..render.urls import PAPERS_JSON
+from ..store import Store, StoreState
+from ..topics import Tagging, Topic, rules_key, tag
+from . import cache, shards
+from .keys import Keys, code_digest, digest
+from .papers_json import reusing_lines
+from .parallel import default_workers, fork_map
+from .writer import SiteReport, Writer, up_to_date
+
+MATCHES_CACHE = "matches.json"
+SERIAL_MATCHES = 2_000  # papers to match below which tagging is not shared between processes
+# What the matches cache must hold: digest -> rule numbers (tag checks each is one of its rules).
+_MATCHES = dict[str, tuple[Annotated[int, msgspec.Meta(ge=0)], ...]]
+
+
+@dataclass
+class Build:
+    root: Path  # the project: .cache/ lives here
+    docs: Path
+    workers: int | None = None  # None: one per CPU
+    fast: bool = True
+    _scanned: list[shards.Shard] = field(default_factory=list, repr=False)
+    _writer: Writer | None = field(default=None, repr=False)
+    _keys: Keys | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.workers is None:
+            self.workers = default_workers() if self.fast else 1
+
+    def up_to_date(self, store: Store, *options: object) -> SiteReport | None:
+        """The report of a run with nothing to do, or None: data/ and the generator are
+        as the last run found them, with the same options, and its files are there."""
+        if not self.fast:
+            return None
+        self._scanned = shards.scan(store, shards.load_seen(self.root, code_digest()))
+        self._inputs = digest("run", shards.fingerprint(store, self._scanned), *options)
+        done = up_to_date(self.docs, self._inputs)
+        if done:
+            self._remember(store, self._scanned)  # a file touched but not changed is known again
+        return done
+
+    def load(self, store: Store) -> StoreState:
+        if not self.fast:
+            return store.load()
+        state = store.load(shards.known_records(self._scanned))
+        self._remember(store, shards.learned(self._scanned, state.shards))
+        return state
+
+    def tag(self, topics: list[Topic], papers: Mapping[str, Paper], listings: Mapping[str, Listing],
+            resolve: Mapping[str, str], digests: Mapping[str, str], keep: bool = True) -> Tagging:
+        """tag(), given the phrase matches of the last run made with the same code and rules;
+        with `keep`, this run's are kept for the next."""
+        if not self.fast:
+            return tag(topics, papers, listings, resolve, digests=digests)
+        key = f"{code_digest()}:{rules_key(topics)}"
+        tagging = tag(topics, papers, listings, resolve, known=self._known_matches(key), digests=digests,
+                      map_chunks=partial(_shared, workers=self.workers))
+        if keep:
+            cache.save(self.root, MATCHES_CACHE, key, tagging.matched)
+        return tagging
+
+    def keys(self, papers: Mapping[str, Paper], digests: Mapping[str, str]) -> None:
+        """Pages are keyed from now on (see keys.py), papers by these records' digests."""
+        if self.fast:
+            self._keys = Keys(papers, digests)
+
+    def start(self, pages: Iterable[Page]) -> None:
+        pages = [self._fast_page(page) for page in pages]
+        self._the_writer().start(pages)
+
+    def finish(self, pages: Iterable[Page]) -> SiteReport:
+        return self._the_writer().finish(pages, getattr(self, "_inputs", ""))
+
+    def _the_writer(self) -> Writer:
+        if self._writer is None:
+            self._writer = Writer(self.docs, self.workers or 1, code=code_digest() if self.fast else "", keys=self._keys)
+        return self._writer
+
+    def _fast_page(self, page: Page) -> Page:
+        if self.fast and self._keys is not None and page.paths == (PAPERS_JSON,):
+            return reusing_lines(page, self._keys, self.root, self.docs)
+        return page
+
+    def _remember(self, store: Store, scanned: list[shards.Shard]) -> None:
+        shards.remember(self.root, code_digest(), store, scanned)
+
+    def _known_matches(self, key: str) -> dict[str, tuple[int, ...]]:
+        """The phrase matches of an earlier run (tag's `known`), if well formed."""
+        value = cache.load(self.root, MATCHES_CACHE, key)
+        try:
+            return msgspec.convert(value, _MATCHES) if value is not None else {}
+        except msgspec.ValidationError:
+            return {}  # damaged: match everything again
+
+
+def _shared(function, items: list[int], workers: int) -> list:
+    """function(items), shared between processes when there are enough items to pay for
+    forking (a daily run matches a few dozen papers)."""
+    if workers <= 1 or len(items) <= SERIAL_MATCHES:
+        return function(items)
+    size = -(-len(items) // workers)
+    return [row for part in fork_map(function, [items[i:i + size] for i in range(0, len(items), size)], workers) for row in part]

@@ -1,0 +1,62 @@
+"""papers.json, made again only where a paper changed: the whole file changes with
+every day, but most of its lines do not. The lines of the last run are read back
+from the papers.json it wrote, paired with their keys kept in `.cache/` together
+with a digest of that file, so a list pairs lines with papers only if both are
+exactly what one run wrote."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import partial
+from pathlib import Path
+
+from ..render.export import lines_of
+from ..render.pages import Page, PapersJsonInputs, make_papers_json
+from ..render.urls import PAPERS_JSON
+from . import cache
+from .keys import Keys, digest
+
+CACHE = "papers-json-keys.txt"
+
+
+def reusing_lines(page: Page, keys: Keys, root: Path, docs: Path) -> Page:
+    """The papers.json page, made with the last run's lines where their papers are unchanged."""
+    return Page(page.kind, page.paths, partial(_make, keys=_line_keys(page.inputs, keys), root=root, docs=docs), page.inputs, page.weight)
+
+
+def _line_keys(inputs: PapersJsonInputs, keys: Keys) -> list[str]:
+    """A key for each paper's line: its record, its topics' names and its listings' topics."""
+    topical = dict(inputs.listing_topics)
+    out = []
+    for shown in inputs.papers:
+        key = keys._paper(shown).hex()
+        if topical:
+            key += "".join([f" {topical[a.listing]}" if a.listing in topical else " " for a in shown.paper.appearances])
+        out.append(key)
+    return out
+
+
+def _make(inputs: PapersJsonInputs, keys: list[str], root: Path, docs: Path):
+    salt = digest("papers.json lines")
+    known = _previous_lines(root, salt, docs / PAPERS_JSON)
+    for path, data in make_papers_json(inputs, known, keys):
+        cache.save_list(root, CACHE, _pairing(salt, data, keys), keys)
+        yield path, data
+
+
+def _pairing(salt: str, papers_json: bytes, keys: list[str]) -> str:
+    listed = hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()
+    return f"{salt} {hashlib.sha256(papers_json).hexdigest()} {listed}"
+
+
+def _previous_lines(root: Path, salt: str, previous: Path) -> dict[str, str]:
+    """{line key: line} of the last papers.json, if it is exactly the file the last run wrote."""
+    try:
+        data = previous.read_bytes()
+    except OSError:
+        return {}
+    saved = cache.load_list(root, CACHE)
+    if saved is None or saved[0] != _pairing(salt, data, saved[1]):
+        return {}
+    keys, lines = saved[1], lines_of(data.decode("utf-8"))
+    return dict(zip(keys, lines)) if lines is not None and len(lines) == len(keys) else {}

@@ -1,0 +1,220 @@
+"""The docs/ writer: makes pages into `docs/` next to the hand-written files.
+
+Only files whose content changed are written, so a run with nothing new writes
+nothing and `mkdocs serve` rebuilds only when something did change. The list of
+generated files is kept in `docs/.generated` (MkDocs ignores dot files): that is how
+pages that no longer exist are deleted without touching hand-written pages.
+
+With keys (keys.py), the list also keeps each file's key, and a page whose key is
+the one its files were made from, and whose files are there, is not made again.
+With more than one worker, the pages to make are shared between forked processes,
+which inherit the site model instead of receiving a copy; pages whose inputs are
+ready early (the search index once the store is loaded) can be started in a process
+of their own while the caller lays out the rest (`start`). The files are the same
+either way.
+
+The list's first line is a digest of the whole run's inputs (data/, the generator,
+the options): when it matches and every listed file exists, `up_to_date` says so and
+the run ends there, before anything is loaded. The second is a digest of the
+generator's code alone: whether a run is an update of a site made by the same code.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from ..atomic import write_if_changed
+from ..render.pages import Page
+from .keys import Keys
+from .parallel import Started, fork_map, fork_start
+
+GENERATED_LIST = ".generated"
+INPUTS_LINE = "# inputs "
+CODE_LINE = "# code "
+# Rough cost of one entry of a page of each kind, in microseconds, as measured from
+# scratch: the pages to make are shared between processes by it.
+COSTS = {"day": 110, "topic": 48, "topic year": 48, "bib": 20, "feed": 200, "search terms": 42, "search": 42,
+         "search docs": 40, "papers.json": 25, "home": 100, "recurring": 50}
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    written: bool
+    key: str | None
+    kept: bool = False
+
+
+@dataclass(frozen=True)
+class SiteReport:
+    written: tuple[str, ...]
+    deleted: tuple[str, ...]
+    total: int
+    kept: int = 0  # files not made again: their page's inputs had not changed
+    up_to_date: bool = False  # nothing was made: the whole run's inputs had not changed
+
+
+def up_to_date(docs: Path, inputs: str) -> SiteReport | None:
+    """The report of a run that has nothing to do: the last run's inputs were `inputs`
+    and all its files are still there. None when the site must be made."""
+    text = _read_text(docs)
+    if not text.startswith(f"{INPUTS_LINE}{inputs}\n"):
+        return None
+    files = _parse_list(text)
+    if not _all_there(docs, files):
+        return None
+    return SiteReport((), (), len(files), len(files), up_to_date=True)
+
+
+class Writer:
+    """Makes pages into `docs/`: `start` the pages whose inputs are ready early, `finish`
+    the others, and completes `docs/`. Without `keys` every page is made, in this
+    process or shared between `workers`.
+
+    Pages are started early only in an update of a site made by the same code, and
+    with more than one worker; otherwise `finish` makes them with the rest. An update
+    makes a few pages of a started group, and it overlaps the caller's work; from
+    scratch a started group is the costliest (the search index), and it would only
+    add a process, and the memory of one, to cores that are all busy anyway."""
+
+    def __init__(self, docs: Path, workers: int = 1, code: str = "", keys: Keys | None = None):
+        self.docs, self.workers, self.code, self.keys = docs, workers, code, keys
+        text = _read_text(docs)
+        self.previous = _parse_list(text)
+        self.update = keys is not None and bool(code) and _code_of(text) == code
+        self._started: list[Started[list[tuple[str, _Outcome]]]] = []
+        self._kept_early: list[tuple[str, _Outcome]] = []
+        self._deferred: list[Page] = []
+
+    def start(self, pages: Iterable[Page]) -> None:
+        if self.update and self.workers > 1:
+            kept, todo = self._select(pages)
+            self._started.append(fork_start(_make_all, (self.docs, todo)))
+            self._kept_early += kept
+        else:
+            self._deferred += pages
+
+    def finish(self, pages: Iterable[Page], inputs: str = "") -> SiteReport:
+        """Make `pages` and make `docs/` hold exactly the files of these and the started
+        pages among the generated ones; `inputs` (a digest of everything the run read)
+        is recorded for `up_to_date`."""
+        kept, todo = self._select([*self._deferred, *pages])
+        kept += self._kept_early
+        batches = _batches(todo, self.workers)
+        made = fork_map(lambda batch: _make_all((self.docs, batch)), batches, self.workers)
+        results = _merged([kept, *made, *(started.result() for started in self._started)])
+        files = sorted(results)
+        deleted = []
+        for rel in sorted(set(self.previous) - set(files)):
+            path = self.docs / rel
+            if path.is_file():
+                path.unlink()
+                deleted.append(rel)
+        _remove_emptied_folders({(self.docs / rel).parent for rel in deleted}, self.docs)
+        listing = (f"{INPUTS_LINE}{inputs}\n" if inputs else "") + (f"{CODE_LINE}{self.code}\n" if self.code else "") + "".join(
+            f"{rel}\t{results[rel].key}\n" if results[rel].key else f"{rel}\n" for rel in files)
+        write_if_changed(self.docs / GENERATED_LIST, listing.encode("utf-8"))
+        written = tuple(rel for rel in files if results[rel].written)
+        return SiteReport(written, tuple(deleted), len(files), sum(r.kept for r in results.values()))
+
+    def _select(self, pages: Iterable[Page]) -> tuple[list[tuple[str, _Outcome]], list[tuple[Page, str | None]]]:
+        """The files kept as they are, and the pages to make with their keys."""
+        kept: list[tuple[str, _Outcome]] = []
+        todo: list[tuple[Page, str | None]] = []
+        previous = self.previous
+        for page in pages:
+            key = self.keys.of(page) if self.keys else None
+            paths = page.paths if page.paths is not None else tuple(rel for rel, k in previous.items() if k == key)
+            if key and paths and all(previous.get(rel) == key for rel in paths) and _all_there(self.docs, paths):
+                kept += [(rel, _Outcome(False, key, kept=True)) for rel in paths]
+            else:
+                todo.append((page, key))
+        return kept, todo
+
+
+def _make_all(work: tuple[Path, Sequence[tuple[Page, str | None]]]) -> list[tuple[str, _Outcome]]:
+    """Make each page, writing its files as they are made (no process holds the whole site)."""
+    docs, pages = work
+    return [(rel, _Outcome(write_if_changed(docs / rel, data), key)) for page, key in pages for rel, data in page.make(page.inputs)]
+
+
+def _batches(todo: list[tuple[Page, str | None]], workers: int) -> list[list[tuple[Page, str | None]]]:
+    """The pages to make in batches of about equal cost, costliest first: each process
+    takes the next batch when done with one, so the shares need not be exact."""
+    if workers <= 1 or len(todo) <= 1:
+        return [todo] if todo else []
+    cost = lambda item: item[0].weight * COSTS.get(item[0].kind, 50)  # noqa: E731
+    count = min(len(todo), workers * 4)
+    batches: list[list[tuple[Page, str | None]]] = [[] for _ in range(count)]
+    totals = [0] * count
+    for item in sorted(todo, key=cost, reverse=True):
+        smallest = totals.index(min(totals))
+        batches[smallest].append(item)
+        totals[smallest] += cost(item)
+    order = sorted(range(count), key=lambda n: -totals[n])
+    return [batches[n] for n in order if batches[n]]
+
+
+def _all_there(docs: Path, files: Iterable[str]) -> bool:
+    """Whether every one of `files` (relative to `docs`) is a file. With os.path, not
+    pathlib: ten thousand generated files are checked on every run."""
+    folder = os.fspath(docs)
+    return all(os.path.isfile(os.path.join(folder, rel)) for rel in files)
+
+
+def _merged(outcomes: list[list[tuple[str, _Outcome]]]) -> dict[str, _Outcome]:
+    """Every page's outcomes by path; a path made twice is an error."""
+    results: dict[str, _Outcome] = {}
+    for part in outcomes:
+        for rel, outcome in part:
+            if rel in results:
+                raise RuntimeError(f"two pages made {rel}")
+            results[rel] = outcome
+    return results
+
+
+def _read_text(docs: Path) -> str:
+    """docs/.generated, or "" when there is none."""
+    try:
+        return (docs / GENERATED_LIST).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+
+
+def _code_of(text: str) -> str | None:
+    """The digest of the code that made the files of a list (its second line)."""
+    for line in text.split("\n", 2)[:2]:
+        if line.startswith(CODE_LINE):
+            return line[len(CODE_LINE):]
+    return None
+
+
+def _parse_list(text: str) -> dict[str, str]:
+    found = {}
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        rel, _, key = line.partition("\t")
+        # Never trust the list to point outside docs/.
+        if rel and ".." not in Path(rel).parts and not rel.startswith("/"):
+            found[rel] = key
+    return found
+
+
+def previous_files(docs: Path) -> Mapping[str, str]:
+    """The generated files of the last run, with their keys."""
+    return _parse_list(_read_text(docs))
+
+
+def _remove_emptied_folders(folders: set[Path], docs: Path) -> None:
+    """Remove those of `folders` that deletions left empty, and their parents up to
+    docs/ likewise, deepest first, once after all deletions."""
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+        while folder != docs and folder.is_dir():
+            try:
+                folder.rmdir()
+            except OSError:
+                break  # not empty
+            folder = folder.parent

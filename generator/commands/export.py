@@ -1,0 +1,18 @@
+"""`export`: the whole store, tagged, as one JSON document."""
+
+from __future__ import annotations
+
+from ..render.export import export_json
+from ..render.model import tagged_model
+from ..topics import tag
+from . import Project, Say, load_valid_topics, stderr
+from .generate import load_checked
+
+
+def export(project: Project, say: Say = stderr) -> str:
+    topics = load_valid_topics(project.store, say)
+    loaded = load_checked(project.store.load(), topics)
+    tagging = tag(topics, loaded.papers, loaded.state.listings, loaded.resolve)
+    model = tagged_model(loaded.papers, loaded.state.listings, topics, tagging)
+    listing_topics = {l.id: l.topic for l in loaded.state.listings.values() if l.topic}
+    return export_json([model.tagged[i] for i in sorted(model.tagged)], listing_topics)

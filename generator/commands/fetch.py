@@ -1,0 +1,189 @@
+"""`fetch`: ask Hugging Face for days' listings, keep every answer, ingest it."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable, Iterable, Sequence
+
+from .. import sources
+from ..errors import DigestError
+from ..records import FetchRecord, ParsedListing
+from ..sources import http
+from ..store import StoreState
+from ..store.merge import PaperIndex
+from . import Project, Say, load_valid_topics, require_topic, stderr
+from .ingest import Admitted, add_listing, admit
+from .rebuild import rebuild_papers
+
+DAILY_LIMIT = 100  # the API's largest page
+
+
+@dataclass(frozen=True)
+class FetchTarget:
+    """What one fetch asks for: a day's listing, or a topic search on a day."""
+
+    day: date
+    via: str  # api | html
+    query: str | None = None
+    topic: str | None = None
+
+    def requests(self, client: http.Client, page: int = 0) -> str:
+        if self.query:
+            return client.url("/api/papers/search", q=self.query) if self.via == "api" else client.url("/papers", q=self.query)
+        if self.via == "api":
+            return client.url("/api/daily_papers", date=self.day.isoformat(), limit=DAILY_LIMIT, p=page)
+        return client.url(f"/papers/date/{self.day.isoformat()}")
+
+    @property
+    def source(self) -> str:
+        kind = "API" if self.via == "api" else "page"
+        return f"Hugging Face search {self.query!r} ({kind})" if self.query else f"Hugging Face Daily Papers ({kind})"
+
+    @property
+    def key(self) -> tuple[str, str, date]:
+        return (self.via, self.query or "", self.day)
+
+
+@dataclass
+class FetchReport:
+    ok: list[date] = field(default_factory=list)
+    empty: list[date] = field(default_factory=list)
+    failed: list[tuple[date, str]] = field(default_factory=list)
+    unchanged: list[date] = field(default_factory=list)
+    new_papers: int = 0
+    written: tuple[str, ...] = ()
+    days: int = 0  # asked for
+
+
+def days_to_fetch(state: StoreState, via: str, today: date, *, on: date | None, since: date | None, until: date | None) -> list[date]:
+    """The days a fetch covers. Without dates: from the last day fetched successfully
+    (again, since a day's list grows while it lasts) up to today, plus every day that
+    failed before; a first run fetches today."""
+    if on:
+        return [on]
+    if since:
+        last = until or today
+        return [date.fromordinal(n) for n in range(since.toordinal(), last.toordinal() + 1)]
+    records = [f for f in state.fetches.values() if f.via == via and not f.query]
+    done = [f.day for f in records if f.outcome in ("ok", "empty")]
+    start = max(done) if done else today  # a first run fetches today; backfill with --since
+    days = {date.fromordinal(n) for n in range(start.toordinal(), today.toordinal() + 1)}
+    days |= {f.day for f in records if f.outcome == "failed"}
+    return sorted(days)
+
+
+def fetch(
+    project: Project,
+    client: http.Client,
+    *,
+    via: str,
+    today: date,
+    on: date | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    query: str | None = None,
+    topic: str | None = None,
+    say: Say = stderr,
+    progress: Callable[[Sequence[FetchTarget]], Iterable[FetchTarget]] = lambda t: t,
+) -> FetchReport:
+    """Fetch each day asked for (by default, days_to_fetch's), keep every answer under
+    data/raw/, and ingest it.
+
+    A day that fails leaves the store as it was for that day and is recorded as
+    failed, to be retried on the next run; the others are stored all the same.
+    """
+    store = project.store
+    if topic:
+        require_topic(topic, load_valid_topics(store, say))
+    state = store.load()
+    days = [on or today] if query else days_to_fetch(state, via, today, on=on, since=since, until=until)
+    targets = [FetchTarget(day, via, query, topic) for day in days]
+    index = PaperIndex.of(state.papers)
+    report = FetchReport(days=len(targets))
+    raw: dict[str, bytes] = {}
+    superseded = False
+    for target in progress(targets):
+        previous = state.fetches.get(target.key)
+        try:
+            admitted = _fetch_target(target, client, today, say)
+        except (http.FetchError, DigestError) as err:
+            message = str(err).splitlines()[0]
+            report.failed.append((target.day, message))
+            kept = previous.listings if previous else ()
+            state.fetches[target.key] = FetchRecord(target.day, target.via, target.query, "failed", kept, previous.checked_at if previous else None, message)
+            say(f"{target.day}: failed: {message}")
+            continue
+        if not admitted:
+            if previous and previous.outcome == "ok":
+                say(f"{target.day}: the source now has no papers for this day; keeping the {len(previous.listings)} listing(s) stored before")
+                report.unchanged.append(target.day)
+            elif previous and previous.outcome == "empty":
+                report.unchanged.append(target.day)
+            else:
+                state.fetches[target.key] = FetchRecord(target.day, target.via, target.query, "empty", (), http.utc_now())
+                report.empty.append(target.day)
+            say(f"{target.day}: no papers (a weekend or holiday, or not published yet)")
+            continue
+        ids = tuple(a.listing.id for a in admitted)
+        if previous and previous.outcome == "ok" and previous.listings == ids:
+            report.unchanged.append(target.day)
+            say(f"{target.day}: unchanged")
+            continue
+        for old in previous.listings if previous else ():
+            if old not in ids and old in state.listings:
+                state.archive[old] = state.listings.pop(old)
+                superseded = True
+        new = 0
+        for one in admitted:
+            if one.listing.id not in state.listings:
+                added, _ = add_listing(state, index, one)
+                new += added
+                raw[one.listing.id] = one.data
+        state.fetches[target.key] = FetchRecord(target.day, target.via, target.query, "ok", ids, admitted[0].listing.fetched_at)
+        report.ok.append(target.day)
+        report.new_papers += new
+        say(f"{target.day}: {sum(len(a.parsed.entries) for a in admitted)} papers ({new} new)")
+    state.papers = rebuild_papers(project, state, say, pending=raw).papers if superseded else index.papers
+    report.written = store.save(state, raw).written
+    return report
+
+
+def _fetch_target(target: FetchTarget, client: http.Client, today: date, say: Say) -> list[Admitted]:
+    """Every page of one target, admitted; an empty list when the source has no papers for it."""
+    admitted: list[Admitted] = []
+    page = 0
+    while True:
+        response = client.get(target.requests(client, page))
+        shown = response.url
+        parsed = sources.parse(response.body, shown)
+        if not target.query and not _is_that_day(parsed, response.url, target.day):
+            return []  # redirected to (or answered with) another day: this day has no papers
+        if not parsed.entries:
+            break
+        admitted.append(
+            admit(response.body, shown, given_day=target.day, today=today, topic=target.topic, source=target.source,
+                  accept_warnings=True, say=say, rank_offset=page * DAILY_LIMIT, fetched=response, parsed=parsed)
+        )
+        if target.via != "api" or target.query or len(parsed.entries) < DAILY_LIMIT:
+            break
+        page += 1
+    return admitted
+
+
+_URL_DAY = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+def _is_that_day(parsed: ParsedListing, final_url: str, day: date) -> bool:
+    """Whether an answer is about `day`: the day in the URL it was redirected to, the
+    page's own date, else its papers' listing days."""
+    in_url = _URL_DAY.search(urllib.parse.urlsplit(final_url).path + "?" + urllib.parse.urlsplit(final_url).query)
+    if in_url and in_url.group(1) != day.isoformat():
+        return False
+    if parsed.date_hint and parsed.date_hint.year:
+        return (parsed.date_hint.year, parsed.date_hint.month, parsed.date_hint.day) == (day.year, day.month, day.day)
+    days = parsed.entry_days
+    return not days or day in days
+

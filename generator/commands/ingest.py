@@ -1,0 +1,194 @@
+"""`ingest`: store saved listings, record them in the manifest, merge their papers.
+
+Also the admission of one raw listing (parse, deduplicate, date), which `fetch`
+shares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Sequence
+
+from .. import sources
+from ..errors import DigestError, Diagnostic, display_path
+from ..identity import normalize_arxiv_id, title_key
+from ..records import Entry, Listing, ParsedListing, Problem
+from ..sources import http
+from ..sources.dates import resolve_listing_date
+from ..store import StoreState, raw_relpath, sha256
+from ..store.merge import PaperIndex, merge_listing
+from . import Project, Say, load_valid_topics, require_topic, stderr
+
+
+@dataclass
+class IngestReport:
+    ingested: list[Listing] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    new_papers: int = 0
+    known_papers: int = 0
+    written: tuple[str, ...] = ()
+
+
+
+@dataclass
+class Admitted:
+    """A listing checked and ready to store: parsed, deduplicated and dated."""
+
+    listing: Listing
+    parsed: ParsedListing
+    data: bytes
+
+
+def ingest(
+    project: Project,
+    files: Sequence[Path],
+    *,
+    day: date | None = None,
+    topic: str | None = None,
+    source: str | None = None,
+    accept_warnings: bool = False,
+    today: date,
+    say: Say = stderr,
+) -> IngestReport:
+    """Store each raw listing, record it in the manifest and merge its papers.
+
+    All files are checked before anything is written: one bad file leaves `data/`
+    exactly as it was.
+    """
+    store = project.store
+    state = store.load()
+    if topic is not None:
+        require_topic(topic, load_valid_topics(store, say))
+    index = PaperIndex.of(state.papers)
+    report = IngestReport()
+    raw: dict[str, bytes] = {}
+    errors: list[Diagnostic] = []
+    for number, path in enumerate(files, start=1):
+        shown = display_path(path)
+        if len(files) > 1:
+            say(f"[{number}/{len(files)}] {shown}")
+        try:
+            data = _read_listing_file(path, shown)
+            listing_id = sha256(data)[:12]
+            if listing_id in state.listings:
+                report.skipped.append(_already_ingested(state.listings[listing_id], shown, day, topic))
+                continue
+            admitted = admit(data, shown, given_day=day, today=today, topic=topic,
+                             source=source or path.name, accept_warnings=accept_warnings, say=say)
+        except DigestError as err:
+            errors += err.diagnostics
+            continue
+        new, known = add_listing(state, index, admitted)
+        raw[admitted.listing.id] = data
+        report.ingested.append(admitted.listing)
+        report.new_papers += new
+        report.known_papers += known
+        say(f"{shown}: {len(admitted.parsed.entries)} papers for {admitted.listing.date} ({new} new, {known} already stored)")
+    if errors:
+        raise DigestError(errors)
+    if raw:
+        state.papers = index.papers
+        report.written = store.save(state, raw).written
+    return report
+
+
+def admit(
+    data: bytes,
+    shown: str,
+    *,
+    given_day: date | None,
+    today: date,
+    topic: str | None,
+    source: str,
+    accept_warnings: bool,
+    say: Say,
+    rank_offset: int = 0,
+    fetched: http.Response | None = None,
+    parsed: ParsedListing | None = None,
+) -> Admitted:
+    """Parse, deduplicate and date one raw listing; raises DigestError if it is refused."""
+    parsed = parsed or sources.parse(data, shown)
+    parsed, problems = _drop_duplicates(parsed)
+    listing_day, note = resolve_listing_date(parsed.date_hint, given_day, today, shown, parsed.entry_days)
+    if problems and not accept_warnings:
+        raise DigestError(
+            [Diagnostic(shown, p.line, p.message) for p in problems]
+            + [Diagnostic(shown, None, f"listing rejected for the {len(problems)} problem(s) above; fix the file, "
+                          "or pass --accept-warnings to ingest the rest and skip what is named above")]
+        )
+    for problem in problems:
+        say(str(Diagnostic(shown, problem.line, problem.message, "warning")))
+    for message in (*parsed.notes, *([note] if note else [])):
+        say(f"{shown}: {message}")
+    listing_id = sha256(data)[:12]
+    listing = Listing(
+        id=listing_id,
+        date=listing_day,
+        format=parsed.format,
+        source=source,
+        topic=topic,
+        sha256=sha256(data),
+        path=raw_relpath(listing_day, listing_id, parsed.format),
+        entries=len(parsed.entries),
+        rank_offset=rank_offset,
+        url=fetched.url if fetched else None,
+        fetched_at=fetched.fetched_at if fetched else None,
+        status=fetched.status if fetched else None,
+    )
+    return Admitted(listing, parsed, data)
+
+
+def add_listing(state: StoreState, index: PaperIndex, admitted: Admitted) -> tuple[int, int]:
+    """Record an admitted listing as active and merge its papers; returns (new, known)."""
+    state.listings[admitted.listing.id] = admitted.listing
+    return merge_listing(index, _ranked(admitted.parsed.entries, admitted.listing), admitted.listing, state.listings)
+
+
+def _ranked(entries: tuple[Entry, ...], listing: Listing) -> tuple[Entry, ...]:
+    """Entries with their rank in the whole day: page p of a paged answer continues page p-1."""
+    if not listing.rank_offset:
+        return entries
+    return tuple(replace(e, rank=e.rank + listing.rank_offset) for e in entries)
+
+
+
+def _read_listing_file(path: Path, shown: str) -> bytes:
+    try:
+        if path.stat().st_size > sources.MAX_BYTES:
+            raise DigestError.at(shown, f"file is larger than the {sources.MAX_BYTES:,} bytes a listing may have")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DigestError.at(shown, "no such file") from None
+    except IsADirectoryError:
+        raise DigestError.at(shown, "is a folder; pass the listing files inside it") from None
+
+
+def _already_ingested(listing: Listing, shown: str, day: date | None, topic: str | None) -> str:
+    """Ingesting the same bytes again changes nothing, unless asked to change what
+    they were recorded as, which would silently rewrite history: that is an error."""
+    if day is not None and day != listing.date:
+        raise DigestError.at(shown, f"already ingested as listing {listing.id} for {listing.date}; a listing has one date, so --date {day} cannot apply")
+    if topic is not None and topic != listing.topic:
+        raise DigestError.at(shown, f"already ingested as listing {listing.id} with topic {listing.topic!r}; it cannot be ingested again with --topic {topic}")
+    return f"{shown}: already ingested as listing {listing.id} for {listing.date}; nothing to do"
+
+
+def _drop_duplicates(parsed: ParsedListing) -> tuple[ParsedListing, list[Problem]]:
+    """A paper listed twice in one listing is a problem in the listing, like an unplaced paragraph."""
+    problems = list(parsed.problems)
+    seen: dict[tuple[date | None, str], Entry] = {}
+    kept: list[Entry] = []
+    for entry in parsed.entries:
+        key = (entry.day, normalize_arxiv_id(entry.arxiv_id) or title_key(entry.title))
+        if key in seen:
+            first = seen[key]
+            where = f"line {first.line}" if first.line else f"item {first.rank}"
+            problems.append(Problem(entry.line or 0, f"the same paper as {where}, listed twice: {entry.title[:60]!r}"))
+            continue
+        seen[key] = entry
+        kept.append(entry)
+    problems.sort(key=lambda p: p.line)
+    return replace(parsed, entries=tuple(kept), problems=tuple(problems)), problems
+

@@ -1,0 +1,42 @@
+"""`rebuild`: the store's papers re-derived from the raw listings (after a parser fix)."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from .. import sources
+from ..records import Listing
+from ..store import StoreState
+from ..store.merge import PaperIndex, merge_listing
+from . import Project, Say, stderr
+from .ingest import _drop_duplicates, _ranked
+
+
+def rebuild_papers(project: Project, state: StoreState, say: Say = stderr, pending: Mapping[str, bytes] = {}) -> PaperIndex:
+    """Re-parse every active listing from its raw file and merge them afresh.
+
+    This is how a superseded snapshot leaves the store, and how a parser fix reaches
+    papers already stored. Problems that were accepted at ingest are accepted again.
+    `pending` holds raw bytes of listings not written to disk yet.
+    """
+    index = PaperIndex()
+    merged: dict[str, Listing] = {}
+    listings = sorted(state.listings.values(), key=lambda l: l.merge_key)
+    for number, listing in enumerate(listings, start=1):
+        if len(listings) > 20 and number % 100 == 0:
+            say(f"rebuild: {number}/{len(listings)} listings")
+        shown = f"{project.store.root.name}/{listing.path}"
+        data = pending[listing.id] if listing.id in pending else project.store.read_raw(listing)
+        parsed, _ = _drop_duplicates(sources.parse(data, shown))
+        merged[listing.id] = listing
+        merge_listing(index, _ranked(parsed.entries, listing), listing, merged)
+    return index
+
+
+def rebuild(project: Project, say: Say = stderr) -> tuple[str, ...]:
+    """`python -m generator rebuild`: the store's papers re-derived from the raw listings."""
+    store = project.store
+    state = store.load()
+    state.papers = rebuild_papers(project, state, say).papers
+    return store.save(state).written
+

@@ -1,0 +1,153 @@
+"""The paper store: the only code that reads or writes `data/` (format.py says how
+its files are laid out).
+
+Every write goes to a temporary file that is then renamed over the old one, and a
+file whose content would not change is not written at all. Raw files and papers go
+first and the manifest last, so a listing is only recorded once everything it
+refers to is on disk.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable, Mapping
+
+from ..atomic import write_if_changed
+from ..errors import DigestError, Diagnostic, display_path
+from ..records import FetchRecord, Listing, Paper
+from .format import (
+    MANIFEST,
+    PAPERS_DIR,
+    TOPICS_DIR,
+    Manifest,
+    parse_manifest,
+    read_shard,
+    record_line,
+    serialize_manifest,
+    serialize_papers,
+)
+
+# Given a shard's path and the status of the open file, the digests of its records
+# if they are known for exactly that file (build/shards.py keeps them between runs).
+KnownRecords = Callable[[Path, os.stat_result], "tuple[str, ...] | None"]
+
+
+@dataclass(frozen=True)
+class ShardRead:
+    """A paper shard as it was read: the open file's status, and the digests of its
+    records in order (None when the lenient reader read it)."""
+
+    path: Path
+    stat: os.stat_result = field(repr=False)
+    records: tuple[str, ...] | None = field(repr=False)
+
+
+@dataclass
+class StoreState:
+    """Everything in `data/` except the topics, as loaded into memory."""
+
+    listings: dict[str, Listing]  # active: their papers are in the store
+    papers: dict[str, Paper]
+    fetches: dict[tuple[str, str, date], FetchRecord] = field(default_factory=dict)
+    archive: dict[str, Listing] = field(default_factory=dict)  # superseded snapshots, raw kept
+    # paper id -> a digest of its record's bytes in data/papers/, where the fast reader
+    # read it: the build stage compares papers by it (see Tagging.digests).
+    digests: dict[str, str] = field(default_factory=dict, repr=False)
+    shards: list[ShardRead] = field(default_factory=list, repr=False)
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    written: tuple[str, ...]
+    deleted: tuple[str, ...]
+
+
+class Store:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    # ---- reading -------------------------------------------------------------------
+
+    def load(self, known: KnownRecords | None = None) -> StoreState:
+        """Load the manifest and the papers; a damaged file raises with file:line.
+        `known` may spare digesting the records of a shard read before."""
+        manifest, errors = self.load_manifest()
+        papers, digests, paper_errors, shards = self.load_papers(known)
+        errors += paper_errors
+        if errors:
+            raise DigestError(errors)
+        return StoreState(manifest.listings, papers, manifest.fetches, manifest.archive, digests, shards)
+
+    def load_manifest(self) -> tuple[Manifest, list[Diagnostic]]:
+        path = self.root / MANIFEST
+        if not path.exists():
+            return Manifest(), []
+        return parse_manifest(path.read_bytes(), display_path(path))
+
+    def load_papers(self, known: KnownRecords | None = None
+                    ) -> tuple[dict[str, Paper], dict[str, str], list[Diagnostic], list[ShardRead]]:
+        """The papers, the digests of their records (StoreState.digests), what is wrong,
+        and each shard as read."""
+        papers: dict[str, Paper] = {}
+        digests: dict[str, str] = {}
+        errors: list[Diagnostic] = []
+        shards: list[ShardRead] = []
+        for path in self.paper_files():
+            with path.open("rb") as file:
+                stat = os.fstat(file.fileno())
+                data = file.read()
+            decoded, file_errors, fast = read_shard(path, data, known(path, stat) if known else None)
+            errors += file_errors
+            shards.append(ShardRead(path, stat, tuple([digest for _, _, digest in decoded]) if fast else None))
+            for number, paper, digest in decoded:
+                if paper.id in papers:
+                    errors.append(Diagnostic(display_path(path), record_line(data, number), f"paper {paper.id} is stored twice"))
+                papers[paper.id] = paper
+                if digest:
+                    digests[paper.id] = digest
+        return papers, digests, errors, shards
+
+    def paper_files(self) -> list[Path]:
+        return sorted((self.root / PAPERS_DIR).glob("*.json"))
+
+    def input_files(self) -> list[Path]:
+        """The files `generate` reads, besides the paper shards: the manifest and the
+        topic files (not the raw listings, which only `rebuild` reads)."""
+        return [self.root / MANIFEST, *self.topic_files()]
+
+    def raw_path(self, listing: Listing) -> Path:
+        return self.root / listing.path
+
+    def read_raw(self, listing: Listing) -> bytes:
+        return self.raw_path(listing).read_bytes()
+
+    def topic_files(self) -> list[Path]:
+        folder = self.root / TOPICS_DIR
+        return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")) if folder.is_dir() else []
+
+    # ---- writing -------------------------------------------------------------------
+
+    def save(self, state: StoreState, raw: Mapping[str, bytes] = {}) -> WriteReport:
+        """Write the state back; `raw` maps listing ids to the bytes of new raw files."""
+        written: list[str] = []
+        for listing_id, data in sorted(raw.items()):
+            path = self.raw_path(state.listings[listing_id])
+            if write_if_changed(path, data):
+                written.append(path.relative_to(self.root).as_posix())
+        wanted = {f"{PAPERS_DIR}/{month}.json": text for month, text in serialize_papers(state.papers).items()}
+        deleted = []
+        for path in self.paper_files():
+            rel = path.relative_to(self.root).as_posix()
+            if rel not in wanted:
+                path.unlink()
+                deleted.append(rel)
+        for rel, text in sorted(wanted.items()):
+            if write_if_changed(self.root / rel, text.encode("utf-8")):
+                written.append(rel)
+        manifest = serialize_manifest(state.listings, state.fetches, state.archive)
+        if write_if_changed(self.root / MANIFEST, manifest.encode("utf-8")):
+            written.append(MANIFEST)
+        return WriteReport(tuple(written), tuple(deleted))
