@@ -82,12 +82,19 @@ def make_item(rng: random.Random, words: Words, arxiv_id: str, day: date) -> dic
     stamp = f"{day.isoformat()}T00:00:00.000Z"
     return {
         "paper": {
-            "id": arxiv_id, "title": title, "summary": " ".join(sentences),
-            "authors": [{"name": f"{rng.choice(words.vocab).title()} {rng.choice(words.vocab).title()}"} for _ in range(rng.randint(2, 12))],
-            "publishedAt": stamp, "submittedOnDailyAt": stamp, "upvotes": rng.randint(0, 300),
+            "id": arxiv_id,
+            "title": title,
+            "summary": " ".join(sentences),
+            "authors": [
+                {"name": f"{rng.choice(words.vocab).title()} {rng.choice(words.vocab).title()}"} for _ in range(rng.randint(2, 12))
+            ],
+            "publishedAt": stamp,
+            "submittedOnDailyAt": stamp,
+            "upvotes": rng.randint(0, 300),
             "ai_keywords": rng.sample(words.vocab, 5),
         },
-        "title": title, "numComments": rng.randint(0, 20),
+        "title": title,
+        "numComments": rng.randint(0, 20),
     }
 
 
@@ -170,7 +177,9 @@ def new_project(project: Path, inputs: Path) -> Path:
     return project
 
 
-def commands(project: Path, files: list[Path], measure: bool, between: Callable[[], None] = lambda: None) -> dict[str, tuple[float, float | None, str]]:
+def commands(
+    project: Path, files: list[Path], measure: bool, between: Callable[[], None] = lambda: None
+) -> dict[str, tuple[float, float | None, str]]:
     """The real commands, in order: ingest the archive but its last day, generate into
     an empty docs/, build, (`between`), generate with nothing new, ingest the last
     day, generate again (the daily run). Each one's (seconds, peak MB, output)."""
@@ -207,7 +216,10 @@ def bench(size: int, keep: bool, compare_builtin: bool) -> dict[str, object]:
     result = {
         "papers": size,
         "pages": sum(1 for _ in site.rglob("*.html")),
-        "ingest s": timed["ingest"][0], "generate s": timed["generate"][0], "day s": timed["day"][0], "build s": build_s,
+        "ingest s": timed["ingest"][0],
+        "generate s": timed["generate"][0],
+        "day s": timed["day"][0],
+        "build s": build_s,
         "peak MB": max(peak for _, peak, _ in measured.values()),
         "site MB": folder_mb(site),
         "search KB": first["bytes"] / 1e3 if first else "n/a",
@@ -247,8 +259,10 @@ def main() -> None:
     parser.add_argument("--compare-builtin", action="store_true", help="also measure Material's built-in search (slow past 30k)")
     args = parser.parse_args()
     sizes = [2_000] if args.quick else args.sizes
-    print(f"# {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, "
-          f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, {platform.machine()}")
+    print(
+        f"# {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, "
+        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, {platform.machine()}"
+    )
     columns = ["papers", "pages", "ingest s", "generate s", "day s", "build s", "peak MB", "site MB", "search KB", "search s"]
     print("| " + " | ".join(columns) + " |")
     print("|" + " ---: |" * len(columns))
@@ -256,9 +270,12 @@ def main() -> None:
     for size in sizes:
         r = bench(size, args.keep, args.compare_builtin)
         print("| " + " | ".join(_cell(r[c]) for c in columns) + " |", flush=True)
-        notes.append(f"{size:,} papers: no-op generate: {r['no-op writes']}; adding one day: {r['one-day writes']}; "
-                     f"search typed: {r['word']!r}" + (f"; {r['builtin']}" if "builtin" in r else "")
-                     + (f"; kept in {r['kept']}" if "kept" in r else ""))
+        notes.append(
+            f"{size:,} papers: no-op generate: {r['no-op writes']}; adding one day: {r['one-day writes']}; "
+            f"search typed: {r['word']!r}"
+            + (f"; {r['builtin']}" if "builtin" in r else "")
+            + (f"; kept in {r['kept']}" if "kept" in r else "")
+        )
     print()
     print("\n".join(notes))
 

@@ -40,6 +40,7 @@ def probe(site: Path, word: str) -> dict[str, float] | None:
     if not CHROMIUM.exists():
         return None
     import sys
+
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     from sitecheck import Served
 

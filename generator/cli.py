@@ -66,13 +66,20 @@ def build_parser() -> argparse.ArgumentParser:
         "Ingesting a file that is already stored changes nothing. If any file is bad, nothing is written.",
     )
     ingest.add_argument("files", nargs="+", type=Path, metavar="FILE", help="saved listing(s) to ingest")
-    ingest.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD",
-                        help="the listing's day; must agree with its date line if it has one. Without it, "
-                        "the date line's year is the most recent one not after today")
+    ingest.add_argument(
+        "--date",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="the listing's day; must agree with its date line if it has one. Without it, "
+        "the date line's year is the most recent one not after today",
+    )
     ingest.add_argument("--topic", metavar="SLUG", help="tag every paper of the listing with this topic (a file in data/topics/)")
     ingest.add_argument("--source", metavar="TEXT", help="where the listing came from (default: the file name)")
-    ingest.add_argument("--accept-warnings", action="store_true",
-                        help="ingest a listing even if some paragraphs cannot be placed as papers; they are reported and skipped")
+    ingest.add_argument(
+        "--accept-warnings",
+        action="store_true",
+        help="ingest a listing even if some paragraphs cannot be placed as papers; they are reported and skipped",
+    )
     ingest.set_defaults(run=_run_ingest)
 
     fetch = commands.add_parser(
@@ -91,8 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--query", metavar="TEXT", help="fetch the search results for TEXT instead of a day's listing; needs --topic")
     fetch.add_argument("--topic", metavar="SLUG", help="the topic that tags the papers of a --query search")
     fetch.add_argument("--via", choices=("api", "html"), default="api", help="the JSON API (default) or the HTML pages")
-    fetch.add_argument("--base-url", metavar="URL", default=os.environ.get(BASE_URL_VARIABLE, http.DEFAULT_BASE_URL),
-                       help=f"where to fetch from: a mirror or a test server (default: ${BASE_URL_VARIABLE} or {http.DEFAULT_BASE_URL})")
+    fetch.add_argument(
+        "--base-url",
+        metavar="URL",
+        default=os.environ.get(BASE_URL_VARIABLE, http.DEFAULT_BASE_URL),
+        help=f"where to fetch from: a mirror or a test server (default: ${BASE_URL_VARIABLE} or {http.DEFAULT_BASE_URL})",
+    )
     fetch.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="timeout of one request (default 30)")
     fetch.add_argument("--retries", type=int, default=4, metavar="N", help="retries of a failed request (default 4)")
     fetch.add_argument("--pause", type=float, default=1.0, metavar="SECONDS", help="pause between requests (default 1)")
@@ -116,16 +127,24 @@ def build_parser() -> argparse.ArgumentParser:
         f"Feeds link to ${SITE_URL_VARIABLE} (default {DEFAULT_SITE_URL}).",
     )
     generate.add_argument(
-        "--jobs", "-j", type=_positive, metavar="N", default=None,
+        "--jobs",
+        "-j",
+        type=_positive,
+        metavar="N",
+        default=None,
         help=f"render in N processes (default: one per CPU, at most {MAX_WORKERS}; 1 renders in this process)",
     )
     generate.add_argument(
-        "--recent", type=_positive, metavar="DAYS", default=None,
+        "--recent",
+        type=_positive,
+        metavar="DAYS",
+        default=None,
         help="only the last DAYS days with papers: a quick local preview of a large archive (pages of other days "
         "are removed from docs/; run generate without it before building the site to publish)",
     )
     generate.add_argument(
-        "--from-scratch", action="store_true",
+        "--from-scratch",
+        action="store_true",
         help="make every file again, in this process, ignoring what earlier runs left in docs/.generated and .cache/ "
         "(and keeping nothing there for the next run): slower, and the same files",
     )
@@ -180,14 +199,21 @@ def _positive(text: str) -> int:
 
 def _run_ingest(args: argparse.Namespace, project: Project) -> int:
     report = ingest(
-        project, args.files, day=args.date, topic=args.topic, source=args.source,
-        accept_warnings=args.accept_warnings, today=today(),
+        project,
+        args.files,
+        day=args.date,
+        topic=args.topic,
+        source=args.source,
+        accept_warnings=args.accept_warnings,
+        today=today(),
     )
     for message in report.skipped:
         print(message)
     if report.ingested:
-        print(f"ingested {len(report.ingested)} listing(s): {report.new_papers} new papers, "
-              f"{report.known_papers} already stored; {len(report.written)} file(s) written in data/")
+        print(
+            f"ingested {len(report.ingested)} listing(s): {report.new_papers} new papers, "
+            f"{report.known_papers} already stored; {len(report.written)} file(s) written in data/"
+        )
     return 0
 
 
@@ -198,13 +224,27 @@ def _run_fetch(args: argparse.Namespace, project: Project) -> int:
         raise _usage("fetch", "--query needs --topic SLUG: the topic its papers are tagged with")
     if args.topic and not args.query:
         raise _usage("fetch", "--topic goes with --query (to tag a day's listing, use ingest --topic)")
-    client = http.Client(base_url=args.base_url, token=os.environ.get("HF_TOKEN") or None,
-                         timeout=args.timeout, retries=args.retries, pause=args.pause)
-    report = fetch(project, client, via=args.via, today=today(), on=args.date, since=args.since, until=args.until,
-                   query=args.query, topic=args.topic, say=_progress_safe_print, progress=_progress_bar)
-    print(f"fetched {report.days} day(s) from {args.base_url} via {args.via}: {len(report.ok)} ok, "
-          f"{len(report.empty)} empty, {len(report.unchanged)} unchanged, {len(report.failed)} failed; "
-          f"{report.new_papers} new papers; {len(report.written)} file(s) written in data/")
+    client = http.Client(
+        base_url=args.base_url, token=os.environ.get("HF_TOKEN") or None, timeout=args.timeout, retries=args.retries, pause=args.pause
+    )
+    report = fetch(
+        project,
+        client,
+        via=args.via,
+        today=today(),
+        on=args.date,
+        since=args.since,
+        until=args.until,
+        query=args.query,
+        topic=args.topic,
+        say=_progress_safe_print,
+        progress=_progress_bar,
+    )
+    print(
+        f"fetched {report.days} day(s) from {args.base_url} via {args.via}: {len(report.ok)} ok, "
+        f"{len(report.empty)} empty, {len(report.unchanged)} unchanged, {len(report.failed)} failed; "
+        f"{report.new_papers} new papers; {len(report.written)} file(s) written in data/"
+    )
     for day, message in report.failed:
         print(f"failed {day}: {message} (retried on the next run)", file=sys.stderr)
     return 1 if report.failed else 0
@@ -231,14 +271,21 @@ def _usage(command: str, message: str) -> SystemExit:
 
 
 def _run_generate(args: argparse.Namespace, project: Project) -> int:
-    report = generate(project, site_url=os.environ.get(SITE_URL_VARIABLE) or DEFAULT_SITE_URL, workers=args.jobs,
-                      recent=args.recent, from_scratch=args.from_scratch)
+    report = generate(
+        project,
+        site_url=os.environ.get(SITE_URL_VARIABLE) or DEFAULT_SITE_URL,
+        workers=args.jobs,
+        recent=args.recent,
+        from_scratch=args.from_scratch,
+    )
     if report.up_to_date:
         print(f"docs/ is up to date: its {report.total} generated files were made from the same data/ and generator")
         return 0
     kept = f" ({report.kept} kept without rendering: their inputs had not changed)" if report.kept else ""
-    print(f"generated {report.total} files in docs/: {len(report.written)} written, {len(report.deleted)} deleted, "
-          f"{report.total - len(report.written)} unchanged{kept}")
+    print(
+        f"generated {report.total} files in docs/: {len(report.written)} written, {len(report.deleted)} deleted, "
+        f"{report.total - len(report.written)} unchanged{kept}"
+    )
     return 0
 
 

@@ -143,8 +143,9 @@ class Paper(msgspec.Struct, frozen=True, gc=False):
         separators plain text does not hold; `meta` in its own order (the store's), as a
         different order only costs a cache miss."""
         listed = "\x1e".join([f"{a.date.isoformat()}\x1d{a.listing}\x1d{a.rank}" for a in self.appearances])
-        record = "\x1f".join((self.id, self.title, self.abstract, "\x1e".join(self.authors), "\x1e".join(self.aliases),
-                               repr(self.meta), listed))
+        record = "\x1f".join(
+            (self.id, self.title, self.abstract, "\x1e".join(self.authors), "\x1e".join(self.aliases), repr(self.meta), listed)
+        )
         return hashlib.sha256(record.encode("utf-8")).hexdigest()[:32]  # SHA-256: twice blake2b's speed here (CPU SHA extensions)
 
     @property

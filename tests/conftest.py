@@ -41,7 +41,11 @@ class Project:
         env = {**os.environ, "PAPER_DIGEST_TODAY": today, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"}
         proc = subprocess.run(
             [sys.executable, "-m", "generator", *map(str, args)],
-            cwd=self.root, env=env, capture_output=True, text=True, timeout=300,
+            cwd=self.root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         return Result(proc.returncode, proc.stdout, proc.stderr)
 

@@ -51,7 +51,9 @@ class FakeHub:
         self.scripts: dict[str, list[Answer]] = defaultdict(list)
         self.requests: list[Recorded] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll: shutdown() waits for the loop's next poll, 0.5 s by default, which
+        # the dozens of tests that start a server spent waiting.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     @property
     def base_url(self) -> str:

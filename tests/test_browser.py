@@ -12,15 +12,21 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
-
 from conftest import FIXTURES, ingest_mini, make_project
+from playwright.sync_api import Page, expect, sync_playwright
 from sitecheck import Served, check_links
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts" / "screenshots"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def heading(text: str) -> re.Pattern:
@@ -95,7 +101,10 @@ def test_search_for_a_title_word_and_open_the_paper(page):
     expect(page.locator(".md-search-result__item").first).to_contain_text("Wednesday, 19 March 2025")  # grouped by day
     # Only the index files this word needs: the two tables, one term file, one document file.
     assert sorted(u.partition("/search/")[2] for u in fetched if "/digest/" in u) == [
-        "digest/docs/0.json", "digest/meta.json", "digest/recent/s.json", "digest/shards.json",
+        "digest/docs/0.json",
+        "digest/meta.json",
+        "digest/recent/s.json",
+        "digest/shards.json",
     ]
     hit.click()
     expect(page).to_have_url(re.compile(r"/dates/2025-03-1[89]/\?h=sparse#sparse-mixture-of-experts-at-scale$"))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import ABSTRACT, MINI, SAMPLES, ingest_mini, listing_text, make_project, mini_project
 
 
@@ -170,7 +169,10 @@ def test_recent_generates_only_the_last_days_and_a_full_run_restores_the_rest(pr
     assert recent.err == "rendering 1 day pages and 3 topic pages for 2 papers\n"
     assert sorted(p.name for p in (project.docs / "dates").glob("*.md")) == ["2025-03-20.md", "index.md"]
     again = project.ok("generate")
-    assert again.out == "generated 50 files in docs/: 46 written, 0 deleted, 4 unchanged (1 kept without rendering: their inputs had not changed)\n"
+    assert (
+        again.out
+        == "generated 50 files in docs/: 46 written, 0 deleted, 4 unchanged (1 kept without rendering: their inputs had not changed)\n"
+    )
     assert project.snapshot("docs") == full
 
 
@@ -213,7 +215,10 @@ def test_listing_without_date_needs_date(project):
 def test_date_that_disagrees_with_the_date_line(project):
     result = project.run("ingest", MINI / "2025-03-18.txt", "--date", "2025-03-19")
     assert result.code == 1
-    assert result.err == f"{MINI / '2025-03-18.txt'}:9: --date 2025-03-19 disagrees with the date line 'Mar 18'; pass the listing's own date or leave --date out\n"
+    assert (
+        result.err
+        == f"{MINI / '2025-03-18.txt'}:9: --date 2025-03-19 disagrees with the date line 'Mar 18'; pass the listing's own date or leave --date out\n"
+    )
 
 
 def test_unplaced_paragraphs_reject_the_listing_unless_accepted(project):
@@ -268,7 +273,10 @@ def test_a_page_whose_date_disagrees_with_date(project):
     page = project.root / "page.html"
     page.write_bytes((MINI.parent / "hf" / "daily_page_2024-08-01.html").read_bytes())
     result = project.run("ingest", page, "--date", "2024-08-02")
-    assert (result.code, result.err) == (1, "page.html: --date 2024-08-02 disagrees with the page's date '2024-08-01'; pass the listing's own date or leave --date out\n")
+    assert (result.code, result.err) == (
+        1,
+        "page.html: --date 2024-08-02 disagrees with the page's date '2024-08-01'; pass the listing's own date or leave --date out\n",
+    )
 
 
 @pytest.mark.parametrize(
@@ -310,10 +318,20 @@ def test_export_shape_and_urls(project):
     assert moe["topics"] == ["mixture-of-experts"]
     assert moe["links"] == [{"kind": "code", "url": "https://github.com/example/sparse-moe"}]
     assert moe["appearances"] == [
-        {"date": "2025-03-18", "listing": moe["appearances"][0]["listing"], "topic": None, "rank": 1,
-         "url": "dates/2025-03-18/#sparse-mixture-of-experts-at-scale"},
-        {"date": "2025-03-19", "listing": moe["appearances"][1]["listing"], "topic": None, "rank": 1,
-         "url": "dates/2025-03-19/#sparse-mixture-of-experts-at-scale"},
+        {
+            "date": "2025-03-18",
+            "listing": moe["appearances"][0]["listing"],
+            "topic": None,
+            "rank": 1,
+            "url": "dates/2025-03-18/#sparse-mixture-of-experts-at-scale",
+        },
+        {
+            "date": "2025-03-19",
+            "listing": moe["appearances"][1]["listing"],
+            "topic": None,
+            "rank": 1,
+            "url": "dates/2025-03-19/#sparse-mixture-of-experts-at-scale",
+        },
     ]
     survey = papers["a-survey-of-language-agents"]
     assert sorted((a["topic"] or "", a["rank"]) for a in survey["appearances"]) == [("", 2), ("agents", 1)]
@@ -339,7 +357,10 @@ def test_check_names_unknown_paper_ids_with_a_suggestion(project):
     topic.write_text(topic.read_text().replace("tool-use-without-agents", "tool-use-without-agent"))
     result = project.run("check")
     assert result.code == 1
-    assert "data/topics/agents.yml:6: remove: no paper has the id 'tool-use-without-agent'; did you mean 'tool-use-without-agents'?\n" in result.err
+    assert (
+        "data/topics/agents.yml:6: remove: no paper has the id 'tool-use-without-agent'; did you mean 'tool-use-without-agents'?\n"
+        in result.err
+    )
     assert project.run("generate").code == 1  # the site is never built from a broken topic file
 
 

@@ -8,13 +8,12 @@ import shutil
 from datetime import date
 
 import pytest
-
-from generator.errors import DigestError
-from generator.sources.http import Client, FetchError, server_wait
-from generator.sources import parse
-
 from conftest import FIXTURES, make_project
 from hfserver import Answer, FakeHub
+
+from generator.errors import DigestError
+from generator.sources import parse
+from generator.sources.http import Client, FetchError, server_wait
 
 HF = FIXTURES / "hf"
 PAGE = (HF / "daily_page_2024-08-01.html").read_bytes()
@@ -53,7 +52,10 @@ def test_daily_page_hydration_json():
     assert llama.abstract.startswith("Modern artificial intelligence (AI) systems are powered by foundation models. This paper")
     assert len(llama.authors) == 533 and llama.authors[0] == "Abhimanyu Dubey"
     assert llama.meta == {
-        "published": "2024-07-31", "upvotes": 94, "comments": 5, "submitter": "akhaliq",
+        "published": "2024-07-31",
+        "upvotes": 94,
+        "comments": 5,
+        "submitter": "akhaliq",
         "thumbnail": "https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2407.21783.png",
     }
     assert parsed.problems == () and parsed.notes == ()
@@ -70,15 +72,29 @@ def test_api_month_file_spans_its_days():
 
 
 def test_search_answer_and_single_paper():
-    assert [e.arxiv_id for e in parse((HF / "api_papers_search_q-diffusion.json").read_bytes(), "s").entries] == ["2006.11239", "2112.10752", "2202.00512"]
+    assert [e.arxiv_id for e in parse((HF / "api_papers_search_q-diffusion.json").read_bytes(), "s").entries] == [
+        "2006.11239",
+        "2112.10752",
+        "2202.00512",
+    ]
     single = parse((HF / "api_paper_2608.09888.json").read_bytes(), "p").entries
     assert [(e.arxiv_id, e.meta["organization"], e.meta["github_stars"]) for e in single] == [("2608.09888", "Pathway", 11184)]
 
 
 def test_unknown_fields_and_odd_types_never_crash():
     items = [
-        {"paper": {"id": "2501.00001", "title": "New Shape", "summary": "S.", "upvotes": "many", "authors": "nobody",
-                   "futureField": {"x": 1}}, "numComments": None, "brandNew": [1, 2]},
+        {
+            "paper": {
+                "id": "2501.00001",
+                "title": "New Shape",
+                "summary": "S.",
+                "upvotes": "many",
+                "authors": "nobody",
+                "futureField": {"x": 1},
+            },
+            "numComments": None,
+            "brandNew": [1, 2],
+        },
         {"paper": {"id": "2501.00002"}},
         "not an item",
     ]
@@ -189,7 +205,13 @@ def test_user_agent_and_token_are_sent(hub):
 
 @pytest.mark.parametrize(
     "retry_after, ratelimit, expected",
-    [("12", None, 12.0), (None, '"api";r=0;t=30', 30.0), (None, "limit=500, remaining=0, reset=20, t=20", 20.0), (None, None, None), ("soon", None, None)],
+    [
+        ("12", None, 12.0),
+        (None, '"api";r=0;t=30', 30.0),
+        (None, "limit=500, remaining=0, reset=20, t=20", 20.0),
+        (None, None, None),
+        ("soon", None, None),
+    ],
 )
 def test_server_wait_headers(retry_after, ratelimit, expected):
     assert server_wait(retry_after, ratelimit) == expected
@@ -201,15 +223,27 @@ def test_server_wait_headers(retry_after, ratelimit, expected):
 def test_fetch_a_day_keeps_the_answer_and_its_provenance(project, hub):
     result = fetch(project, hub, "--date", "2024-09-19")
     assert result.code == 0, result.err
-    assert result.out == f"fetched 1 day(s) from {hub.base_url} via api: 1 ok, 0 empty, 0 unchanged, 0 failed; 17 new papers; 3 file(s) written in data/\n"
+    assert (
+        result.out
+        == f"fetched 1 day(s) from {hub.base_url} via api: 1 ok, 0 empty, 0 unchanged, 0 failed; 17 new papers; 3 file(s) written in data/\n"
+    )
     manifest = json.loads((project.data / "manifest.json").read_text())
     [listing] = manifest["listings"]
     assert listing["url"] == f"{hub.base_url}/api/daily_papers?date=2024-09-19&limit=100&p=0"
     assert listing["status"] == 200 and listing["fetched_at"].endswith("Z") and listing["entries"] == 17
     served = json.dumps(hub.days["2024-09-19"]).encode()
     assert (project.data / listing["path"]).read_bytes() == served
-    assert manifest["fetches"] == [{"checked_at": listing["fetched_at"], "day": "2024-09-19", "error": None,
-                                    "listings": [listing["id"]], "outcome": "ok", "query": None, "via": "api"}]
+    assert manifest["fetches"] == [
+        {
+            "checked_at": listing["fetched_at"],
+            "day": "2024-09-19",
+            "error": None,
+            "listings": [listing["id"]],
+            "outcome": "ok",
+            "query": None,
+            "via": "api",
+        }
+    ]
 
 
 def test_refetching_an_unchanged_day_changes_nothing(project, hub):
@@ -270,7 +304,9 @@ def test_a_failed_day_leaves_data_and_is_retried_next_run(project, hub):
     failed = fetch(project, hub, "--date", "2024-09-19")
     assert failed.code == 1
     assert "0 ok, 0 empty, 0 unchanged, 1 failed" in failed.out
-    assert failed.err.endswith(f"failed 2024-09-19: {hub.base_url}/api/daily_papers?date=2024-09-19&limit=100&p=0: HTTP 500 Internal Server Error (after 3 tries) (retried on the next run)\n")
+    assert failed.err.endswith(
+        f"failed 2024-09-19: {hub.base_url}/api/daily_papers?date=2024-09-19&limit=100&p=0: HTTP 500 Internal Server Error (after 3 tries) (retried on the next run)\n"
+    )
     after = project.snapshot()
     assert {k: v for k, v in after.items() if k != "manifest.json"} == {k: v for k, v in papers_before.items() if k != "manifest.json"}
     # The next run without dates: from the last good day (2024-09-18) to today, plus the failed day.
@@ -309,8 +345,11 @@ def test_topic_search(project, hub):
 
 @pytest.mark.parametrize(
     "args, message",
-    [(("--query", "x"), "--query needs --topic SLUG"), (("--until", "2024-09-01"), "--until needs --since"),
-     (("--date", "2024-09-01", "--since", "2024-09-01"), "not allowed with argument")],
+    [
+        (("--query", "x"), "--query needs --topic SLUG"),
+        (("--until", "2024-09-01"), "--until needs --since"),
+        (("--date", "2024-09-01", "--since", "2024-09-01"), "not allowed with argument"),
+    ],
 )
 def test_fetch_usage_errors(project, hub, args, message):
     result = fetch(project, hub, *args)

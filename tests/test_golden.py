@@ -14,7 +14,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import ingest_mini
 
 GOLDEN = Path(__file__).parent / "golden" / "mini"

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from markupsafe import Markup
 
 from generator.identity import normalize_arxiv_id, title_key, title_slug
-from generator.render.urls import anchor
-from generator.render.paper_links import has_code_link, paper_links, urls_in
 from generator.records import Appearance, Paper
 from generator.render.escape import finalize, md, url
-
-from datetime import date
+from generator.render.paper_links import has_code_link, paper_links, urls_in
+from generator.render.urls import anchor
 
 
 @pytest.mark.parametrize(
@@ -35,7 +35,9 @@ def test_different_titles_have_different_keys():
 def test_title_slug_is_readable_and_bounded():
     assert title_slug("Densing Law of LLMs") == "densing-law-of-llms"
     long = title_slug("A Comprehensive Survey of Small Language Models in the Era of Large Language Models: Techniques")
-    assert long == "a-comprehensive-survey-of-small-language-models-in-the-era-of-large-language-54b2ebb2"  # cut at a word, plus a hash of the whole title
+    assert (
+        long == "a-comprehensive-survey-of-small-language-models-in-the-era-of-large-language-54b2ebb2"
+    )  # cut at a word, plus a hash of the whole title
     assert title_slug("视觉 模型") == "paper-3e82b735"  # no ASCII letters: a hash
 
 
@@ -46,8 +48,15 @@ def test_long_titles_sharing_a_beginning_get_different_slugs():
 
 @pytest.mark.parametrize(
     "raw, expected",
-    [("2503.12345", "2503.12345"), ("2503.12345v2", "2503.12345"), (" 1706.03762 ", "1706.03762"),
-     ("hep-th/9901001", "hep-th/9901001"), ("not-an-id", None), ("", None), (None, None)],
+    [
+        ("2503.12345", "2503.12345"),
+        ("2503.12345v2", "2503.12345"),
+        (" 1706.03762 ", "1706.03762"),
+        ("hep-th/9901001", "hep-th/9901001"),
+        ("not-an-id", None),
+        ("", None),
+        (None, None),
+    ],
 )
 def test_arxiv_ids(raw, expected):
     assert normalize_arxiv_id(raw) == expected
@@ -81,7 +90,11 @@ def _paper(paper_id: str, abstract: str, **meta) -> Paper:
 
 
 def test_links_of_an_arxiv_paper_with_code_and_project_pages():
-    paper = _paper("2409.12186", "Code: https://github.com/QwenLM/Qwen2.5-Coder. Demo: https://qwen.github.io/x.", github_repo="https://github.com/QwenLM/Qwen2.5-Coder")
+    paper = _paper(
+        "2409.12186",
+        "Code: https://github.com/QwenLM/Qwen2.5-Coder. Demo: https://qwen.github.io/x.",
+        github_repo="https://github.com/QwenLM/Qwen2.5-Coder",
+    )
     assert [(l.kind, l.url) for l in paper_links(paper)] == [
         ("arxiv", "https://arxiv.org/abs/2409.12186"),
         ("pdf", "https://arxiv.org/pdf/2409.12186"),
@@ -91,14 +104,17 @@ def test_links_of_an_arxiv_paper_with_code_and_project_pages():
     ]
 
 
-@pytest.mark.parametrize("abstract, meta, expected", [
-    ("Code: https://github.com/a/b.", {}, True),
-    ("Demo: https://a.github.io/b and https://www.gitlab.com/c/d", {}, True),
-    ("Demo: https://qwen.github.io/x only.", {}, False),
-    ("No links at all.", {"github_repo": "https://github.com/a/b"}, True),
-    ("No links at all.", {"github_repo": ""}, False),
-    ("See github.com/a/b, written without a scheme.", {}, False),
-])
+@pytest.mark.parametrize(
+    "abstract, meta, expected",
+    [
+        ("Code: https://github.com/a/b.", {}, True),
+        ("Demo: https://a.github.io/b and https://www.gitlab.com/c/d", {}, True),
+        ("Demo: https://qwen.github.io/x only.", {}, False),
+        ("No links at all.", {"github_repo": "https://github.com/a/b"}, True),
+        ("No links at all.", {"github_repo": ""}, False),
+        ("See github.com/a/b, written without a scheme.", {}, False),
+    ],
+)
 def test_has_code_link_agrees_with_the_links(abstract, meta, expected):
     paper = _paper("2409.12186", abstract, **meta)
     assert has_code_link(paper) is expected

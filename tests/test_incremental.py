@@ -22,15 +22,32 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import ABSTRACT, FIXTURES, REPO, TODAY, ingest_mini, listing_text, make_project
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import ABSTRACT, FIXTURES, REPO, TODAY, ingest_mini, listing_text, make_project
-
 # Words from which titles are drawn: the fixture topics' phrases among others, so
 # that new papers join, leave and change topics.
-WORDS = ["mixture", "of", "experts", "agents", "diffusion", "models", "masked", "sparse", "scaling",
-         "vision", "language", "reasoning", "annotators", "tool", "use", "video", "memory", "graphs"]
+WORDS = [
+    "mixture",
+    "of",
+    "experts",
+    "agents",
+    "diffusion",
+    "models",
+    "masked",
+    "sparse",
+    "scaling",
+    "vision",
+    "language",
+    "reasoning",
+    "annotators",
+    "tool",
+    "use",
+    "video",
+    "memory",
+    "graphs",
+]
 # Days across months and years: a new month moves the search index's split, a new
 # year makes a topic's earlier years pages of their own.
 DAYS = ["2024-11-05", "2025-03-19", "2025-03-21", "2025-04-02", "2026-01-10"]
@@ -39,8 +56,7 @@ TEMPLATES = ["day.md.j2", "topic.md.j2", "home.md.j2", "topic_year.md.j2", "heal
 titles = st.lists(st.sampled_from(WORDS), min_size=2, max_size=5).map(lambda ws: " ".join(ws).capitalize())
 
 edits = st.one_of(
-    st.tuples(st.just("ingest"), st.sampled_from(DAYS), st.lists(titles, min_size=1, max_size=4, unique_by=str.casefold),
-              st.booleans()),
+    st.tuples(st.just("ingest"), st.sampled_from(DAYS), st.lists(titles, min_size=1, max_size=4, unique_by=str.casefold), st.booleans()),
     st.tuples(st.just("reingest"), st.integers(0, 10), titles),
     st.tuples(st.just("phrase"), st.sampled_from(["agents", "diffusion", "mixture-of-experts"]), st.sampled_from(WORDS)),
     st.tuples(st.just("rename"), st.sampled_from(["agents", "diffusion", "mixture-of-experts"]), st.sampled_from(WORDS)),
@@ -59,15 +75,15 @@ class Copy:
     def run(self, *args: str | Path) -> subprocess.CompletedProcess:
         env = {**os.environ, "PAPER_DIGEST_TODAY": TODAY, "PYTHONPATH": str(self.root), "NO_MKDOCS_2_WARNING": "1"}
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        result = subprocess.run([sys.executable, "-m", "generator", *map(str, args)], cwd=self.root, env=env,
-                                capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", *map(str, args)], cwd=self.root, env=env, capture_output=True, text=True, timeout=300
+        )
         assert result.returncode == 0, f"{args}: exit {result.returncode}\n{result.stdout}\n{result.stderr}"
         return result
 
     def docs(self) -> dict[str, bytes]:
         base = self.root / "docs"
-        return {p.relative_to(base).as_posix(): p.read_bytes() for p in sorted(base.rglob("*"))
-                if p.is_file() and p.name != ".generated"}
+        return {p.relative_to(base).as_posix(): p.read_bytes() for p in sorted(base.rglob("*")) if p.is_file() and p.name != ".generated"}
 
 
 @pytest.fixture(scope="module")
@@ -93,8 +109,7 @@ def apply(project: Copy, edit: tuple, step: int) -> None:
     elif kind == "reingest":  # a changed version of a stored text listing: another listing of that day
         number, title = args
         manifest = (project.root / "data" / "manifest.json").read_text()
-        texts = sorted(line.split('"path": "')[1].split('"')[0] for line in manifest.splitlines()
-                       if '"format": "text"' in line)
+        texts = sorted(line.split('"path": "')[1].split('"')[0] for line in manifest.splitlines() if '"format": "text"' in line)
         raw = project.root / "data" / texts[number % len(texts)]
         day = raw.name[:10]
         changed = raw.read_text().replace("We ", "Here we ", 1) + f"\n{title} again\n\n{title} again. {ABSTRACT}\n"
@@ -148,8 +163,8 @@ def test_incremental_generate_equals_a_generate_from_scratch(base, tmp_path_fact
         fresh.run("generate", "--from-scratch")
 
         incremental, scratch = project.docs(), fresh.docs()
-        assert sorted(incremental) == sorted(scratch), f"after {steps[:step + 1]}"
+        assert sorted(incremental) == sorted(scratch), f"after {steps[: step + 1]}"
         different = [rel for rel in scratch if incremental[rel] != scratch[rel]]
-        assert different == [], f"after {steps[:step + 1]}"
+        assert different == [], f"after {steps[: step + 1]}"
         again = project.run("generate")
         assert again.stdout.startswith("docs/ is up to date"), again.stdout

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from generator.sources.dates import most_recent, resolve_listing_date
 from generator.errors import DigestError
-from generator.store.merge import PaperIndex, merge_listing
 from generator.records import DateHint, Entry, Listing
+from generator.sources.dates import most_recent, resolve_listing_date
+from generator.store.merge import PaperIndex, merge_listing
 
 
 def listing(listing_id: str, day: date, fmt: str = "text") -> Listing:
@@ -96,7 +96,13 @@ TODAY = date(2025, 11, 22)
 
 @pytest.mark.parametrize(
     "month, day, expected",
-    [(3, 18, date(2025, 3, 18)), (11, 22, date(2025, 11, 22)), (11, 23, date(2024, 11, 23)), (12, 31, date(2024, 12, 31)), (2, 29, date(2024, 2, 29))],
+    [
+        (3, 18, date(2025, 3, 18)),
+        (11, 22, date(2025, 11, 22)),
+        (11, 23, date(2024, 11, 23)),
+        (12, 31, date(2024, 12, 31)),
+        (2, 29, date(2024, 2, 29)),
+    ],
 )
 def test_year_is_the_most_recent_not_after_today(month, day, expected):
     assert most_recent(month, day, TODAY) == expected
@@ -119,7 +125,10 @@ def test_given_date_must_agree_with_the_date_line():
     assert resolve_listing_date(hint, date(2024, 3, 18), TODAY, "x.txt") == (date(2024, 3, 18), None)
     with pytest.raises(DigestError) as err:
         resolve_listing_date(hint, date(2025, 3, 19), TODAY, "x.txt")
-    assert str(err.value) == "x.txt:9: --date 2025-03-19 disagrees with the date line 'Mar 18'; pass the listing's own date or leave --date out"
+    assert (
+        str(err.value)
+        == "x.txt:9: --date 2025-03-19 disagrees with the date line 'Mar 18'; pass the listing's own date or leave --date out"
+    )
 
 
 def test_no_date_anywhere_is_an_error():

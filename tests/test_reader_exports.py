@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 from msgspec import structs
 
+from generator.build.keys import Keys
 from generator.records import Appearance, Listing, Paper
 from generator.render import bibtex, charts
 from generator.render.feeds import FEED_SIZE, feed_xml, latest
-from generator.build.keys import Keys
 from generator.render.model import Tagged, lay_out, tagged_model
 from generator.render.pages import BibInputs, Page, make_bib
 from generator.topics import Tagging, Topic
@@ -24,7 +24,8 @@ def model_of(papers):
     by_id = {p.id: p for p in papers}
     listings = {
         a.listing: Listing(a.listing, a.date, "api", "test", None, "0" * 64, f"raw/{a.listing}.json", 1)
-        for p in papers for a in p.appearances
+        for p in papers
+        for a in p.appearances
     }
     tagging = Tagging({p.id: () for p in papers}, {})
     return lay_out(tagged_model(by_id, listings, [], tagging))
@@ -96,7 +97,13 @@ def test_a_page_key_changes_with_the_records_and_the_topic_names_it_shows_only()
 
 
 def test_bibtex_escapes_everything_a_title_can_carry():
-    p = Paper("odd-title", "$\\textit{Refiner}$: 100% {fast} & #1_best ~ x^2", "A.", (Appearance(date(2024, 5, 1), "l", 1),), authors=("Zoë O'Neil", "A_B"))
+    p = Paper(
+        "odd-title",
+        "$\\textit{Refiner}$: 100% {fast} & #1_best ~ x^2",
+        "A.",
+        (Appearance(date(2024, 5, 1), "l", 1),),
+        authors=("Zoë O'Neil", "A_B"),
+    )
     assert bibtex.entry(p) == (
         "@misc{odd-title,\n"
         "  title = {{\\$\\textbackslash{}textit\\{Refiner\\}\\$: 100\\% \\{fast\\} \\& \\#1\\_best \\textasciitilde{} x\\textasciicircum{}2}},\n"

@@ -11,7 +11,6 @@ from generator.render import rawhtml, search
 from generator.render.pages import search_pages
 
 
-
 def search_files(papers, topics) -> dict[str, bytes]:
     """Every file of the index, as generate makes them."""
     return {path: data for page in search_pages({p.id: p for p in papers}, topics) for path, data in page.make(page.inputs)}
@@ -33,11 +32,19 @@ def test_index_files_postings_and_documents():
     ]
     files = search_files(papers, [])
     assert sorted(files) == [
-        "search/digest/docs/0.json", "search/digest/meta.json",
-        "search/digest/recent/2.json", "search/digest/recent/e.json", "search/digest/recent/n.json",
-        "search/digest/recent/s.json", "search/digest/recent/z.json", "search/digest/shards.json",
-        "search/digest/terms/25.json", "search/digest/terms/de.json", "search/digest/terms/ex.json",
-        "search/digest/terms/ro.json", "search/digest/terms/sp.json",
+        "search/digest/docs/0.json",
+        "search/digest/meta.json",
+        "search/digest/recent/2.json",
+        "search/digest/recent/e.json",
+        "search/digest/recent/n.json",
+        "search/digest/recent/s.json",
+        "search/digest/recent/z.json",
+        "search/digest/shards.json",
+        "search/digest/terms/25.json",
+        "search/digest/terms/de.json",
+        "search/digest/terms/ex.json",
+        "search/digest/terms/ro.json",
+        "search/digest/terms/sp.json",
     ]
     # Numbered oldest first: 2502.00001 is 0. Postings are (gap << 1) | in_title.
     assert json.loads(files["search/digest/terms/sp.json"]) == {"sparse": [1]}
@@ -46,7 +53,10 @@ def test_index_files_postings_and_documents():
     assert json.loads(files["search/digest/recent/z.json"]) == {"zoe": [2]}  # 1 << 1: an author's name
     assert json.loads(files["search/digest/terms/25.json"]) == {"2502.00001": [0]}
     assert json.loads(files["search/digest/docs/0.json"])[1] == [
-        "Sparse Experts", "dates/2025-03-19/#arxiv-2503-00002", "Zoë Ng · arXiv 2503.00002", "Wednesday, 19 March 2025",
+        "Sparse Experts",
+        "dates/2025-03-19/#arxiv-2503-00002",
+        "Zoë Ng · arXiv 2503.00002",
+        "Wednesday, 19 March 2025",
     ]
     assert json.loads(files["search/digest/shards.json"]) == {"25": "25", "de": "de", "ex": "ex", "ro": "ro", "sp": "sp"}
     meta = json.loads(files["search/digest/meta.json"])
@@ -63,7 +73,15 @@ def test_a_crowded_prefix_is_split_into_longer_keys(monkeypatch):
 
 def test_the_main_term_files_are_made_of_ids_titles_and_authors_only():
     old = [paper("2501.00001", "Sparse experts", date(2025, 1, 2), ("Ana Lopez",))]
-    listed_again = [Paper("2501.00001", "Sparse experts", "An abstract", (Appearance(date(2025, 1, 2), "l1", 1), Appearance(date(2025, 2, 3), "l2", 4)), ("Ana Lopez",))]
+    listed_again = [
+        Paper(
+            "2501.00001",
+            "Sparse experts",
+            "An abstract",
+            (Appearance(date(2025, 1, 2), "l1", 1), Appearance(date(2025, 2, 3), "l2", 4)),
+            ("Ana Lopez",),
+        )
+    ]
     assert search.term_inputs(old) == search.term_inputs(listed_again) == (("2501.00001", "Sparse experts", ("Ana Lopez",)),)
 
 
@@ -74,8 +92,11 @@ def test_a_new_day_rewrites_the_newest_months_files_only():
     before, after = search_files(old, []), search_files([*old, new], [])
     changed = sorted(k for k in after if before.get(k) != after[k])
     assert changed == [
-        "search/digest/docs/9.json", "search/digest/meta.json",
-        "search/digest/recent/2.json", "search/digest/recent/a.json", "search/digest/recent/n.json",
+        "search/digest/docs/9.json",
+        "search/digest/meta.json",
+        "search/digest/recent/2.json",
+        "search/digest/recent/a.json",
+        "search/digest/recent/n.json",
         "search/digest/recent/p.json",
     ]
 
@@ -87,7 +108,7 @@ def test_non_ascii_keys_get_safe_file_names():
 
 
 def test_raw_html_blocks_are_lifted_and_restored_in_place():
-    page = "# Day\n\n### A { #a }\n\n<p class=\"x\">one</p>\n\n<details><summary>S</summary><p>two</p></details>\n\nText\n\n<ul><li>three</li></ul>\n"
+    page = '# Day\n\n### A { #a }\n\n<p class="x">one</p>\n\n<details><summary>S</summary><p>two</p></details>\n\nText\n\n<ul><li>three</li></ul>\n'
     lifted = rawhtml.lift(page)
     assert lifted == (
         "# Day\n\n### A { #a }\n\ndigest-raw-html-0\n\nText\n\ndigest-raw-html-1\n\n"

@@ -3,22 +3,28 @@ the HTML (escaping, cross-links that land on the entry, search, papers.json)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLES, ingest_mini
 from sitecheck import PageLinks, check_links
 
 
-def build(project) -> subprocess.CompletedProcess:
+def build(project, tool: str = "mkdocs", site: str = "site") -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project.root, env=env, capture_output=True, text=True, timeout=600
+        [sys.executable, "-m", tool, "build", "--strict", "--site-dir", site],
+        cwd=project.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -78,9 +84,20 @@ def test_search_finds_each_paper_in_the_sharded_index_not_the_builtin_one(mini_s
     assert meta["papers"] == 6
     assert json.loads((site / "search" / "digest" / "shards.json").read_text()) == {}  # all papers are of the newest month
     s = json.loads((site / "search" / "digest" / "recent" / f"{meta['recent']['s']}.json").read_text())
-    assert s == {"scale": [(2 << 1) | 1], "script": [(1 << 1) | 1], "sources": [(5 << 1) | 1], "sparse": [(2 << 1) | 1], "survey": [(3 << 1) | 1]}
+    assert s == {
+        "scale": [(2 << 1) | 1],
+        "script": [(1 << 1) | 1],
+        "sources": [(5 << 1) | 1],
+        "sparse": [(2 << 1) | 1],
+        "survey": [(3 << 1) | 1],
+    }
     docs = json.loads((site / "search" / "digest" / "docs" / "0.json").read_text())
-    assert docs[2] == ["SPARSE MIXTURE OF EXPERTS AT SCALE", "dates/2025-03-19/#sparse-mixture-of-experts-at-scale", "", "Wednesday, 19 March 2025"]
+    assert docs[2] == [
+        "SPARSE MIXTURE OF EXPERTS AT SCALE",
+        "dates/2025-03-19/#sparse-mixture-of-experts-at-scale",
+        "",
+        "Wednesday, 19 March 2025",
+    ]
     assert docs[0][2] == "Ada Lovelace, Alan Turing · arXiv 2503.01234"
     assert "digest-raw-html" not in (site / "dates" / "2025-03-18" / "index.html").read_text()  # every lifted block went back
 
@@ -107,7 +124,9 @@ def test_sample_data_builds_strictly(starter_project):
     report = check_links(starter_project.root / "site")
     artifacts = Path(__file__).parent / "artifacts"
     artifacts.mkdir(exist_ok=True)
-    (artifacts / "linkcheck-sample.txt").write_text(f"pages: {report.pages}\nlinks checked: {report.checked}\nbroken: {len(report.broken)}\n")
+    (artifacts / "linkcheck-sample.txt").write_text(
+        f"pages: {report.pages}\nlinks checked: {report.checked}\nbroken: {len(report.broken)}\n"
+    )
     assert report.broken == []
     assert report.checked > 2000
 
@@ -154,3 +173,28 @@ def test_a_topic_keeps_each_earlier_year_on_a_page_of_its_own(tmp_path):
     project.ok("generate", "--jobs", "1")
     assert not (project.docs / "topics" / "agents").exists()
     assert (project.docs / "topics" / "diffusion.md").is_file()
+
+
+def _site_files(root: Path) -> dict[str, bytes]:
+    """A built site's files, as a reader gets them: the generator's name left out of
+    each page's head, the sitemap's gzip unpacked (its header carries a time)."""
+    files = {}
+    for path in sorted(root.rglob("*")):
+        if not path.is_file():
+            continue
+        data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+        if path.suffix == ".html":
+            data = re.sub(rb'<meta name="generator" content="[^"]*">', b"", data)
+        files[path.relative_to(root).as_posix()] = data
+    return files
+
+
+def test_properdocs_builds_the_same_site_as_mkdocs(mini_site):
+    """The exit from MkDocs 1.x, which is unmaintained: ProperDocs, a drop-in fork,
+    builds the same site from the same mkdocs.yml, theme override and hook."""
+    for tool in ("mkdocs", "properdocs"):
+        result = build(mini_site, tool, f"site-{tool}")
+        assert result.returncode == 0, result.stderr
+    mkdocs, properdocs = _site_files(mini_site.root / "site-mkdocs"), _site_files(mini_site.root / "site-properdocs")
+    assert sorted(mkdocs) == sorted(properdocs) and len(mkdocs) > 40
+    assert [rel for rel in mkdocs if mkdocs[rel] != properdocs[rel]] == []

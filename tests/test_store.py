@@ -99,7 +99,7 @@ def test_bad_records_are_named_by_line(project):
     assert result.code == 1
     assert result.err.splitlines() == [
         f"data/papers/2025-03.json:{ids[2]}: bad paper record: paper {paper_3!r} has no appearances",
-        f"data/papers/2025-03.json:{ids[4]}: bad paper record: \"title\" must be a string, not int",
+        f'data/papers/2025-03.json:{ids[4]}: bad paper record: "title" must be a string, not int',
     ]
 
 
@@ -127,7 +127,7 @@ def _reads(monkeypatch) -> list[str]:
 def test_a_shard_as_it_was_last_run_is_not_read_again_to_be_digested(project, monkeypatch):
     ingest_mini(project)
     store = Store(project.data)
-    monkeypatch.setattr(shards_module, "RACY_NS", -10**12)  # no file is changed "just now" here
+    monkeypatch.setattr(shards_module, "RACY_NS", -(10**12))  # no file is changed "just now" here
     first = scan(store, {})
     assert [(s.path.name, s.sha256, s.records) for s in first] == [("2025-03.json", sha256(_shard(project).read_bytes()), None)]
     state, read_first = load(store, first)
@@ -157,7 +157,7 @@ def test_a_shard_as_it_was_last_run_is_not_read_again_to_be_digested(project, mo
 def test_a_shard_changed_after_its_scan_is_digested_from_what_is_read(project, monkeypatch):
     ingest_mini(project)
     store = Store(project.data)
-    monkeypatch.setattr(shards_module, "RACY_NS", -10**12)
+    monkeypatch.setattr(shards_module, "RACY_NS", -(10**12))
     state, read = load(store, scan(store, {}))
     scanned = scan(store, remembered(store, read))
     shard = _shard(project)

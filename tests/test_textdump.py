@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from conftest import ABSTRACT, SAMPLES, listing_text
 
 from generator.errors import DigestError
 from generator.records import DateHint
 from generator.sources import detect, parse
 from generator.sources.textdump import is_abstract
-
-from conftest import ABSTRACT, SAMPLES, listing_text
 
 
 def parse_text(text: str):
@@ -152,7 +151,10 @@ def test_invalid_utf8_names_the_line():
     assert str(err.value) == "bad.txt:14: not valid UTF-8 (byte 0xff); save the listing as UTF-8 and ingest it again"
 
 
-@pytest.mark.parametrize("data, message", [(b"", "file is empty; expected a saved Daily Papers listing"), (b" \n\n", "file is empty; expected a saved Daily Papers listing")])
+@pytest.mark.parametrize(
+    "data, message",
+    [(b"", "file is empty; expected a saved Daily Papers listing"), (b" \n\n", "file is empty; expected a saved Daily Papers listing")],
+)
 def test_empty_file(data, message):
     with pytest.raises(DigestError) as err:
         parse(data, "empty.txt")
@@ -161,7 +163,7 @@ def test_empty_file(data, message):
 
 @pytest.mark.parametrize(
     "head, fmt",
-    [(b"new\n\nSubscribe", "text"), (b"\xef\xbb\xbf[{\"paper\": {}}]", "api"), (b"  {\"a\": 1}", "api"), (b"<!DOCTYPE html><html>", "html")],
+    [(b"new\n\nSubscribe", "text"), (b'\xef\xbb\xbf[{"paper": {}}]', "api"), (b'  {"a": 1}', "api"), (b"<!DOCTYPE html><html>", "html")],
 )
 def test_format_is_detected_from_content(head, fmt):
     assert detect(head) == fmt

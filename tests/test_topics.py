@@ -8,10 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import topics
-from generator.topics import rules
 from generator.records import Appearance, Listing, Paper
-from generator.topics import load_topics, parse_topic, tag
+from generator.topics import load_topics, parse_topic, rules, tag
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -31,7 +29,8 @@ GOOD = "name: T\ndescription: D\ninclude:\n  - word\n"
 def test_a_valid_topic_file():
     topic, problems = parse_topic(
         b"name: Mixture of experts\ndescription: Sparse experts.\ninclude:\n  - mixture of experts\n  - MoE\nexclude: [annotators]\nadd: []\nremove:\n  - some-id\n",
-        "data/topics/moe.yml", "moe",
+        "data/topics/moe.yml",
+        "moe",
     )
     assert problems == []
     assert topic.name == "Mixture of experts"
@@ -43,12 +42,19 @@ def test_a_valid_topic_file():
     "text, expected",
     [
         (GOOD + "inclde:\n  - x\n", ["data/topics/t.yml:5: unknown key 'inclde'; did you mean 'include'?"]),
-        (GOOD + "colour: red\n", ["data/topics/t.yml:5: unknown key 'colour'; allowed keys: name, description, include, exclude, add, remove"]),
+        (
+            GOOD + "colour: red\n",
+            ["data/topics/t.yml:5: unknown key 'colour'; allowed keys: name, description, include, exclude, add, remove"],
+        ),
         ("name: T\ninclude:\n  - word\n", ["data/topics/t.yml:1: missing 'description': add a line `description: ...`"]),
         ("name: T\ndescription: D\n", ["data/topics/t.yml:1: the topic tags no papers: give it `include` phrases or `add` paper ids"]),
-        (GOOD.replace("include:\n  - word\n", "include: word\n"), [
-            "data/topics/t.yml:3: 'include' must be a list, one item per line starting with '- '",
-            "data/topics/t.yml:1: the topic tags no papers: give it `include` phrases or `add` paper ids"]),
+        (
+            GOOD.replace("include:\n  - word\n", "include: word\n"),
+            [
+                "data/topics/t.yml:3: 'include' must be a list, one item per line starting with '- '",
+                "data/topics/t.yml:1: the topic tags no papers: give it `include` phrases or `add` paper ids",
+            ],
+        ),
         (GOOD + "  - Word\n", ["data/topics/t.yml:5: include item 'Word' is listed twice (first on line 4)"]),
         (GOOD + "  - '--'\n", ["data/topics/t.yml:5: include phrase '--' has no words to match"]),
         (GOOD + "name: Other\n", ["data/topics/t.yml:5: key 'name' appears twice (first on line 1)"]),
@@ -60,10 +66,21 @@ def test_topic_file_errors_name_file_line_and_fix(text, expected):
     assert problems_of(text) == expected
 
 
-@pytest.mark.parametrize("text", [
-    GOOD, GOOD + "exclude: [a, 'b c']\nadd: []\n", "name: 'T: quoted'\ndescription: |\n  Two\n  lines\ninclude:\n  - x # comment\n",
-    "name: [T\n", "name: T\n  bad: indent\n", "- a\n", "", "name: &a T\n", "name: !!str T\n", "name: T\ndescription: D\ninclude: [1, 2.5, null, yes]\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        GOOD,
+        GOOD + "exclude: [a, 'b c']\nadd: []\n",
+        "name: 'T: quoted'\ndescription: |\n  Two\n  lines\ninclude:\n  - x # comment\n",
+        "name: [T\n",
+        "name: T\n  bad: indent\n",
+        "- a\n",
+        "",
+        "name: &a T\n",
+        "name: !!str T\n",
+        "name: T\ndescription: D\ninclude: [1, 2.5, null, yes]\n",
+    ],
+)
 def test_libyaml_and_the_pure_loader_read_a_topic_file_alike(text, monkeypatch):
     if not yaml.__with_libyaml__:
         pytest.skip("PyYAML built without libyaml")
@@ -77,12 +94,16 @@ def test_yaml_alias_bomb_fails_fast_without_expanding():
         f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
         for i in range(20)
     )
-    assert problems_of(bomb) == ["data/topics/t.yml:1: YAML anchors and aliases (& and *) are not allowed in topic files; write each value out"]
+    assert problems_of(bomb) == [
+        "data/topics/t.yml:1: YAML anchors and aliases (& and *) are not allowed in topic files; write each value out"
+    ]
 
 
 def test_python_object_tags_are_refused():
     out = problems_of("name: !!python/object/apply:os.system ['echo hi']\ndescription: D\ninclude: [x]\n")
-    assert out == ["data/topics/t.yml:1: YAML tags such as 'tag:yaml.org,2002:python/object/apply:os.system' are not allowed in topic files; write plain text"]
+    assert out == [
+        "data/topics/t.yml:1: YAML tags such as 'tag:yaml.org,2002:python/object/apply:os.system' are not allowed in topic files; write plain text"
+    ]
 
 
 def test_oversized_topic_file():

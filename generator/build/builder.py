@@ -70,15 +70,29 @@ class Build:
         self._remember(store, shards.learned(self._scanned, state.shards))
         return state
 
-    def tag(self, topics: list[Topic], papers: Mapping[str, Paper], listings: Mapping[str, Listing],
-            resolve: Mapping[str, str], digests: Mapping[str, str], keep: bool = True) -> Tagging:
+    def tag(
+        self,
+        topics: list[Topic],
+        papers: Mapping[str, Paper],
+        listings: Mapping[str, Listing],
+        resolve: Mapping[str, str],
+        digests: Mapping[str, str],
+        keep: bool = True,
+    ) -> Tagging:
         """tag(), given the phrase matches of the last run made with the same code and rules;
         with `keep`, this run's are kept for the next."""
         if not self.fast:
             return tag(topics, papers, listings, resolve, digests=digests)
         key = f"{code_digest()}:{rules_key(topics)}"
-        tagging = tag(topics, papers, listings, resolve, known=self._known_matches(key), digests=digests,
-                      map_chunks=partial(_shared, workers=self.workers))
+        tagging = tag(
+            topics,
+            papers,
+            listings,
+            resolve,
+            known=self._known_matches(key),
+            digests=digests,
+            map_chunks=partial(_shared, workers=self.workers),
+        )
         if keep:
             cache.save(self.root, MATCHES_CACHE, key, tagging.matched)
         return tagging
@@ -123,4 +137,4 @@ def _shared(function, items: list[int], workers: int) -> list:
     if workers <= 1 or len(items) <= SERIAL_MATCHES:
         return function(items)
     size = -(-len(items) // workers)
-    return [row for part in fork_map(function, [items[i:i + size] for i in range(0, len(items), size)], workers) for row in part]
+    return [row for part in fork_map(function, [items[i : i + size] for i in range(0, len(items), size)], workers) for row in part]

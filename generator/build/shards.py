@@ -131,8 +131,11 @@ def remembered(store: Store, shards: list[Shard]) -> dict[str, SeenShard]:
     """What the next scan may be given as `seen`: each shard whose records' digests are
     known; a fresh one by its SHA-256 alone."""
     return {
-        shard.path.relative_to(store.root).as_posix(): SeenShard(NO_IDENTITY if shard.fresh else shard.identity, shard.sha256, shard.records)
-        for shard in shards if shard.records is not None
+        shard.path.relative_to(store.root).as_posix(): SeenShard(
+            NO_IDENTITY if shard.fresh else shard.identity, shard.sha256, shard.records
+        )
+        for shard in shards
+        if shard.records is not None
     }
 
 

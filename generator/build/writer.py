@@ -36,8 +36,19 @@ INPUTS_LINE = "# inputs "
 CODE_LINE = "# code "
 # Rough cost of one entry of a page of each kind, in microseconds, as measured from
 # scratch: the pages to make are shared between processes by it.
-COSTS = {"day": 110, "topic": 48, "topic year": 48, "bib": 20, "feed": 200, "search terms": 42, "search": 42,
-         "search docs": 40, "papers.json": 25, "home": 100, "recurring": 50}
+COSTS = {
+    "day": 110,
+    "topic": 48,
+    "topic year": 48,
+    "bib": 20,
+    "feed": 200,
+    "search terms": 42,
+    "search": 42,
+    "search docs": 40,
+    "papers.json": 25,
+    "home": 100,
+    "recurring": 50,
+}
 
 
 @dataclass(frozen=True)
@@ -113,8 +124,11 @@ class Writer:
                 path.unlink()
                 deleted.append(rel)
         _remove_emptied_folders({(self.docs / rel).parent for rel in deleted}, self.docs)
-        listing = (f"{INPUTS_LINE}{inputs}\n" if inputs else "") + (f"{CODE_LINE}{self.code}\n" if self.code else "") + "".join(
-            f"{rel}\t{results[rel].key}\n" if results[rel].key else f"{rel}\n" for rel in files)
+        listing = (
+            (f"{INPUTS_LINE}{inputs}\n" if inputs else "")
+            + (f"{CODE_LINE}{self.code}\n" if self.code else "")
+            + "".join(f"{rel}\t{results[rel].key}\n" if results[rel].key else f"{rel}\n" for rel in files)
+        )
         write_if_changed(self.docs / GENERATED_LIST, listing.encode("utf-8"))
         written = tuple(rel for rel in files if results[rel].written)
         return SiteReport(written, tuple(deleted), len(files), sum(r.kept for r in results.values()))
@@ -187,7 +201,7 @@ def _code_of(text: str) -> str | None:
     """The digest of the code that made the files of a list (its second line)."""
     for line in text.split("\n", 2)[:2]:
         if line.startswith(CODE_LINE):
-            return line[len(CODE_LINE):]
+            return line[len(CODE_LINE) :]
     return None
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..errors import DigestError, Diagnostic
+from ..errors import Diagnostic, DigestError
 from ..store import Store
 from ..topics import Topic, load_topics
 

@@ -20,7 +20,13 @@ def check(project: Project) -> list[Diagnostic]:
     slugs = {t.slug for t in topics}
     for listing in listings.values():
         if listing.topic and listing.topic not in slugs:
-            problems.append(Diagnostic(f"{store.root.name}/manifest.json", None, f"listing {listing.id} names topic {listing.topic!r}, which has no file in data/topics/"))
+            problems.append(
+                Diagnostic(
+                    f"{store.root.name}/manifest.json",
+                    None,
+                    f"listing {listing.id} names topic {listing.topic!r}, which has no file in data/topics/",
+                )
+            )
     if not any(p.severity == "error" for p in problems):
         problems += check_topic_coverage(topics, tag(topics, papers, listings, index.by_alias))
     return sorted(problems, key=lambda d: (d.path, d.line or 0))

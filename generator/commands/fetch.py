@@ -113,12 +113,16 @@ def fetch(
             message = str(err).splitlines()[0]
             report.failed.append((target.day, message))
             kept = previous.listings if previous else ()
-            state.fetches[target.key] = FetchRecord(target.day, target.via, target.query, "failed", kept, previous.checked_at if previous else None, message)
+            state.fetches[target.key] = FetchRecord(
+                target.day, target.via, target.query, "failed", kept, previous.checked_at if previous else None, message
+            )
             say(f"{target.day}: failed: {message}")
             continue
         if not admitted:
             if previous and previous.outcome == "ok":
-                say(f"{target.day}: the source now has no papers for this day; keeping the {len(previous.listings)} listing(s) stored before")
+                say(
+                    f"{target.day}: the source now has no papers for this day; keeping the {len(previous.listings)} listing(s) stored before"
+                )
                 report.unchanged.append(target.day)
             elif previous and previous.outcome == "empty":
                 report.unchanged.append(target.day)
@@ -164,8 +168,19 @@ def _fetch_target(target: FetchTarget, client: http.Client, today: date, say: Sa
         if not parsed.entries:
             break
         admitted.append(
-            admit(response.body, shown, given_day=target.day, today=today, topic=target.topic, source=target.source,
-                  accept_warnings=True, say=say, rank_offset=page * DAILY_LIMIT, fetched=response, parsed=parsed)
+            admit(
+                response.body,
+                shown,
+                given_day=target.day,
+                today=today,
+                topic=target.topic,
+                source=target.source,
+                accept_warnings=True,
+                say=say,
+                rank_offset=page * DAILY_LIMIT,
+                fetched=response,
+                parsed=parsed,
+            )
         )
         if target.via != "api" or target.query or len(parsed.entries) < DAILY_LIMIT:
             break
@@ -186,4 +201,3 @@ def _is_that_day(parsed: ParsedListing, final_url: str, day: date) -> bool:
         return (parsed.date_hint.year, parsed.date_hint.month, parsed.date_hint.day) == (day.year, day.month, day.day)
     days = parsed.entry_days
     return not days or day in days
-

@@ -29,8 +29,14 @@ from ..topics.check import check_topic_refs
 from . import Project, Say, load_valid_topics, stderr
 
 
-def generate(project: Project, say: Say = stderr, site_url: str = DEFAULT_SITE_URL, workers: int | None = None,
-             recent: int | None = None, from_scratch: bool = False) -> SiteReport:
+def generate(
+    project: Project,
+    say: Say = stderr,
+    site_url: str = DEFAULT_SITE_URL,
+    workers: int | None = None,
+    recent: int | None = None,
+    from_scratch: bool = False,
+) -> SiteReport:
     build = Build(project.root, project.docs, workers, fast=not from_scratch)
     topics = load_valid_topics(project.store, say)  # first, so its warnings show on every run
     done = build.up_to_date(project.store, site_url, recent)
@@ -45,8 +51,10 @@ def generate(project: Project, say: Say = stderr, site_url: str = DEFAULT_SITE_U
         model = tagged_model(loaded.papers, loaded.state.listings, topics, tagging, loaded.state.fetches)
         build.start([papers_json_page(model)])
         lay_out(model)
-        say(f"rendering {len(model.days)} day pages and {len(model.topic_views)} topic pages for {len(model.papers)} papers"
-            + (f" in {build.workers} processes" if (build.workers or 1) > 1 else ""))
+        say(
+            f"rendering {len(model.days)} day pages and {len(model.topic_views)} topic pages for {len(model.papers)} papers"
+            + (f" in {build.workers} processes" if (build.workers or 1) > 1 else "")
+        )
         return build.finish(site_pages(model, site_url))
 
 

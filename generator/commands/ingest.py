@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .. import sources
-from ..errors import DigestError, Diagnostic, display_path
+from ..errors import Diagnostic, DigestError, display_path
 from ..identity import normalize_arxiv_id, title_key
 from ..records import Entry, Listing, ParsedListing, Problem
 from ..sources import http
@@ -29,7 +29,6 @@ class IngestReport:
     new_papers: int = 0
     known_papers: int = 0
     written: tuple[str, ...] = ()
-
 
 
 @dataclass
@@ -75,8 +74,9 @@ def ingest(
             if listing_id in state.listings:
                 report.skipped.append(_already_ingested(state.listings[listing_id], shown, day, topic))
                 continue
-            admitted = admit(data, shown, given_day=day, today=today, topic=topic,
-                             source=source or path.name, accept_warnings=accept_warnings, say=say)
+            admitted = admit(
+                data, shown, given_day=day, today=today, topic=topic, source=source or path.name, accept_warnings=accept_warnings, say=say
+            )
         except DigestError as err:
             errors += err.diagnostics
             continue
@@ -115,8 +115,14 @@ def admit(
     if problems and not accept_warnings:
         raise DigestError(
             [Diagnostic(shown, p.line, p.message) for p in problems]
-            + [Diagnostic(shown, None, f"listing rejected for the {len(problems)} problem(s) above; fix the file, "
-                          "or pass --accept-warnings to ingest the rest and skip what is named above")]
+            + [
+                Diagnostic(
+                    shown,
+                    None,
+                    f"listing rejected for the {len(problems)} problem(s) above; fix the file, "
+                    "or pass --accept-warnings to ingest the rest and skip what is named above",
+                )
+            ]
         )
     for problem in problems:
         say(str(Diagnostic(shown, problem.line, problem.message, "warning")))
@@ -153,7 +159,6 @@ def _ranked(entries: tuple[Entry, ...], listing: Listing) -> tuple[Entry, ...]:
     return tuple(replace(e, rank=e.rank + listing.rank_offset) for e in entries)
 
 
-
 def _read_listing_file(path: Path, shown: str) -> bytes:
     try:
         if path.stat().st_size > sources.MAX_BYTES:
@@ -169,9 +174,14 @@ def _already_ingested(listing: Listing, shown: str, day: date | None, topic: str
     """Ingesting the same bytes again changes nothing, unless asked to change what
     they were recorded as, which would silently rewrite history: that is an error."""
     if day is not None and day != listing.date:
-        raise DigestError.at(shown, f"already ingested as listing {listing.id} for {listing.date}; a listing has one date, so --date {day} cannot apply")
+        raise DigestError.at(
+            shown, f"already ingested as listing {listing.id} for {listing.date}; a listing has one date, so --date {day} cannot apply"
+        )
     if topic is not None and topic != listing.topic:
-        raise DigestError.at(shown, f"already ingested as listing {listing.id} with topic {listing.topic!r}; it cannot be ingested again with --topic {topic}")
+        raise DigestError.at(
+            shown,
+            f"already ingested as listing {listing.id} with topic {listing.topic!r}; it cannot be ingested again with --topic {topic}",
+        )
     return f"{shown}: already ingested as listing {listing.id} for {listing.date}; nothing to do"
 
 
@@ -191,4 +201,3 @@ def _drop_duplicates(parsed: ParsedListing) -> tuple[ParsedListing, list[Problem
         kept.append(entry)
     problems.sort(key=lambda p: p.line)
     return replace(parsed, entries=tuple(kept), problems=tuple(problems)), problems
-

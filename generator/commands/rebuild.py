@@ -39,4 +39,3 @@ def rebuild(project: Project, say: Say = stderr) -> tuple[str, ...]:
     state = store.load()
     state.papers = rebuild_papers(project, state, say).papers
     return store.save(state).written
-

@@ -37,8 +37,13 @@ def paper_record(shown: Tagged, listing_topics: Mapping[str, str], full: bool = 
     return record
 
 
-def export_json(papers: Sequence[Tagged], listing_topics: Mapping[str, str], full: bool = True,
-                known: Mapping[str, str] = {}, keys: Sequence[str] | None = None) -> str:
+def export_json(
+    papers: Sequence[Tagged],
+    listing_topics: Mapping[str, str],
+    full: bool = True,
+    known: Mapping[str, str] = {},
+    keys: Sequence[str] | None = None,
+) -> str:
     """One paper a line, in the order given (by id): readable, diffable, and streamable
     with line-based tools. With `keys` (one a paper), a paper whose key is in `known`
     (the lines of an earlier run, by key) takes that line instead of making it again."""
@@ -57,4 +62,4 @@ def lines_of(text: str) -> list[str] | None:
     """The papers' lines of a text export_json made (a JSON line holds no newline)."""
     if not (text.startswith(HEAD) and text.endswith(TAIL)):
         return None
-    return text[len(HEAD):-len(TAIL)].split(",\n")
+    return text[len(HEAD) : -len(TAIL)].split(",\n")

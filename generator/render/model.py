@@ -143,12 +143,12 @@ class PaperParts:
 
     @_once
     def stats_tail(self) -> str:
-        """" · 94 upvotes · 5 comments", escaped, for the entry lines (render/entries.py)."""
+        """ " · 94 upvotes · 5 comments", escaped, for the entry lines (render/entries.py)."""
         return "".join(f" · {short_md(s)}" for s in self.stats)
 
     @_once
     def code_tail(self) -> str:
-        """" · Code" links: found without making the arXiv links, which a line omits."""
+        """ " · Code" links: found without making the arXiv links, which a line omits."""
         return "".join(f' · <a href="{escape.url(l.url)}">Code</a>' for l in paper_links(self.paper, derived=False) if l.kind == "code")
 
     @property
@@ -203,7 +203,8 @@ def nav_topics(topics: TopicNames, page: str) -> tuple[tuple[str, NavLink], ...]
     found = MEMO.topics.get((topics, base))
     if found is None:
         found = MEMO.topics[(topics, base)] = tuple(
-            (topic_page(slug), nav(name, entry_link(base, topic_page(slug)))) for slug, name in topics)
+            (topic_page(slug), nav(name, entry_link(base, topic_page(slug)))) for slug, name in topics
+        )
     return found
 
 
@@ -423,8 +424,10 @@ def section_label(listing: Listing, topic_names: Mapping[str, str]) -> str:
 def _topic_view(topic: Topic, by_year: dict[int, list[Tagged]]) -> TopicView:
     """`by_year`: the topic's papers by the year they were last listed, newest first."""
     page = topic_page(topic.slug)
-    years = tuple(TopicYear(year, page if n == 0 else topic_year_page(topic.slug, year), tuple(theirs))
-                  for n, (year, theirs) in enumerate(by_year.items()))
+    years = tuple(
+        TopicYear(year, page if n == 0 else topic_year_page(topic.slug, year), tuple(theirs))
+        for n, (year, theirs) in enumerate(by_year.items())
+    )
     count = sum(len(y.papers) for y in years)
     return TopicView(topic, page, count, years[0].papers[0].paper.last_date if years else None, years)
 

@@ -162,8 +162,14 @@ def _sections(model: SiteModel, day: DayView) -> tuple[Section, ...]:
     sections = []
     for listing in sorted((model.listings[l] for l in placed), key=lambda l: (l.topic or "", l.id)):
         ranked = sorted(placed[listing.id])
-        sections.append(Section(listing.id, section_label(listing, model.topic_names),
-                                tuple([rank for rank, _ in ranked]), tuple([tagged[i] for _, i in ranked])))
+        sections.append(
+            Section(
+                listing.id,
+                section_label(listing, model.topic_names),
+                tuple([rank for rank, _ in ranked]),
+                tuple([tagged[i] for _, i in ranked]),
+            )
+        )
     return tuple(sections)
 
 
@@ -248,8 +254,13 @@ def topic_pages(model: SiteModel, site_url: str) -> Iterator[Page]:
         yield Page("bib", (bib,), make_bib, BibInputs(bib, papers[:TOPIC_BIB_LIMIT]), min(len(papers), TOPIC_BIB_LIMIT))
         feed = topic_feed(topic.slug)
         latest = tuple(feeds.latest(papers, by_last_day=True))
-        yield Page("feed", (feed,), make_feed, FeedInputs(feed, f"Paper Digest: {topic.name}", topic.description, view.page,
-                                                          site_url, latest), len(latest))
+        yield Page(
+            "feed",
+            (feed,),
+            make_feed,
+            FeedInputs(feed, f"Paper Digest: {topic.name}", topic.description, view.page, site_url, latest),
+            len(latest),
+        )
         counts = tuple((y.year, len(y.papers)) for y in years)
         for year in years[1:]:
             page = topic_year_page(topic.slug, year.year)
@@ -257,8 +268,10 @@ def topic_pages(model: SiteModel, site_url: str) -> Iterator[Page]:
 
 
 def _topic_view_years(inputs_topic: TopicInfo, years: Iterable[TopicYearInputs]) -> tuple[TopicYear, ...]:
-    return tuple(TopicYear(y.year, topic_page(inputs_topic.slug) if n == 0 else topic_year_page(inputs_topic.slug, y.year), y.papers)
-                 for n, y in enumerate(years))
+    return tuple(
+        TopicYear(y.year, topic_page(inputs_topic.slug) if n == 0 else topic_year_page(inputs_topic.slug, y.year), y.papers)
+        for n, y in enumerate(years)
+    )
 
 
 def make_topic(inputs: TopicInputs) -> Files:
@@ -268,10 +281,21 @@ def make_topic(inputs: TopicInputs) -> Files:
     papers = [t.paper for y in years for t in y.papers]
     page = topic_page(topic.slug)
     svg = charts.bar_chart(papers_per_month(papers), f"{topic.name}: papers first listed each month")
-    yield page, _render(
-        "topic.md.j2", topic=topic, page=page, paper_count=len(papers), latest=papers[0].last_date if papers else None,
-        year=newest, earlier=earlier, months=topic_months(page, newest.papers) if newest else (), chart=svg,
-        feed=topic_feed(topic.slug), bib_limit=TOPIC_BIB_LIMIT,
+    yield (
+        page,
+        _render(
+            "topic.md.j2",
+            topic=topic,
+            page=page,
+            paper_count=len(papers),
+            latest=papers[0].last_date if papers else None,
+            year=newest,
+            earlier=earlier,
+            months=topic_months(page, newest.papers) if newest else (),
+            chart=svg,
+            feed=topic_feed(topic.slug),
+            bib_limit=TOPIC_BIB_LIMIT,
+        ),
     )
 
 
@@ -279,9 +303,19 @@ def make_topic_year(inputs: TopicEarlierInputs) -> Files:
     topic, year = inputs.topic, inputs.year
     page = topic_year_page(topic.slug, year.year)
     pages = {y: topic_page(topic.slug) if n == 0 else topic_year_page(topic.slug, y) for n, (y, _) in enumerate(inputs.years)}
-    yield page, _render(
-        "topic_year.md.j2", topic=topic, topic_page=topic_page(topic.slug), page=page, year=year.year,
-        count=len(year.papers), months=topic_months(page, year.papers), years=[y for y, _ in inputs.years], pages=pages,
+    yield (
+        page,
+        _render(
+            "topic_year.md.j2",
+            topic=topic,
+            topic_page=topic_page(topic.slug),
+            page=page,
+            year=year.year,
+            count=len(year.papers),
+            months=topic_months(page, year.papers),
+            years=[y for y, _ in inputs.years],
+            pages=pages,
+        ),
     )
 
 
@@ -290,8 +324,17 @@ def make_bib(inputs: BibInputs) -> Files:
 
 
 def make_feed(inputs: FeedInputs) -> Files:
-    yield inputs.path, feeds.feed_xml(inputs.papers, title=inputs.title, description=inputs.description, page=inputs.page,
-                                      site_url=inputs.site_url, self_path=inputs.path)
+    yield (
+        inputs.path,
+        feeds.feed_xml(
+            inputs.papers,
+            title=inputs.title,
+            description=inputs.description,
+            page=inputs.page,
+            site_url=inputs.site_url,
+            self_path=inputs.path,
+        ),
+    )
 
 
 # ---- index pages and the site feed ---------------------------------------------------
@@ -337,10 +380,15 @@ def index_pages(model: SiteModel, site_url: str) -> Iterator[Page]:
     for section in _sections(model, latest) if latest else ():
         for one in section.papers:
             shown.setdefault(one.paper.id, one)
-    counts = (("papers", len(model.papers)), ("listings", len(model.listings)), ("days", len(model.days)),
-              ("topics", len(model.topics)))
-    home = HomeInputs(latest.date if latest else None, latest.paper_count if latest else 0, tuple(shown.values()), counts,
-                      tuple(papers_per_day(model)), tuple(papers_per_month(model.papers.values())))
+    counts = (("papers", len(model.papers)), ("listings", len(model.listings)), ("days", len(model.days)), ("topics", len(model.topics)))
+    home = HomeInputs(
+        latest.date if latest else None,
+        latest.paper_count if latest else 0,
+        tuple(shown.values()),
+        counts,
+        tuple(papers_per_day(model)),
+        tuple(papers_per_month(model.papers.values())),
+    )
     yield Page("home", (HOME,), make_home, home, len(shown))
     yield Page("archive", (ARCHIVE,), make_archive, ArchiveInputs(tuple((d.date, d.paper_count) for d in model.days)))
     rows = tuple(TopicRow(v.topic.slug, v.topic.name, v.topic.description, v.paper_count, v.latest) for v in model.topic_views)
@@ -348,9 +396,20 @@ def index_pages(model: SiteModel, site_url: str) -> Iterator[Page]:
     yield Page("recurring", (RECURRING,), make_recurring, RecurringInputs(tuple(recurring(model))))
     yield Page("health", (HEALTH,), make_health, health(model))
     latest_papers = tuple(feeds.latest(model.newest_first, by_last_day=True))
-    yield Page("feed", (SITE_FEED,), make_feed, FeedInputs(
-        SITE_FEED, "Paper Digest", "The latest papers of Hugging Face Daily Papers, as collected by Paper Digest.", HOME,
-        site_url, latest_papers), len(latest_papers))
+    yield Page(
+        "feed",
+        (SITE_FEED,),
+        make_feed,
+        FeedInputs(
+            SITE_FEED,
+            "Paper Digest",
+            "The latest papers of Hugging Face Daily Papers, as collected by Paper Digest.",
+            HOME,
+            site_url,
+            latest_papers,
+        ),
+        len(latest_papers),
+    )
 
 
 def make_home(inputs: HomeInputs) -> Files:
@@ -359,8 +418,7 @@ def make_home(inputs: HomeInputs) -> Files:
     per_day = charts.bar_chart(list(inputs.per_day), "Papers per day, the last 90 days with papers")
     months = list(inputs.per_month)
     per_month = charts.bar_chart(months, "Papers first listed each month") if len(months) > 2 else None
-    yield HOME, _render("home.md.j2", latest=latest, latest_entries=shown, counts=dict(inputs.counts), per_day=per_day,
-                        per_month=per_month)
+    yield HOME, _render("home.md.j2", latest=latest, latest_entries=shown, counts=dict(inputs.counts), per_day=per_day, per_month=per_month)
 
 
 def make_archive(inputs: ArchiveInputs) -> Files:
@@ -378,8 +436,16 @@ def make_archive(inputs: ArchiveInputs) -> Files:
         for year in sorted(tree, reverse=True)
     ]
     days = inputs.days
-    yield ARCHIVE, _render("archive.md.j2", years=years, day_count=len(days),
-                           first_label=short_date(days[0][0]) if days else "", last_label=short_date(days[-1][0]) if days else "")
+    yield (
+        ARCHIVE,
+        _render(
+            "archive.md.j2",
+            years=years,
+            day_count=len(days),
+            first_label=short_date(days[0][0]) if days else "",
+            last_label=short_date(days[-1][0]) if days else "",
+        ),
+    )
 
 
 def make_topics(inputs: TopicsInputs) -> Files:
@@ -411,8 +477,9 @@ class PapersJsonInputs:
 
 
 def papers_json_page(model: SiteModel) -> Page:
-    inputs = PapersJsonInputs(tuple([model.tagged[i] for i in sorted(model.tagged)]),
-                              tuple(sorted((l.id, l.topic) for l in model.listings.values() if l.topic)))
+    inputs = PapersJsonInputs(
+        tuple([model.tagged[i] for i in sorted(model.tagged)]), tuple(sorted((l.id, l.topic) for l in model.listings.values() if l.topic))
+    )
     return Page("papers.json", (PAPERS_JSON,), make_papers_json, inputs, len(inputs.papers))
 
 
@@ -449,8 +516,13 @@ def search_pages(papers: Mapping[str, Paper], topics: list[Topic]) -> Iterator[P
     ordered, split = search.split_index(papers.values())
     base, newest = ordered[:split], ordered[split:]
     yield Page("search terms", None, make_search_terms, SearchTermsInputs(search.term_inputs(base)), len(base))
-    yield Page("search", None, make_search_recent, SearchRecentInputs(
-        split, len(ordered), search.term_inputs(newest), tuple((t.slug, t.name) for t in topics)), len(newest))
+    yield Page(
+        "search",
+        None,
+        make_search_recent,
+        SearchRecentInputs(split, len(ordered), search.term_inputs(newest), tuple((t.slug, t.name) for t in topics)),
+        len(newest),
+    )
     for path, chunk in search.document_chunks(ordered):
         yield Page("search docs", (path,), make_search_docs, SearchDocsInputs(path, tuple(map(Record, chunk))), len(chunk))
 

@@ -63,12 +63,12 @@ def take(markdown: str) -> tuple[str, list[str]]:
     if end < 0:
         return markdown, []
     blocks: list[str] = []
-    for line in markdown[start + len(OPEN) + 2:end].split("\n"):
+    for line in markdown[start + len(OPEN) + 2 : end].split("\n"):
         if line.startswith("@@ "):
             blocks.append("")
         elif blocks:
             blocks[-1] = f"{blocks[-1]}\n{line}" if blocks[-1] else line
-    after = markdown[end + len(CLOSE) + 2:]  # anything added after the comment stays Markdown
+    after = markdown[end + len(CLOSE) + 2 :]  # anything added after the comment stays Markdown
     return markdown[:start] + "\n" + after, blocks
 
 

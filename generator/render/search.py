@@ -99,8 +99,10 @@ def term_files(base: tuple[Terms, ...]) -> dict[str, bytes]:
 def document_chunks(papers: list[Paper]) -> list[tuple[str, list[Paper]]]:
     """(path, papers) of each document file, for papers in index order: a new paper
     changes the last file only."""
-    return [(f"{FOLDER}/docs/{start // DOCS_PER_FILE}.json", papers[start:start + DOCS_PER_FILE])
-            for start in range(0, len(papers), DOCS_PER_FILE)]
+    return [
+        (f"{FOLDER}/docs/{start // DOCS_PER_FILE}.json", papers[start : start + DOCS_PER_FILE])
+        for start in range(0, len(papers), DOCS_PER_FILE)
+    ]
 
 
 def document_file(chunk: list[Paper]) -> bytes:
@@ -117,14 +119,16 @@ def other_files(newest: tuple[Terms, ...], first: int, total: int, topics: Itera
     recent_names = {letter: _file_name(letter) for letter in sorted(by_letter)}
     for letter, terms in by_letter.items():
         files[f"{FOLDER}/recent/{recent_names[letter]}.json"] = _json({t: recent[t] for t in terms})
-    files[f"{FOLDER}/meta.json"] = _json({
-        "version": 2,
-        "papers": total,
-        "docs_per_file": DOCS_PER_FILE,
-        "results_shown": RESULTS_SHOWN,
-        "recent": recent_names,
-        "topics": [[name, served_url(topic_page(slug))] for slug, name in topics],
-    })
+    files[f"{FOLDER}/meta.json"] = _json(
+        {
+            "version": 2,
+            "papers": total,
+            "docs_per_file": DOCS_PER_FILE,
+            "results_shown": RESULTS_SHOWN,
+            "recent": recent_names,
+            "topics": [[name, served_url(topic_page(slug))] for slug, name in topics],
+        }
+    )
     return files
 
 

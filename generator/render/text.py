@@ -34,7 +34,11 @@ def stats(paper: Paper) -> tuple[str, ...]:
     """Counts a structured source gave, what readers use to tell a notable paper:
     "94 upvotes", "5 comments", "2,300 GitHub stars"."""
     out = []
-    for key, one, many in (("upvotes", "upvote", "upvotes"), ("comments", "comment", "comments"), ("github_stars", "GitHub star", "GitHub stars")):
+    for key, one, many in (
+        ("upvotes", "upvote", "upvotes"),
+        ("comments", "comment", "comments"),
+        ("github_stars", "GitHub star", "GitHub stars"),
+    ):
         value = paper.meta.get(key)
         if isinstance(value, int):
             out.append(f"{value:,} {one if value == 1 else many}")

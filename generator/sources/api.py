@@ -24,10 +24,14 @@ def parse(data: bytes, origin: str) -> ParsedListing:
     except UnicodeDecodeError:
         raise DigestError.at(origin, "not valid UTF-8; save the API answer as it came") from None
     except json.JSONDecodeError as err:
-        raise DigestError.at(origin, f"not valid JSON: {err.msg} (column {err.colno}); the answer may be truncated, fetch it again", err.lineno) from None
+        raise DigestError.at(
+            origin, f"not valid JSON: {err.msg} (column {err.colno}); the answer may be truncated, fetch it again", err.lineno
+        ) from None
     items = _items(document)
     if items is None:
-        raise DigestError.at(origin, "JSON of an unknown shape: expected a list of Daily Papers items, or an object with a 'paper' or 'id' and 'title'")
+        raise DigestError.at(
+            origin, "JSON of an unknown shape: expected a list of Daily Papers items, or an object with a 'paper' or 'id' and 'title'"
+        )
     entries, problems = entries_from_items(items, "JSON")
     return ParsedListing(FORMAT, tuple(entries), None, tuple(problems))
 

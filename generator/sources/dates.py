@@ -42,7 +42,10 @@ def resolve_listing_date(
         except ValueError:
             raise DigestError.at(origin, f"the date line {hint.text!r} is not a real day", hint.line) from None
     day = most_recent(hint.month, hint.day, today)
-    return day, f"dated {day.isoformat()} from the date line {hint.text!r} (the most recent such day not after {today.isoformat()}); pass --date to choose another year"
+    return (
+        day,
+        f"dated {day.isoformat()} from the date line {hint.text!r} (the most recent such day not after {today.isoformat()}); pass --date to choose another year",
+    )
 
 
 def most_recent(month: int, day: int, today: date) -> date:

@@ -36,9 +36,17 @@ MONTHS = {
     name: number
     for number, names in enumerate(
         [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
             ("dec", "december"),
         ],
         start=1,
@@ -134,9 +142,7 @@ def _paragraphs(lines: list[str], start: int) -> list[Paragraph]:
 
 
 def is_abstract(text: str) -> bool:
-    return len(text) >= ABSTRACT_MIN_CHARS or (
-        len(text) > 120 and _SENTENCE_BREAK.search(text) is not None
-    )
+    return len(text) >= ABSTRACT_MIN_CHARS or (len(text) > 120 and _SENTENCE_BREAK.search(text) is not None)
 
 
 def _pair(paragraphs: list[Paragraph]) -> tuple[list[Entry], list[Problem]]:
@@ -158,13 +164,9 @@ def _pair(paragraphs: list[Paragraph]) -> tuple[list[Entry], list[Problem]]:
             problems.append(Problem(para.line, f"text with no title before it: {_quote(para.text)}"))
             i += 1
         elif following is None:
-            problems.append(
-                Problem(para.line, f"title with no abstract after it (or text after the last paper): {_quote(para.text)}")
-            )
+            problems.append(Problem(para.line, f"title with no abstract after it (or text after the last paper): {_quote(para.text)}"))
             i += 1
-        elif is_abstract(following.text) or (
-            following.text.endswith(".") and not (after and is_abstract(after.text))
-        ):
+        elif is_abstract(following.text) or (following.text.endswith(".") and not (after and is_abstract(after.text))):
             entries.append(Entry(title=para.text, abstract=following.text, rank=len(entries) + 1, line=para.line))
             i += 2
         else:

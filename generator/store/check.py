@@ -36,9 +36,13 @@ def _check_fetches(store: Store, manifest: Manifest) -> list[Diagnostic]:
     for fetch in sorted(manifest.fetches.values(), key=lambda f: f.key):
         for listing_id in fetch.listings:
             if listing_id not in manifest.listings and listing_id not in manifest.archive:
-                problems.append(Diagnostic(where, None, f"fetch of {fetch.day} ({fetch.via}) names listing {listing_id}, which is not recorded"))
+                problems.append(
+                    Diagnostic(where, None, f"fetch of {fetch.day} ({fetch.via}) names listing {listing_id}, which is not recorded")
+                )
             elif fetch.outcome == "ok" and listing_id not in manifest.listings:
-                problems.append(Diagnostic(where, None, f"fetch of {fetch.day} ({fetch.via}) is ok but its listing {listing_id} is archived"))
+                problems.append(
+                    Diagnostic(where, None, f"fetch of {fetch.day} ({fetch.via}) is ok but its listing {listing_id} is archived")
+                )
     return problems
 
 
@@ -49,9 +53,7 @@ def _manifest_lines(store: Store) -> dict[tuple[str, int | str], int]:
         return {}
 
 
-def _check_raw(
-    store: Store, listings: Mapping[str, Listing], lines: Mapping[tuple[str, int | str], int], section: str
-) -> list[Diagnostic]:
+def _check_raw(store: Store, listings: Mapping[str, Listing], lines: Mapping[tuple[str, int | str], int], section: str) -> list[Diagnostic]:
     problems = []
     where = f"{store.root.name}/{MANIFEST}"
     for listing in sorted(listings.values(), key=lambda l: (l.date, l.id)):
@@ -60,7 +62,9 @@ def _check_raw(
         if not path.is_file():
             problems.append(Diagnostic(where, line, f"listing {listing.id}: raw file {listing.path} is missing; restore it from git"))
         elif sha256(path.read_bytes()) != listing.sha256:
-            problems.append(Diagnostic(where, line, f"listing {listing.id}: {listing.path} does not match its sha256; restore the original bytes"))
+            problems.append(
+                Diagnostic(where, line, f"listing {listing.id}: {listing.path} does not match its sha256; restore the original bytes")
+            )
     return problems
 
 
@@ -75,7 +79,9 @@ def _check_papers(
         where, line = lines.get(paper.id, (f"{store.root.name}/{PAPERS_DIR}", None))
         expected = f"{paper.first_date:%Y-%m}.json"
         if not where.endswith(expected):
-            problems.append(Diagnostic(where, line, f"paper {paper.id} belongs in {PAPERS_DIR}/{expected} (first listed {paper.first_date})"))
+            problems.append(
+                Diagnostic(where, line, f"paper {paper.id} belongs in {PAPERS_DIR}/{expected} (first listed {paper.first_date})")
+            )
         key = title_key(paper.title)
         if key in titles and not (_is_distinct_arxiv(paper.id, titles[key])):
             problems.append(Diagnostic(where, line, f"paper {paper.id} has the same title as {titles[key]}; merge the two records"))
@@ -84,13 +90,19 @@ def _check_papers(
             counts[a.listing] += 1
             listing = listings.get(a.listing)
             if listing is None:
-                problems.append(Diagnostic(where, line, f"paper {paper.id} appears in listing {a.listing}, which {MANIFEST} does not record"))
+                problems.append(
+                    Diagnostic(where, line, f"paper {paper.id} appears in listing {a.listing}, which {MANIFEST} does not record")
+                )
             elif listing.format not in MULTI_DAY_FORMATS and listing.date != a.date:
                 problems.append(Diagnostic(where, line, f"paper {paper.id}: listing {a.listing} is dated {listing.date}, not {a.date}"))
     for listing in sorted(listings.values(), key=lambda l: (l.date, l.id)):
         if counts[listing.id] != listing.entries:
             problems.append(
-                Diagnostic(f"{store.root.name}/{MANIFEST}", manifest_at.get(("listings", listing.id)), f"listing {listing.id} records {listing.entries} entries but {counts[listing.id]} papers appear in it")
+                Diagnostic(
+                    f"{store.root.name}/{MANIFEST}",
+                    manifest_at.get(("listings", listing.id)),
+                    f"listing {listing.id} records {listing.entries} entries but {counts[listing.id]} papers appear in it",
+                )
             )
     return problems
 

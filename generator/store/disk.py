@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from ..atomic import write_if_changed
-from ..errors import DigestError, Diagnostic, display_path
+from ..errors import Diagnostic, DigestError, display_path
 from ..records import FetchRecord, Listing, Paper
 from .format import (
     MANIFEST,
@@ -87,8 +87,7 @@ class Store:
             return Manifest(), []
         return parse_manifest(path.read_bytes(), display_path(path))
 
-    def load_papers(self, known: KnownRecords | None = None
-                    ) -> tuple[dict[str, Paper], dict[str, str], list[Diagnostic], list[ShardRead]]:
+    def load_papers(self, known: KnownRecords | None = None) -> tuple[dict[str, Paper], dict[str, str], list[Diagnostic], list[ShardRead]]:
         """The papers, the digests of their records (StoreState.digests), what is wrong,
         and each shard as read."""
         papers: dict[str, Paper] = {}

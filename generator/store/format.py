@@ -150,9 +150,7 @@ def _serialize_paper(paper: Paper) -> str:
         fields.append(f'    "aliases": {_dumps(list(paper.aliases))}')
     if paper.meta:
         fields.append(f'    "meta": {_dumps(dict(paper.meta))}')
-    rows = ",\n".join(
-        f'      {{"date": "{a.date.isoformat()}", "listing": "{a.listing}", "rank": {a.rank}}}' for a in paper.appearances
-    )
+    rows = ",\n".join(f'      {{"date": "{a.date.isoformat()}", "listing": "{a.listing}", "rank": {a.rank}}}' for a in paper.appearances)
     fields.append(f'    "appearances": [\n{rows}\n    ]')
     return "  {\n" + ",\n".join(fields) + "\n  }"
 
@@ -234,7 +232,6 @@ _SHARD_DECODER = msgspec.json.Decoder(list[Paper])
 _RECORDS_DECODER = msgspec.json.Decoder(list[msgspec.Raw])  # each record's bytes, undecoded
 
 
-
 def _decode_shard(data: bytes, known: tuple[str, ...] | None = None) -> list[tuple[int, Paper, str]] | None:
     """(record number, paper, digest of the record's bytes) of a well-formed shard, or
     None. Hashing the bytes is three times faster than Paper.digest(), and as sound:
@@ -276,9 +273,7 @@ def _parse_shard(path: Path, data: bytes, line: Callable[[int], int | None]) -> 
 
 
 def _paper_from_json(record: Mapping[str, Any]) -> Paper:
-    appearances = tuple(
-        Appearance(date.fromisoformat(a["date"]), str(a["listing"]), int(a["rank"])) for a in record["appearances"]
-    )
+    appearances = tuple(Appearance(date.fromisoformat(a["date"]), str(a["listing"]), int(a["rank"])) for a in record["appearances"])
     if len(appearances) > 1:
         appearances = tuple(sorted(appearances))  # as the store writes them; a hand-edited file may not be
     if not appearances:
@@ -324,11 +319,13 @@ def _record_liner(data: bytes) -> Callable[[int], int | None]:
             found.append(record_lines(data.decode("utf-8", errors="replace")))
         lines = found[0]
         return lines[number] if number < len(lines) else None
+
     return line
 
 
-def read_shard(path: Path, data: bytes, known: tuple[str, ...] | None = None
-               ) -> tuple[list[tuple[int, Paper, str]], list[Diagnostic], bool]:
+def read_shard(
+    path: Path, data: bytes, known: tuple[str, ...] | None = None
+) -> tuple[list[tuple[int, Paper, str]], list[Diagnostic], bool]:
     """(record number, paper, digest of its record's bytes) of each good record of a
     shard's bytes, what is wrong with the others, and whether the fast reader read it
     (then every record has its digest; `known` are those digests, if known already)."""

@@ -73,9 +73,7 @@ class PaperIndex:
         return self.by_alias.get(paper_id)
 
 
-def merge_listing(
-    index: PaperIndex, entries: tuple[Entry, ...], listing: Listing, listings: Mapping[str, Listing]
-) -> tuple[int, int]:
+def merge_listing(index: PaperIndex, entries: tuple[Entry, ...], listing: Listing, listings: Mapping[str, Listing]) -> tuple[int, int]:
     """Merge every entry of one listing into the index; returns (new papers, known papers)."""
     new = known = 0
     for entry in entries:

@@ -56,7 +56,6 @@ class Topic:
     remove: tuple[Item, ...] = ()
 
 
-
 # ---- loading ---------------------------------------------------------------------------
 
 
@@ -74,14 +73,20 @@ def load_topics(files: Iterable[Path]) -> tuple[list[Topic], list[Diagnostic]]:
         if not SLUG.match(slug):
             suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")
             problems.append(
-                Diagnostic(shown, None, f"file name {path.name!r} is not a topic slug (lowercase letters, digits, dashes); rename it to {suggestion}.yml")
+                Diagnostic(
+                    shown,
+                    None,
+                    f"file name {path.name!r} is not a topic slug (lowercase letters, digits, dashes); rename it to {suggestion}.yml",
+                )
             )
             continue
         topic, file_problems = parse_topic(path.read_bytes(), shown, slug)
         problems += file_problems
         if topic and topic.name.casefold() in seen:
             # The slug is the file name, so slugs cannot clash; names shown to readers can.
-            problems.append(Diagnostic(shown, 1, f"topic name {topic.name!r} is already used by {seen[topic.name.casefold()]}; pick another name"))
+            problems.append(
+                Diagnostic(shown, 1, f"topic name {topic.name!r} is already used by {seen[topic.name.casefold()]}; pick another name")
+            )
             continue
         if topic and not any(p.severity == "error" for p in file_problems):
             seen[topic.name.casefold()] = shown

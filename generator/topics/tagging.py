@@ -24,6 +24,7 @@ from ..identity import words
 from ..records import Listing, Paper
 from .rules import Topic
 
+
 @dataclass
 class Tagging:
     """The result of applying every topic to every paper. Which papers each topic has,
@@ -60,7 +61,6 @@ class Tagging:
         return hits
 
 
-
 # ---- tagging ---------------------------------------------------------------------------
 
 
@@ -73,7 +73,7 @@ class _Rule:
 
     @property
     def spaced(self) -> str:
-        """" w1 w2 ", the phrase as it appears in a text's spaced words."""
+        """ " w1 w2 ", the phrase as it appears in a text's spaced words."""
         return f" {' '.join(self.words)} "
 
 
@@ -100,12 +100,14 @@ class _Matcher:
         ws = words(text)
         word_set = set(ws)
         joined = f" {' '.join(ws)} "
-        return tuple(sorted(
-            number
-            for first in word_set & self.first_words
-            for number, spaced in self.by_first[first]
-            if spaced is None or spaced in joined
-        ))
+        return tuple(
+            sorted(
+                number
+                for first in word_set & self.first_words
+                for number, spaced in self.by_first[first]
+                if spaced is None or spaced in joined
+            )
+        )
 
 
 def rules_key(topics: Iterable[Topic]) -> str:
@@ -139,8 +141,9 @@ def tag(
     matcher = _Matcher(topics)
     added = {t.slug: {resolve.get(i.value, i.value) for i in t.add} for t in topics}
     removed = {t.slug: {resolve.get(i.value, i.value) for i in t.remove} for t in topics}
-    phrases = tuple((t.slug, key, item.value) for t in topics for key, items in (("include", t.include), ("exclude", t.exclude))
-                    for item in items)
+    phrases = tuple(
+        (t.slug, key, item.value) for t in topics for key, items in (("include", t.include), ("exclude", t.exclude)) for item in items
+    )
 
     # Per paper, only the topics that can concern it are looked at (not all 100 of them).
     order = {t.slug: n for n, t in enumerate(topics)}
@@ -188,8 +191,14 @@ def tag(
                 mine = set(chosen[number]).union(listed, added_to.get(paper_id, ()))
                 mine -= removed_from.get(paper_id, set())
                 chosen[number] = tuple(sorted(mine, key=order.__getitem__))
-    return Tagging(dict(zip(paper_ids, chosen)), dict(zip(record_digests, matches)), dict(zip(paper_ids, record_digests)),
-                   tuple(order), phrases, tuple((r.slug, r.key, r.phrase) for r in rules))
+    return Tagging(
+        dict(zip(paper_ids, chosen)),
+        dict(zip(record_digests, matches)),
+        dict(zip(paper_ids, record_digests)),
+        tuple(order),
+        phrases,
+        tuple((r.slug, r.key, r.phrase) for r in rules),
+    )
 
 
 class _Decisions(dict):
