@@ -64,14 +64,14 @@ def test_pages_start_early_only_in_an_update_by_the_same_code(tmp_path):
     docs.mkdir()
     first = Writer(docs, 2, code="c1", keys=_Keys())
     assert not first.update  # nothing made yet: a started page would be the whole of its work
-    first.start([_page("a.md", "k1")])
+    first.start(lambda: [_page("a.md", "k1")])
     first.finish([_page("b.md", "k1")], inputs="in")
     assert (docs / ".generated").read_text() == "# inputs in\n# code c1\na.md\tk1\nb.md\tk1\n"
     assert not Writer(docs, 2, code="c2", keys=_Keys()).update  # made by other code: from scratch, in effect
 
     again = Writer(docs, 2, code="c1", keys=_Keys())
     assert again.update
-    again.start([_page("a.md", "k2")])  # made again, in a process of its own
+    again.start(lambda: [_page("a.md", "k2")])  # made again, in a process of its own
     report = again.finish([_page("b.md", "k1")], inputs="in2")
     assert report.written == ("a.md",) and report.kept == 1
     assert int((docs / "a.md").read_text()) != os.getpid()

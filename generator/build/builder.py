@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Iterable, Mapping
+from typing import Annotated, Callable, Iterable, Mapping
 
 import msgspec
 
@@ -48,6 +48,7 @@ class Build:
     _keys: Keys | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        self._inputs = ""  # the digest of the run's inputs, once up_to_date() has made it
         if self.workers is None:
             self.workers = default_workers() if self.fast else 1
 
@@ -102,12 +103,13 @@ class Build:
         if self.fast:
             self._keys = Keys(papers, digests)
 
-    def start(self, pages: Iterable[Page]) -> None:
-        pages = [self._fast_page(page) for page in pages]
-        self._the_writer().start(pages)
+    def start(self, pages: Callable[[], Iterable[Page]]) -> None:
+        """Make the pages `pages()` gives, now (in a process of its own if this is an
+        update by the same code) or with the rest."""
+        self._the_writer().start(lambda: map(self._fast_page, pages()))
 
     def finish(self, pages: Iterable[Page]) -> SiteReport:
-        return self._the_writer().finish(pages, getattr(self, "_inputs", ""))
+        return self._the_writer().finish(pages, self._inputs)
 
     def _the_writer(self) -> Writer:
         if self._writer is None:

@@ -26,13 +26,13 @@ def reusing_lines(page: Page, keys: Keys, root: Path, docs: Path) -> Page:
 
 def _line_keys(inputs: PapersJsonInputs, keys: Keys) -> list[str]:
     """A key for each paper's line: its record, its topics' names and its listings' topics."""
+    out = list(map(bytes.hex, keys.papers(inputs.papers)))
     topical = dict(inputs.listing_topics)
-    out = []
-    for shown in inputs.papers:
-        key = keys._paper(shown).hex()
-        if topical:
-            key += "".join([f" {topical[a.listing]}" if a.listing in topical else " " for a in shown.paper.appearances])
-        out.append(key)
+    if topical:  # an appearance's listing topic is in the line: then it is in the key
+        for n, shown in enumerate(inputs.papers):
+            appearances = shown.paper.appearances
+            if any(a.listing in topical for a in appearances):
+                out[n] += "".join([f" {topical[a.listing]}" if a.listing in topical else " " for a in appearances])
     return out
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from ..atomic import write_if_changed
 from ..render.pages import Page
@@ -88,7 +88,8 @@ class Writer:
     with more than one worker; otherwise `finish` makes them with the rest. An update
     makes a few pages of a started group, and it overlaps the caller's work; from
     scratch a started group is the costliest (the search index), and it would only
-    add a process, and the memory of one, to cores that are all busy anyway."""
+    add a process, and the memory of one, to cores that are all busy anyway. Pages are
+    keyed where they are made, so that the processes share that work too."""
 
     def __init__(self, docs: Path, workers: int = 1, code: str = "", keys: Keys | None = None):
         self.docs, self.workers, self.code, self.keys = docs, workers, code, keys
@@ -96,26 +97,23 @@ class Writer:
         self.previous = _parse_list(text)
         self.update = keys is not None and bool(code) and _code_of(text) == code
         self._started: list[Started[list[tuple[str, _Outcome]]]] = []
-        self._kept_early: list[tuple[str, _Outcome]] = []
-        self._deferred: list[Page] = []
+        self._deferred: list[Callable[[], Iterable[Page]]] = []
 
-    def start(self, pages: Iterable[Page]) -> None:
+    def start(self, pages: Callable[[], Iterable[Page]]) -> None:
+        """Make the pages `pages()` gives, in a process of their own if this is an update."""
         if self.update and self.workers > 1:
-            kept, todo = self._select(pages)
-            self._started.append(fork_start(_make_all, (self.docs, todo)))
-            self._kept_early += kept
+            self._started.append(fork_start(lambda make: self._run(list(make())), pages))
         else:
-            self._deferred += pages
+            self._deferred.append(pages)
 
     def finish(self, pages: Iterable[Page], inputs: str = "") -> SiteReport:
         """Make `pages` and make `docs/` hold exactly the files of these and the started
         pages among the generated ones; `inputs` (a digest of everything the run read)
         is recorded for `up_to_date`."""
-        kept, todo = self._select([*self._deferred, *pages])
-        kept += self._kept_early
-        batches = _batches(todo, self.workers)
-        made = fork_map(lambda batch: _make_all((self.docs, batch)), batches, self.workers)
-        results = _merged([kept, *made, *(started.result() for started in self._started)])
+        every = [page for deferred in self._deferred for page in deferred()]
+        every += pages
+        made = fork_map(self._run, _batches(every, self.workers), self.workers)
+        results = _merged([*made, *(started.result() for started in self._started)])
         files = sorted(results)
         deleted = []
         for rel in sorted(set(self.previous) - set(files)):
@@ -133,40 +131,40 @@ class Writer:
         written = tuple(rel for rel in files if results[rel].written)
         return SiteReport(written, tuple(deleted), len(files), sum(r.kept for r in results.values()))
 
-    def _select(self, pages: Iterable[Page]) -> tuple[list[tuple[str, _Outcome]], list[tuple[Page, str | None]]]:
-        """The files kept as they are, and the pages to make with their keys."""
-        kept: list[tuple[str, _Outcome]] = []
-        todo: list[tuple[Page, str | None]] = []
-        previous = self.previous
+    def _run(self, pages: Sequence[Page]) -> list[tuple[str, _Outcome]]:
+        """What became of each file of `pages`: kept as it is when its page's key is the
+        one it was made from, else made and written if its bytes changed (as they are
+        made: no process holds the whole site)."""
+        out: list[tuple[str, _Outcome]] = []
+        previous, docs = self.previous, self.docs
         for page in pages:
             key = self.keys.of(page) if self.keys else None
             paths = page.paths if page.paths is not None else tuple(rel for rel, k in previous.items() if k == key)
-            if key and paths and all(previous.get(rel) == key for rel in paths) and _all_there(self.docs, paths):
-                kept += [(rel, _Outcome(False, key, kept=True)) for rel in paths]
+            if key and paths and all(previous.get(rel) == key for rel in paths) and _all_there(docs, paths):
+                out += [(rel, _Outcome(False, key, kept=True)) for rel in paths]
             else:
-                todo.append((page, key))
-        return kept, todo
+                out += [(rel, _Outcome(write_if_changed(docs / rel, data), key)) for rel, data in page.make(page.inputs)]
+        return out
 
 
-def _make_all(work: tuple[Path, Sequence[tuple[Page, str | None]]]) -> list[tuple[str, _Outcome]]:
-    """Make each page, writing its files as they are made (no process holds the whole site)."""
-    docs, pages = work
-    return [(rel, _Outcome(write_if_changed(docs / rel, data), key)) for page, key in pages for rel, data in page.make(page.inputs)]
-
-
-def _batches(todo: list[tuple[Page, str | None]], workers: int) -> list[list[tuple[Page, str | None]]]:
-    """The pages to make in batches of about equal cost, costliest first: each process
-    takes the next batch when done with one, so the shares need not be exact."""
-    if workers <= 1 or len(todo) <= 1:
-        return [todo] if todo else []
-    cost = lambda item: item[0].weight * COSTS.get(item[0].kind, 50)  # noqa: E731
-    count = min(len(todo), workers * 4)
-    batches: list[list[tuple[Page, str | None]]] = [[] for _ in range(count)]
+def _batches(pages: list[Page], workers: int) -> list[list[Page]]:
+    """The pages in batches of about equal cost from scratch, costliest first: each
+    process takes the next batch when done with one, and most of a batch may be kept,
+    so the shares need not be exact. Pages that show the same papers (Page.shares)
+    stay in one batch, where what is made for a paper once serves them all."""
+    if workers <= 1 or len(pages) <= 1:
+        return [pages] if pages else []
+    groups: dict[str, list[Page]] = {}
+    for page in pages:
+        groups.setdefault(page.shares or f"\0{len(groups)}", []).append(page)
+    cost = lambda group: sum(page.weight * COSTS.get(page.kind, 50) for page in group)  # noqa: E731
+    count = min(len(groups), workers * 4)
+    batches: list[list[Page]] = [[] for _ in range(count)]
     totals = [0] * count
-    for item in sorted(todo, key=cost, reverse=True):
+    for group in sorted(groups.values(), key=cost, reverse=True):
         smallest = totals.index(min(totals))
-        batches[smallest].append(item)
-        totals[smallest] += cost(item)
+        batches[smallest] += group
+        totals[smallest] += cost(group)
     order = sorted(range(count), key=lambda n: -totals[n])
     return [batches[n] for n in order if batches[n]]
 

@@ -45,11 +45,11 @@ def generate(
     with _no_cycle_collector():
         loaded = load_checked(build.load(project.store), topics, recent)
         build.keys(loaded.papers, loaded.digests)
-        build.start(search_pages(loaded.papers, topics))
+        build.start(lambda: search_pages(loaded.papers, topics))
         # A recent window's matches are not kept: they would crowd out the whole store's.
         tagging = build.tag(topics, loaded.papers, loaded.state.listings, loaded.resolve, loaded.digests, keep=recent is None)
         model = tagged_model(loaded.papers, loaded.state.listings, topics, tagging, loaded.state.fetches)
-        build.start([papers_json_page(model)])
+        build.start(lambda: [papers_json_page(model)])
         lay_out(model)
         say(
             f"rendering {len(model.days)} day pages and {len(model.topic_views)} topic pages for {len(model.papers)} papers"

@@ -16,18 +16,19 @@ of it shows. What pages.py hands a template is made of these.
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
 from markupsafe import Markup
 
 from ..identity import is_arxiv_id
 from ..records import FetchRecord, Listing, Paper
 from ..topics import Tagging, Topic
-from . import escape, latex
+from . import bibtex, escape, latex
 from .paper_links import paper_links
 from .text import authors_line, long_date, month_name, short_date, stats
 from .urls import anchor, date_page, entry_link, href, served_url, sibling_base, topic_page, topic_year_page
@@ -158,19 +159,25 @@ class PaperParts:
 
 class Memo:
     """What entries of the same paper share across the pages one process renders: its
-    escaped parts and its links, which depend only on the paper and the folder of the
-    page. A pure cache: `forget` (called when a page's entries are done with) changes
-    nothing but memory."""
+    escaped parts, its links (which depend only on the paper and the folder of the
+    page) and its BibTeX. A pure cache: it changes nothing but time and memory."""
 
     def __init__(self) -> None:
         self.parts: dict[str, PaperParts] = {}
         self.dates: dict[tuple[str, str], tuple[tuple[date, ...], tuple[NavLink, ...]]] = {}
         self.topics: dict[tuple[TopicNames, str], tuple[tuple[str, NavLink], ...]] = {}
+        self.bib: dict[str, str] = {}  # topics' BibTeX files share most papers
 
-    def forget(self) -> None:
-        self.parts.clear()
-        self.dates.clear()
-        self.topics.clear()
+    @contextlib.contextmanager
+    def apart(self) -> Iterator[None]:
+        """A memo of its own for what is done inside: a day's papers are the day's
+        own (abstracts are most of a process's memory), while topics share theirs."""
+        saved = dict(self.__dict__)
+        self.__init__()  # type: ignore[misc]
+        try:
+            yield
+        finally:
+            self.__dict__.update(saved)
 
 
 MEMO = Memo()
@@ -180,6 +187,14 @@ def paper_parts(paper: Paper) -> PaperParts:
     found = MEMO.parts.get(paper.id)
     if found is None:
         found = MEMO.parts[paper.id] = PaperParts(paper)
+    return found
+
+
+def bib_entry(paper: Paper) -> str:
+    """A paper's BibTeX entry, made once however many files list it."""
+    found = MEMO.bib.get(paper.id)
+    if found is None:
+        found = MEMO.bib[paper.id] = bibtex.entry(paper)
     return found
 
 

@@ -25,7 +25,7 @@ import jinja2
 
 from ..records import Paper
 from ..topics import Topic
-from . import bibtex, charts, entries, escape, export, feeds, rawhtml, search
+from . import charts, entries, escape, export, feeds, rawhtml, search
 from .health import HealthView, health
 from .model import (
     MEMO,
@@ -35,6 +35,7 @@ from .model import (
     SiteModel,
     Tagged,
     TopicYear,
+    bib_entry,
     entry_view,
     papers_per_day,
     papers_per_month,
@@ -69,14 +70,16 @@ Files = Iterable[tuple[str, bytes]]
 @dataclass(frozen=True)
 class Page:
     """Files made together by `make(inputs)`. `paths` are the files it makes, or None
-    when they are known only once made (the search index's term files). `weight`: how
-    many entries it shows, for sharing work between processes."""
+    when they are known only once made (the search index's term files). For sharing
+    the work between processes: `weight`, how many entries it shows, and `shares`,
+    the same for pages that show many of the same papers (a topic's)."""
 
     kind: str
     paths: tuple[str, ...] | None
     make: Callable[[Any], Files]
     inputs: Any
     weight: int = 1
+    shares: str = ""
 
 
 # ---- the environment ----------------------------------------------------------------
@@ -127,7 +130,7 @@ def _tidy(text: str) -> str:
 
 
 def _bibliography(papers: Iterable[Paper]) -> bytes:
-    return "\n".join(bibtex.entry(p) for p in papers).encode("utf-8")
+    return "\n".join(map(bib_entry, papers)).encode("utf-8")
 
 
 # ---- day pages ---------------------------------------------------------------------
@@ -175,10 +178,12 @@ def _sections(model: SiteModel, day: DayView) -> tuple[Section, ...]:
 
 def make_day(inputs: DayInputs) -> Files:
     day = DayView(inputs.date, len({t.paper.id for s in inputs.sections for t in s.papers}), inputs.previous, inputs.next)
-    sections = _day_sections(day, inputs.sections)
-    yield day.page, _render("day.md.j2", day=day, sections=sections)
-    yield bib_path(day.page), _bibliography(e.paper for s in sections for e in s.entries)
-    MEMO.forget()  # escaped abstracts are most of a process's memory; a day's papers are its own
+    with MEMO.apart():
+        sections = _day_sections(day, inputs.sections)
+        page = _render("day.md.j2", day=day, sections=sections)
+        bib = _bibliography(e.paper for s in sections for e in s.entries)
+    yield day.page, page
+    yield bib_path(day.page), bib
 
 
 def _day_sections(day: DayView, sections: tuple[Section, ...]) -> tuple[SectionView, ...]:
@@ -218,13 +223,17 @@ class TopicInputs:
     of each earlier year."""
 
     topic: TopicInfo
-    years: tuple[TopicYearInputs, ...]  # newest first
+    paper_count: int
+    latest: date | None
+    newest: TopicYearInputs | None
+    earlier: tuple[tuple[int, int], ...]  # (year, papers) of each earlier year, newest first
+    per_month: tuple[tuple[str, int], ...]  # the chart: (YYYY-MM, papers first listed then)
 
 
 @dataclass(frozen=True)
 class TopicEarlierInputs:
     topic: TopicInfo
-    years: tuple[tuple[int, int], ...]  # (year, papers) of every year, newest first
+    years: tuple[int, ...]  # every year of the topic, newest first
     year: TopicYearInputs
 
 
@@ -248,10 +257,18 @@ def topic_pages(model: SiteModel, site_url: str) -> Iterator[Page]:
     for view in model.topic_views:
         topic = TopicInfo(view.topic.slug, view.topic.name, view.topic.description)
         years = tuple(TopicYearInputs(y.year, y.papers) for y in view.years)
-        yield Page("topic", (view.page,), make_topic, TopicInputs(topic, years), len(years[0].papers) if years else 1)
         papers = view.papers
+        inputs = TopicInputs(
+            topic,
+            view.paper_count,
+            view.latest,
+            years[0] if years else None,
+            tuple((y.year, len(y.papers)) for y in years[1:]),
+            tuple(papers_per_month(t.paper for t in papers)),
+        )
+        yield Page("topic", (view.page,), make_topic, inputs, len(years[0].papers) if years else 1, topic.slug)
         bib = bib_path(view.page)
-        yield Page("bib", (bib,), make_bib, BibInputs(bib, papers[:TOPIC_BIB_LIMIT]), min(len(papers), TOPIC_BIB_LIMIT))
+        yield Page("bib", (bib,), make_bib, BibInputs(bib, papers[:TOPIC_BIB_LIMIT]), min(len(papers), TOPIC_BIB_LIMIT), topic.slug)
         feed = topic_feed(topic.slug)
         latest = tuple(feeds.latest(papers, by_last_day=True))
         yield Page(
@@ -260,36 +277,30 @@ def topic_pages(model: SiteModel, site_url: str) -> Iterator[Page]:
             make_feed,
             FeedInputs(feed, f"Paper Digest: {topic.name}", topic.description, view.page, site_url, latest),
             len(latest),
+            topic.slug,
         )
-        counts = tuple((y.year, len(y.papers)) for y in years)
+        all_years = tuple(y.year for y in years)
         for year in years[1:]:
             page = topic_year_page(topic.slug, year.year)
-            yield Page("topic year", (page,), make_topic_year, TopicEarlierInputs(topic, counts, year), len(year.papers))
-
-
-def _topic_view_years(inputs_topic: TopicInfo, years: Iterable[TopicYearInputs]) -> tuple[TopicYear, ...]:
-    return tuple(
-        TopicYear(y.year, topic_page(inputs_topic.slug) if n == 0 else topic_year_page(inputs_topic.slug, y.year), y.papers)
-        for n, y in enumerate(years)
-    )
+            inputs_year = TopicEarlierInputs(topic, all_years, year)
+            yield Page("topic year", (page,), make_topic_year, inputs_year, len(year.papers), topic.slug)
 
 
 def make_topic(inputs: TopicInputs) -> Files:
-    topic = inputs.topic
-    years = _topic_view_years(topic, inputs.years)
-    newest, earlier = (years[0], years[1:]) if years else (None, ())
-    papers = [t.paper for y in years for t in y.papers]
+    topic, newest = inputs.topic, inputs.newest
     page = topic_page(topic.slug)
-    svg = charts.bar_chart(papers_per_month(papers), f"{topic.name}: papers first listed each month")
+    year = TopicYear(newest.year, page, newest.papers) if newest else None
+    earlier = [{"year": y, "page": topic_year_page(topic.slug, y), "count": count} for y, count in inputs.earlier]
+    svg = charts.bar_chart(list(inputs.per_month), f"{topic.name}: papers first listed each month")
     yield (
         page,
         _render(
             "topic.md.j2",
             topic=topic,
             page=page,
-            paper_count=len(papers),
-            latest=papers[0].last_date if papers else None,
-            year=newest,
+            paper_count=inputs.paper_count,
+            latest=inputs.latest,
+            year=year,
             earlier=earlier,
             months=topic_months(page, newest.papers) if newest else (),
             chart=svg,
@@ -302,7 +313,7 @@ def make_topic(inputs: TopicInputs) -> Files:
 def make_topic_year(inputs: TopicEarlierInputs) -> Files:
     topic, year = inputs.topic, inputs.year
     page = topic_year_page(topic.slug, year.year)
-    pages = {y: topic_page(topic.slug) if n == 0 else topic_year_page(topic.slug, y) for n, (y, _) in enumerate(inputs.years)}
+    pages = {y: topic_page(topic.slug) if n == 0 else topic_year_page(topic.slug, y) for n, y in enumerate(inputs.years)}
     yield (
         page,
         _render(
@@ -313,7 +324,7 @@ def make_topic_year(inputs: TopicEarlierInputs) -> Files:
             year=year.year,
             count=len(year.papers),
             months=topic_months(page, year.papers),
-            years=[y for y, _ in inputs.years],
+            years=list(inputs.years),
             pages=pages,
         ),
     )
