@@ -145,8 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--from-scratch",
         action="store_true",
-        help="make every file again, in this process, ignoring what earlier runs left in docs/.generated and .cache/ "
-        "(and keeping nothing there for the next run): slower, and the same files",
+        help="make every file again, in this process, ignoring the keys in docs/.generated and the .cache/ that earlier "
+        "runs left (and keeping none for the next run): slower, and the same files",
     )
     generate.set_defaults(run=_run_generate)
 

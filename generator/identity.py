@@ -26,7 +26,7 @@ SLUG_MAX = 80
 def fold(text: str) -> str:
     """Unicode-compatible, accent-free, case-folded text."""
     if text.isascii():
-        return text.lower()  # the common case, and 20x faster than decomposing
+        return text.lower()  # the common case, and far faster than decomposing
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.casefold()
@@ -35,7 +35,7 @@ def fold(text: str) -> str:
 def words(text: str) -> list[str]:
     """The words of a text, folded: the unit both dedup and topic rules match on."""
     folded = fold(text)
-    if folded.isascii():  # bytes.translate + split: 3x faster than the regex, the same words
+    if folded.isascii():  # bytes.translate + split: faster than the regex, the same words
         return folded.encode("ascii").translate(_ASCII_SPACES).decode("ascii").split()
     return _WORD.findall(folded)
 

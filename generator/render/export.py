@@ -1,8 +1,7 @@
 """The store as one JSON document, for `export` and the site's `papers.json`.
 
 `export` writes everything. The site's copy leaves out what the site already
-carries or any reader can derive, so that it stays a tenth of the site at 100,000
-papers: abstracts (on the day pages), the arXiv, PDF and Hugging Face links (made
+carries or any reader can derive, so that it stays a small part of the site: abstracts (on the day pages), the arXiv, PDF and Hugging Face links (made
 from the arXiv id), and each appearance's page address (its date and the id).
 """
 

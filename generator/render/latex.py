@@ -22,7 +22,7 @@ _SIM = re.compile(r"(?<![\w-])sim ?(?=\d)")
 
 
 def repair(text: str) -> str:
-    # Substring tests first: most texts have neither word, and they cost a tenth of the regexes.
+    # Substring tests first: most texts have neither word, and they cost far less than the regexes.
     if "times" in text:
         text = _TIMES.sub("×", text)
     if "sim" in text:

@@ -25,7 +25,7 @@ import jinja2
 
 from ..records import Paper
 from ..topics import Topic
-from . import charts, entries, escape, export, feeds, rawhtml, search
+from . import charts, entries, escape, export, feeds, rawhtml, search, urls
 from .health import HealthView, health
 from .model import (
     MEMO,
@@ -61,7 +61,7 @@ from .urls import (
 )
 
 # A topic page's BibTeX holds its newest papers only: every paper is already in its
-# day's file, and whole topics would be a fifth of the site at 100,000 papers.
+# day's file, and whole topics would be a large share of the site on a large archive.
 TOPIC_BIB_LIMIT = 500
 
 Files = Iterable[tuple[str, bytes]]
@@ -105,6 +105,7 @@ def environment() -> jinja2.Environment:
     env.filters["relative"] = lambda to_page, from_page: escape.url(href(from_page, to_page))
     env.globals["full_entry"] = entries.full_entry
     env.globals["compact_list"] = entries.compact_list
+    env.globals["urls"] = urls  # the URL scheme, so that no template spells a path
     return env
 
 
@@ -429,7 +430,12 @@ def make_home(inputs: HomeInputs) -> Files:
     per_day = charts.bar_chart(list(inputs.per_day), "Papers per day, the last 90 days with papers")
     months = list(inputs.per_month)
     per_month = charts.bar_chart(months, "Papers first listed each month") if len(months) > 2 else None
-    yield HOME, _render("home.md.j2", latest=latest, latest_entries=shown, counts=dict(inputs.counts), per_day=per_day, per_month=per_month)
+    yield (
+        HOME,
+        _render(
+            "home.md.j2", page=HOME, latest=latest, latest_entries=shown, counts=dict(inputs.counts), per_day=per_day, per_month=per_month
+        ),
+    )
 
 
 def make_archive(inputs: ArchiveInputs) -> Files:
@@ -460,7 +466,7 @@ def make_archive(inputs: ArchiveInputs) -> Files:
 
 
 def make_topics(inputs: TopicsInputs) -> Files:
-    yield TOPICS_INDEX, _render("topics.md.j2", topics=inputs.topics)
+    yield TOPICS_INDEX, _render("topics.md.j2", topics=inputs.topics, page=TOPICS_INDEX)
 
 
 def make_recurring(inputs: RecurringInputs) -> Files:

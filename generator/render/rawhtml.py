@@ -3,7 +3,7 @@
 Paper entries and topic lists are raw HTML blocks inside the Markdown pages (see
 entries.py). Python-Markdown copies such a block to its output as it
 is, but only after parsing it twice with html.parser (once to find where it ends,
-once more in MkDocs to collect ids): at 10,000 papers that was two thirds of
+once more in MkDocs to collect ids): on a large archive that was most of
 `mkdocs build`. So `lift` moves each run of raw HTML blocks to the end of the page,
 inside one HTML comment, each after a line "@@ N", and leaves a placeholder
 paragraph; the MkDocs hook (generator/mkdocs_hooks.py) takes them out before

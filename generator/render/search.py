@@ -58,15 +58,16 @@ _TOKEN = re.compile(r"[^\W_]+(?:\.[0-9]+)?")
 _SAFE_KEY = re.compile(r"[a-z0-9]+")
 
 
-def fold(text: str) -> str:
-    """Accent-free lower case, as the worker folds a query: NFKD, marks dropped, lower()."""
+def worker_fold(text: str) -> str:
+    """Accent-free lower case exactly as the worker folds a query (NFKD, marks dropped,
+    lower()): not identity.fold, which case-folds (ß -> ss) as JavaScript does not."""
     if text.isascii():
         return text.lower()
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
 
 
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(fold(text))
+    return _TOKEN.findall(worker_fold(text))
 
 
 def ordered(papers: Iterable[Paper]) -> list[Paper]:
@@ -165,7 +166,7 @@ def _postings(papers: tuple[Terms, ...], first: int = 0) -> dict[str, list[int]]
         in_title = set(tokens(title))
         others = set(tokens(" ".join(authors)))
         if is_arxiv_id(paper_id):
-            others.add(fold(paper_id))
+            others.add(worker_fold(paper_id))
         for term in in_title:
             found.setdefault(term, []).append((number << 1) | 1)
         for term in others - in_title:

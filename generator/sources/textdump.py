@@ -90,14 +90,6 @@ def decode(data: bytes, origin: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
-def looks_like_listing(text: str) -> bool:
-    """True when the first non-blank lines are this format's page chrome."""
-    for line in text.splitlines()[:20]:
-        if line.strip():
-            return _fold(line) in CHROME
-    return False
-
-
 def _fold(line: str) -> str:
     return " ".join(line.split()).casefold().replace("by ak ", "byak ")
 

@@ -224,8 +224,8 @@ def _fetch_from_json(record: Mapping[str, Any]) -> FetchRecord:
     )
 
 
-# A shard decoded by msgspec straight into Paper records: at 100,000 papers, four
-# times faster than json.loads and _paper_from_json. It takes only exact types and
+# A shard decoded by msgspec straight into Paper records: much faster than json.loads
+# and _paper_from_json. It takes only exact types and
 # ISO dates, a subset of what _paper_from_json takes, so a shard it refuses is read
 # again by _parse_shard, which either takes it the same way or names what is wrong.
 _SHARD_DECODER = msgspec.json.Decoder(list[Paper])
@@ -234,7 +234,7 @@ _RECORDS_DECODER = msgspec.json.Decoder(list[msgspec.Raw])  # each record's byte
 
 def _decode_shard(data: bytes, known: tuple[str, ...] | None = None) -> list[tuple[int, Paper, str]] | None:
     """(record number, paper, digest of the record's bytes) of a well-formed shard, or
-    None. Hashing the bytes is three times faster than Paper.digest(), and as sound:
+    None. Hashing the bytes is faster than Paper.digest(), and as sound:
     the same bytes always make the same paper. `known`: the digests of this shard's
     records, made by an earlier call for the same bytes."""
     try:

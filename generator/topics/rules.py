@@ -161,7 +161,7 @@ class _Refused(Exception):
         self.message = message
 
 
-# libyaml's safe loader where PyYAML was built with it: ten times the speed, which is
+# libyaml's safe loader where PyYAML was built with it: much faster, which is
 # most of generate's start on 100 topic files. Its error messages are worded
 # differently, so a file it refuses is read again by the pure-Python loader.
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -29,7 +29,7 @@ from .rules import Topic
 class Tagging:
     """The result of applying every topic to every paper. Which papers each topic has,
     and how many papers each phrase matched, are made when first asked for: `check`
-    asks, `generate` does not (they cost a fifth of tagging at 100,000 papers)."""
+    asks, `generate` does not (they are a good part of tagging's cost on a large archive)."""
 
     topics_of: dict[str, tuple[str, ...]]  # paper id -> topic slugs, in topic order
     # What the phrases matched, by each paper's digest: given back to the next run as
