@@ -10,7 +10,7 @@ import pytest
 
 from generator.build.parallel import fork_map, fork_start
 from generator.build.writer import Writer
-from generator.render.pages import Page
+from generator.render.pages import Page, Part
 
 
 def test_fork_map_gives_results_in_order_from_other_processes():
@@ -64,15 +64,15 @@ def test_pages_start_early_only_in_an_update_by_the_same_code(tmp_path):
     docs.mkdir()
     first = Writer(docs, 2, code="c1", keys=_Keys())
     assert not first.update  # nothing made yet: a started page would be the whole of its work
-    first.start(lambda: [_page("a.md", "k1")])
-    first.finish([_page("b.md", "k1")], inputs="in")
+    first.start(Part("test", 1, lambda: [_page("a.md", "k1")]))
+    first.finish([Part("test", 1, lambda: [_page("b.md", "k1")])], inputs="in")
     assert (docs / ".generated").read_text() == "# inputs in\n# code c1\na.md\tk1\nb.md\tk1\n"
     assert not Writer(docs, 2, code="c2", keys=_Keys()).update  # made by other code: from scratch, in effect
 
     again = Writer(docs, 2, code="c1", keys=_Keys())
     assert again.update
-    again.start(lambda: [_page("a.md", "k2")])  # made again, in a process of its own
-    report = again.finish([_page("b.md", "k1")], inputs="in2")
+    again.start(Part("test", 1, lambda: [_page("a.md", "k2")]))  # made again, in a process of its own
+    report = again.finish([Part("test", 1, lambda: [_page("b.md", "k1")])], inputs="in2")
     assert report.written == ("a.md",) and report.kept == 1
     assert int((docs / "a.md").read_text()) != os.getpid()
     assert (docs / ".generated").read_text() == "# inputs in2\n# code c1\na.md\tk2\nb.md\tk1\n"
@@ -81,7 +81,7 @@ def test_pages_start_early_only_in_an_update_by_the_same_code(tmp_path):
 def test_without_keys_every_page_is_made_and_the_list_has_no_keys(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
-    Writer(docs, 2, code="c1", keys=_Keys()).finish([_page("a.md", "k1")], inputs="in")
-    report = Writer(docs).finish([_page("a.md", "k1"), _page("b.md", "k1")])
+    Writer(docs, 2, code="c1", keys=_Keys()).finish([Part("test", 1, lambda: [_page("a.md", "k1")])], inputs="in")
+    report = Writer(docs).finish([Part("test", 1, lambda: [_page("a.md", "k1"), _page("b.md", "k1")])])
     assert report.kept == 0 and report.written == ("b.md",)  # a.md made again, the same bytes: not written
     assert (docs / ".generated").read_text() == "a.md\nb.md\n"

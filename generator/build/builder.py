@@ -16,12 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Callable, Iterable, Mapping
+from typing import Annotated, Iterable, Mapping
 
 import msgspec
 
 from ..records import Listing, Paper
-from ..render.pages import Page
+from ..render.model import Tagged
+from ..render.pages import Page, Part
 from ..render.urls import PAPERS_JSON
 from ..store import Store, StoreState
 from ..topics import Tagging, Topic, rules_key, tag
@@ -103,13 +104,24 @@ class Build:
         if self.fast:
             self._keys = Keys(papers, digests)
 
-    def start(self, pages: Callable[[], Iterable[Page]]) -> None:
-        """Make the pages `pages()` gives, now (in a process of its own if this is an
-        update by the same code) or with the rest."""
-        self._the_writer().start(lambda: map(self._fast_page, pages()))
+    def prepare(self, shown: Iterable[Tagged]) -> None:
+        """The papers the pages will show: their digests are made here, once, before
+        processes are forked, rather than in each process that keys pages."""
+        if self._keys is not None:
+            self._keys.prepare(shown)
 
-    def finish(self, pages: Iterable[Page]) -> SiteReport:
-        return self._the_writer().finish(pages, self._inputs)
+    def start(self, part: Part) -> None:
+        """Make a part of the site now (in a process of its own if this is an update by
+        the same code) or with the rest."""
+        self._the_writer().start(self._fast(part))
+
+    def finish(self, parts: Iterable[Part]) -> SiteReport:
+        return self._the_writer().finish(map(self._fast, parts), self._inputs)
+
+    def _fast(self, part: Part) -> Part:
+        if not self.fast or part.kind != "papers.json":
+            return part
+        return Part(part.kind, part.weight, lambda: map(self._fast_page, part.pages()))
 
     def _the_writer(self) -> Writer:
         if self._writer is None:

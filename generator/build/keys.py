@@ -10,13 +10,12 @@ names), made once a run: the inputs of all pages name each paper many times.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import importlib.metadata
 from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import msgspec
 
@@ -65,9 +64,9 @@ class _TopicParts(dict):
         return found
 
 
+_PAPER_TYPES = (Tagged, Record)
 _ID = attrgetter("paper.id")
 _TOPICS = attrgetter("topics")
-_PAPER_TYPES = (Tagged, Record)
 
 
 class Keys:
@@ -83,59 +82,40 @@ class Keys:
         found = map(records.get, ids)
         self.records = dict(zip(ids, map(bytes.fromhex, [one or papers[i].digest() for one, i in zip(found, ids)])))
         self.topics = _TopicParts()
-        self.tagged: dict[str, bytes] = {}
+        self.shown: dict[Tagged | Record, bytes] = {}  # by identity: neither type defines equality
         self.salt = code_digest().encode()
-        self._plain = msgspec.msgpack.Encoder(enc_hook=_refuse).encode
+        self._encode = msgspec.msgpack.Encoder(enc_hook=self._paper).encode
+
+    def prepare(self, shown: Iterable[Tagged]) -> None:
+        """Make the digests of these papers now, in one pass of map() (in C), rather than
+        one at a time on first use in each process that makes pages."""
+        items = [one for one in shown if one not in self.shown]
+        records = map(self.records.__getitem__, map(_ID, items))
+        self.shown.update(zip(items, map(bytes.__add__, records, map(self.topics.__getitem__, map(_TOPICS, items)))))
 
     def papers(self, shown: Sequence[Tagged | Record]) -> list[bytes]:
         """The digest of each paper, as a page's key takes it: a Tagged paper's is its
-        record's and its topics', made on first use and then looked up by id (within a
-        run, a paper's Tagged are all alike)."""
-        ids = list(map(_ID, shown))
-        if not shown or type(shown[0]) is not Tagged:
-            return list(map(self.records.__getitem__, ids))
-        found = list(map(self.tagged.get, ids))
+        record's and its topics', a Record's its record's. Each is made on first use and
+        then found by the object itself: a run makes one Tagged per paper, and the pages
+        name each many times."""
+        found = list(map(self.shown.get, shown))
         if None in found:
             for n, one in enumerate(found):
                 if one is None:
-                    found[n] = self.tagged[ids[n]] = self.records[ids[n]] + self.topics[shown[n].topics]
+                    item = shown[n]
+                    record = self.records[item.paper.id]
+                    found[n] = self.shown[item] = record + self.topics[item.topics] if type(item) is Tagged else record
         return found
 
     def of(self, page: Page) -> str:
-        found = hashlib.blake2b(key=self.salt[:64], digest_size=16)
-        found.update(page.kind.encode())
-        self._add(found, page.inputs)
-        return found.hexdigest()
+        data = self._encode((page.kind, page.inputs))
+        return hashlib.blake2b(data, key=self.salt[:64], digest_size=16).hexdigest()
 
-    def _add(self, found: Any, value: Any) -> None:
-        kind = type(value)
-        if kind is tuple or kind is list:
-            if value and type(value[0]) in _PAPER_TYPES:
-                found.update(b"".join(self.papers(value)))
-                return
-            try:
-                found.update(self._plain(value))  # plain data all through: one call
-                return
-            except _Papers:
-                pass
-            found.update(b"[%d" % len(value))
-            for one in value:
-                self._add(found, one)
-        elif kind in _PAPER_TYPES:
-            found.update(self.papers([value])[0])
-        elif dataclasses.is_dataclass(value):
-            found.update(kind.__name__.encode())
-            for one in dataclasses.fields(value):
-                self._add(found, getattr(value, one.name))
-        else:
-            found.update(self._plain(value))
-
-
-class _Papers(TypeError):
-    """A value holds papers deeper down: it is walked, not encoded whole."""
-
-
-def _refuse(value: Any) -> Any:
-    if type(value) in _PAPER_TYPES:
-        raise _Papers()
-    raise TypeError(f"a page's inputs cannot hold a {type(value).__name__}")
+    def _paper(self, value: Any) -> bytes:
+        """msgspec's hook for what it cannot encode: a paper, by its digest."""
+        found = self.shown.get(value)
+        if found is None:
+            if type(value) not in _PAPER_TYPES:
+                raise TypeError(f"a page's inputs cannot hold a {type(value).__name__}")
+            found = self.papers([value])[0]
+        return found

@@ -21,7 +21,7 @@ CACHE = "papers-json-keys.txt"
 
 def reusing_lines(page: Page, keys: Keys, root: Path, docs: Path) -> Page:
     """The papers.json page, made with the last run's lines where their papers are unchanged."""
-    return Page(page.kind, page.paths, partial(_make, keys=_line_keys(page.inputs, keys), root=root, docs=docs), page.inputs, page.weight)
+    return Page(page.kind, page.paths, partial(_make, keys=_line_keys(page.inputs, keys), root=root, docs=docs), page.inputs)
 
 
 def _line_keys(inputs: PapersJsonInputs, keys: Keys) -> list[str]:

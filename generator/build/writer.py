@@ -24,10 +24,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from ..atomic import write_if_changed
-from ..render.pages import Page
+from ..render.pages import Page, Part
 from .keys import Keys
 from .parallel import Started, fork_map, fork_start
 
@@ -97,22 +97,20 @@ class Writer:
         self.previous = _parse_list(text)
         self.update = keys is not None and bool(code) and _code_of(text) == code
         self._started: list[Started[list[tuple[str, _Outcome]]]] = []
-        self._deferred: list[Callable[[], Iterable[Page]]] = []
+        self._deferred: list[Part] = []
 
-    def start(self, pages: Callable[[], Iterable[Page]]) -> None:
-        """Make the pages `pages()` gives, in a process of their own if this is an update."""
+    def start(self, part: Part) -> None:
+        """Make a part's pages, in a process of their own if this is an update."""
         if self.update and self.workers > 1:
-            self._started.append(fork_start(lambda make: self._run(list(make())), pages))
+            self._started.append(fork_start(self._run_parts, [part]))
         else:
-            self._deferred.append(pages)
+            self._deferred.append(part)
 
-    def finish(self, pages: Iterable[Page], inputs: str = "") -> SiteReport:
-        """Make `pages` and make `docs/` hold exactly the files of these and the started
-        pages among the generated ones; `inputs` (a digest of everything the run read)
-        is recorded for `up_to_date`."""
-        every = [page for deferred in self._deferred for page in deferred()]
-        every += pages
-        made = fork_map(self._run, _batches(every, self.workers), self.workers)
+    def finish(self, parts: Iterable[Part], inputs: str = "") -> SiteReport:
+        """Make the pages of `parts` and make `docs/` hold exactly the files of these and
+        the started parts among the generated ones; `inputs` (a digest of everything the
+        run read) is recorded for `up_to_date`."""
+        made = fork_map(self._run_parts, _batches([*self._deferred, *parts], self.workers), self.workers)
         results = _merged([*made, *(started.result() for started in self._started)])
         files = sorted(results)
         deleted = []
@@ -131,6 +129,10 @@ class Writer:
         written = tuple(rel for rel in files if results[rel].written)
         return SiteReport(written, tuple(deleted), len(files), sum(r.kept for r in results.values()))
 
+    def _run_parts(self, parts: Sequence[Part]) -> list[tuple[str, _Outcome]]:
+        """The parts laid out here (in the process that makes them) and made."""
+        return self._run([page for part in parts for page in part.pages()])
+
     def _run(self, pages: Sequence[Page]) -> list[tuple[str, _Outcome]]:
         """What became of each file of `pages`: kept as it is when its page's key is the
         one it was made from, else made and written if its bytes changed (as they are
@@ -147,24 +149,20 @@ class Writer:
         return out
 
 
-def _batches(pages: list[Page], workers: int) -> list[list[Page]]:
-    """The pages in batches of about equal cost from scratch, costliest first: each
+def _batches(parts: list[Part], workers: int) -> list[list[Part]]:
+    """The parts in batches of about equal cost from scratch, costliest first: each
     process takes the next batch when done with one, and most of a batch may be kept,
-    so the shares need not be exact. Pages that show the same papers (Page.shares)
-    stay in one batch, where what is made for a paper once serves them all."""
-    if workers <= 1 or len(pages) <= 1:
-        return [pages] if pages else []
-    groups: dict[str, list[Page]] = {}
-    for page in pages:
-        groups.setdefault(page.shares or f"\0{len(groups)}", []).append(page)
-    cost = lambda group: sum(page.weight * COSTS.get(page.kind, 50) for page in group)  # noqa: E731
-    count = min(len(groups), workers * 4)
-    batches: list[list[Page]] = [[] for _ in range(count)]
+    so the shares need not be exact."""
+    if workers <= 1 or len(parts) <= 1:
+        return [parts] if parts else []
+    cost = lambda part: part.weight * COSTS.get(part.kind, 50)  # noqa: E731
+    count = min(len(parts), workers * 16)
+    batches: list[list[Part]] = [[] for _ in range(count)]
     totals = [0] * count
-    for group in sorted(groups.values(), key=cost, reverse=True):
+    for part in sorted(parts, key=cost, reverse=True):
         smallest = totals.index(min(totals))
-        batches[smallest] += group
-        totals[smallest] += cost(group)
+        batches[smallest].append(part)
+        totals[smallest] += cost(part)
     order = sorted(range(count), key=lambda n: -totals[n])
     return [batches[n] for n in order if batches[n]]
 

@@ -21,7 +21,7 @@ from ..errors import DigestError
 from ..records import Paper
 from ..render.feeds import DEFAULT_SITE_URL
 from ..render.model import lay_out, tagged_model
-from ..render.pages import papers_json_page, search_pages, site_pages
+from ..render.pages import papers_json_part, search_part, site_parts
 from ..store import StoreState
 from ..store.merge import PaperIndex
 from ..topics import Topic
@@ -45,17 +45,18 @@ def generate(
     with _no_cycle_collector():
         loaded = load_checked(build.load(project.store), topics, recent)
         build.keys(loaded.papers, loaded.digests)
-        build.start(lambda: search_pages(loaded.papers, topics))
+        build.start(search_part(loaded.papers, topics))
         # A recent window's matches are not kept: they would crowd out the whole store's.
         tagging = build.tag(topics, loaded.papers, loaded.state.listings, loaded.resolve, loaded.digests, keep=recent is None)
         model = tagged_model(loaded.papers, loaded.state.listings, topics, tagging, loaded.state.fetches)
-        build.start(lambda: [papers_json_page(model)])
+        build.prepare(model.tagged.values())
+        build.start(papers_json_part(model))
         lay_out(model)
         say(
             f"rendering {len(model.days)} day pages and {len(model.topic_views)} topic pages for {len(model.papers)} papers"
             + (f" in {build.workers} processes" if (build.workers or 1) > 1 else "")
         )
-        return build.finish(site_pages(model, site_url))
+        return build.finish(site_parts(model, site_url))
 
 
 @dataclass

@@ -18,7 +18,7 @@ import posixpath
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import jinja2
@@ -34,6 +34,7 @@ from .model import (
     SectionView,
     SiteModel,
     Tagged,
+    TopicView,
     TopicYear,
     bib_entry,
     entry_view,
@@ -70,16 +71,12 @@ Files = Iterable[tuple[str, bytes]]
 @dataclass(frozen=True)
 class Page:
     """Files made together by `make(inputs)`. `paths` are the files it makes, or None
-    when they are known only once made (the search index's term files). For sharing
-    the work between processes: `weight`, how many entries it shows, and `shares`,
-    the same for pages that show many of the same papers (a topic's)."""
+    when they are known only once made (the search index's term files)."""
 
     kind: str
     paths: tuple[str, ...] | None
     make: Callable[[Any], Files]
     inputs: Any
-    weight: int = 1
-    shares: str = ""
 
 
 # ---- the environment ----------------------------------------------------------------
@@ -155,10 +152,10 @@ class DayInputs:
     sections: tuple[Section, ...]  # ordered by listing topic, then id
 
 
-def day_pages(model: SiteModel) -> Iterator[Page]:
-    for day in model.days:
+def day_pages(model: SiteModel, days: Iterable[DayView]) -> Iterator[Page]:
+    for day in days:
         inputs = DayInputs(day.date, day.previous_day, day.next_day, _sections(model, day))
-        yield Page("day", (day.page, bib_path(day.page)), make_day, inputs, day.paper_count)
+        yield Page("day", (day.page, bib_path(day.page)), make_day, inputs)
 
 
 def _sections(model: SiteModel, day: DayView) -> tuple[Section, ...]:
@@ -224,11 +221,7 @@ class TopicInputs:
     of each earlier year."""
 
     topic: TopicInfo
-    paper_count: int
-    latest: date | None
-    newest: TopicYearInputs | None
-    earlier: tuple[tuple[int, int], ...]  # (year, papers) of each earlier year, newest first
-    per_month: tuple[tuple[str, int], ...]  # the chart: (YYYY-MM, papers first listed then)
+    years: tuple[TopicYearInputs, ...]  # newest first
 
 
 @dataclass(frozen=True)
@@ -254,22 +247,15 @@ class FeedInputs:
     papers: tuple[Tagged, ...]  # the latest FEED_SIZE, newest first
 
 
-def topic_pages(model: SiteModel, site_url: str) -> Iterator[Page]:
-    for view in model.topic_views:
+def topic_pages(views: Iterable[TopicView], site_url: str) -> Iterator[Page]:
+    for view in views:
         topic = TopicInfo(view.topic.slug, view.topic.name, view.topic.description)
         years = tuple(TopicYearInputs(y.year, y.papers) for y in view.years)
         papers = view.papers
-        inputs = TopicInputs(
-            topic,
-            view.paper_count,
-            view.latest,
-            years[0] if years else None,
-            tuple((y.year, len(y.papers)) for y in years[1:]),
-            tuple(papers_per_month(t.paper for t in papers)),
-        )
-        yield Page("topic", (view.page,), make_topic, inputs, len(years[0].papers) if years else 1, topic.slug)
+        inputs = TopicInputs(topic, years)
+        yield Page("topic", (view.page,), make_topic, inputs)
         bib = bib_path(view.page)
-        yield Page("bib", (bib,), make_bib, BibInputs(bib, papers[:TOPIC_BIB_LIMIT]), min(len(papers), TOPIC_BIB_LIMIT), topic.slug)
+        yield Page("bib", (bib,), make_bib, BibInputs(bib, papers[:TOPIC_BIB_LIMIT]))
         feed = topic_feed(topic.slug)
         latest = tuple(feeds.latest(papers, by_last_day=True))
         yield Page(
@@ -277,31 +263,30 @@ def topic_pages(model: SiteModel, site_url: str) -> Iterator[Page]:
             (feed,),
             make_feed,
             FeedInputs(feed, f"Paper Digest: {topic.name}", topic.description, view.page, site_url, latest),
-            len(latest),
-            topic.slug,
         )
         all_years = tuple(y.year for y in years)
         for year in years[1:]:
             page = topic_year_page(topic.slug, year.year)
             inputs_year = TopicEarlierInputs(topic, all_years, year)
-            yield Page("topic year", (page,), make_topic_year, inputs_year, len(year.papers), topic.slug)
+            yield Page("topic year", (page,), make_topic_year, inputs_year)
 
 
 def make_topic(inputs: TopicInputs) -> Files:
-    topic, newest = inputs.topic, inputs.newest
+    topic, years = inputs.topic, inputs.years
     page = topic_page(topic.slug)
-    year = TopicYear(newest.year, page, newest.papers) if newest else None
-    earlier = [{"year": y, "page": topic_year_page(topic.slug, y), "count": count} for y, count in inputs.earlier]
-    svg = charts.bar_chart(list(inputs.per_month), f"{topic.name}: papers first listed each month")
+    newest = TopicYear(years[0].year, page, years[0].papers) if years else None
+    earlier = [{"year": y.year, "page": topic_year_page(topic.slug, y.year), "count": len(y.papers)} for y in years[1:]]
+    papers = [t.paper for y in years for t in y.papers]
+    svg = charts.bar_chart(papers_per_month(papers), f"{topic.name}: papers first listed each month")
     yield (
         page,
         _render(
             "topic.md.j2",
             topic=topic,
             page=page,
-            paper_count=inputs.paper_count,
-            latest=inputs.latest,
-            year=year,
+            paper_count=len(papers),
+            latest=papers[0].last_date if papers else None,
+            year=newest,
             earlier=earlier,
             months=topic_months(page, newest.papers) if newest else (),
             chart=svg,
@@ -401,7 +386,7 @@ def index_pages(model: SiteModel, site_url: str) -> Iterator[Page]:
         tuple(papers_per_day(model)),
         tuple(papers_per_month(model.papers.values())),
     )
-    yield Page("home", (HOME,), make_home, home, len(shown))
+    yield Page("home", (HOME,), make_home, home)
     yield Page("archive", (ARCHIVE,), make_archive, ArchiveInputs(tuple((d.date, d.paper_count) for d in model.days)))
     rows = tuple(TopicRow(v.topic.slug, v.topic.name, v.topic.description, v.paper_count, v.latest) for v in model.topic_views)
     yield Page("topics", (TOPICS_INDEX,), make_topics, TopicsInputs(rows))
@@ -420,7 +405,6 @@ def index_pages(model: SiteModel, site_url: str) -> Iterator[Page]:
             site_url,
             latest_papers,
         ),
-        len(latest_papers),
     )
 
 
@@ -477,11 +461,29 @@ def make_health(inputs: HealthView) -> Files:
     yield HEALTH, _render("health.md.j2", health=inputs)
 
 
+@dataclass(frozen=True)
+class Part:
+    """Some of the site's pages, laid out when asked for (`pages()`): the index pages,
+    a day's, or a topic's, which show many of the same papers. `weight`: how many
+    entries they show, per `kind` of page."""
+
+    kind: str
+    weight: int
+    pages: Callable[[], Iterable[Page]]
+
+
+def site_parts(model: SiteModel, site_url: str) -> list[Part]:
+    """Every page, BibTeX file and feed, made of the laid-out model, in parts that can
+    be laid out and made apart (in different processes)."""
+    parts = [Part("index", len(model.papers) // 50, partial(index_pages, model, site_url))]
+    parts += [Part("day", day.paper_count, partial(day_pages, model, [day])) for day in model.days]
+    parts += [Part("topic", view.paper_count, partial(topic_pages, [view], site_url)) for view in model.topic_views]
+    return parts
+
+
 def site_pages(model: SiteModel, site_url: str) -> Iterator[Page]:
     """Every page, BibTeX file and feed: made of the laid-out model."""
-    yield from index_pages(model, site_url)
-    yield from day_pages(model)
-    yield from topic_pages(model, site_url)
+    return (page for part in site_parts(model, site_url) for page in part.pages())
 
 
 # ---- papers.json -----------------------------------------------------------------------
@@ -493,11 +495,15 @@ class PapersJsonInputs:
     listing_topics: tuple[tuple[str, str], ...]  # (listing id, topic) of each listing with a topic
 
 
+def papers_json_part(model: SiteModel) -> Part:
+    return Part("papers.json", len(model.papers), lambda: [papers_json_page(model)])
+
+
 def papers_json_page(model: SiteModel) -> Page:
     inputs = PapersJsonInputs(
         tuple([model.tagged[i] for i in sorted(model.tagged)]), tuple(sorted((l.id, l.topic) for l in model.listings.values() if l.topic))
     )
-    return Page("papers.json", (PAPERS_JSON,), make_papers_json, inputs, len(inputs.papers))
+    return Page("papers.json", (PAPERS_JSON,), make_papers_json, inputs)
 
 
 def make_papers_json(inputs: PapersJsonInputs, known: Mapping[str, str] = {}, line_keys: list[str] | None = None) -> Files:
@@ -529,19 +535,22 @@ class SearchDocsInputs:
     papers: tuple[Record, ...]
 
 
+def search_part(papers: Mapping[str, Paper], topics: list[Topic]) -> Part:
+    return Part("search", len(papers), partial(search_pages, papers, topics))
+
+
 def search_pages(papers: Mapping[str, Paper], topics: list[Topic]) -> Iterator[Page]:
     ordered, split = search.split_index(papers.values())
     base, newest = ordered[:split], ordered[split:]
-    yield Page("search terms", None, make_search_terms, SearchTermsInputs(search.term_inputs(base)), len(base))
+    yield Page("search terms", None, make_search_terms, SearchTermsInputs(search.term_inputs(base)))
     yield Page(
         "search",
         None,
         make_search_recent,
         SearchRecentInputs(split, len(ordered), search.term_inputs(newest), tuple((t.slug, t.name) for t in topics)),
-        len(newest),
     )
     for path, chunk in search.document_chunks(ordered):
-        yield Page("search docs", (path,), make_search_docs, SearchDocsInputs(path, tuple(map(Record, chunk))), len(chunk))
+        yield Page("search docs", (path,), make_search_docs, SearchDocsInputs(path, tuple(map(Record, chunk))))
 
 
 def make_search_terms(inputs: SearchTermsInputs) -> Files:
