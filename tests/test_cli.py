@@ -400,3 +400,18 @@ def test_rebuild_reproduces_the_store_byte_for_byte(project):
     (project.data / "papers" / "2025-03.json").unlink()
     assert project.ok("rebuild").out == "rebuilt data/papers/ from the raw listings; 1 file(s) written\n"
     assert project.snapshot() == before
+
+
+def test_from_scratch_switches_the_speed_machinery_off_and_writes_the_same_docs(tmp_path):
+    fast = mini_project(tmp_path / "fast")
+    fast.ok("generate")
+    plain = mini_project(tmp_path / "plain")
+    result = plain.ok("generate", "--from-scratch")
+    assert result.err.endswith("for 6 papers\n")  # one process
+    assert not (plain.root / ".cache").exists()  # nothing kept for a next run
+    listed = (plain.docs / ".generated").read_text().splitlines()
+    assert len(listed) == 50 and not any("\t" in line or line.startswith("#") for line in listed)  # files, no keys
+    generated = lambda p: {k: v for k, v in p.snapshot("docs").items() if k != ".generated"}  # noqa: E731
+    assert generated(plain) == generated(fast)
+    again = plain.ok("generate", "--from-scratch")  # every page made again, nothing written
+    assert again.out == "generated 50 files in docs/: 0 written, 0 deleted, 50 unchanged\n"
