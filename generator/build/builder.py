@@ -22,8 +22,7 @@ import msgspec
 
 from ..records import Listing, Paper
 from ..render.model import Tagged
-from ..render.pages import Page, Part
-from ..render.urls import PAPERS_JSON
+from ..render.pages import Part
 from ..store import Store, StoreState
 from ..topics import Tagging, Topic, rules_key, tag
 from . import cache, shards
@@ -40,6 +39,9 @@ _MATCHES = dict[str, tuple[Annotated[int, msgspec.Meta(ge=0)], ...]]
 
 @dataclass
 class Build:
+    """The speed machinery of one run of generate (see the module docstring); `fast`
+    False switches all of it off."""
+
     root: Path  # the project: .cache/ lives here
     docs: Path
     workers: int | None = None  # None: one per CPU
@@ -113,25 +115,22 @@ class Build:
     def start(self, part: Part) -> None:
         """Make a part of the site now (in a process of its own if this is an update by
         the same code) or with the rest."""
-        self._the_writer().start(self._fast(part))
+        self._the_writer().start(self._reusing(part))
 
     def finish(self, parts: Iterable[Part]) -> SiteReport:
-        return self._the_writer().finish(map(self._fast, parts), self._inputs)
+        return self._the_writer().finish(map(self._reusing, parts), self._inputs)
 
-    def _fast(self, part: Part) -> Part:
-        if not self.fast or part.kind != "papers.json":
+    def _reusing(self, part: Part) -> Part:
+        """papers.json made with the last run's lines of unchanged papers (papers_json.py)."""
+        if self._keys is None or part.kind != "papers.json":
             return part
-        return Part(part.kind, part.weight, lambda: map(self._fast_page, part.pages()))
+        keys, root, docs = self._keys, self.root, self.docs
+        return Part(part.kind, part.weight, lambda: [reusing_lines(page, keys, root, docs) for page in part.pages()])
 
     def _the_writer(self) -> Writer:
         if self._writer is None:
             self._writer = Writer(self.docs, self.workers or 1, code=code_digest() if self.fast else "", keys=self._keys)
         return self._writer
-
-    def _fast_page(self, page: Page) -> Page:
-        if self.fast and self._keys is not None and page.paths == (PAPERS_JSON,):
-            return reusing_lines(page, self._keys, self.root, self.docs)
-        return page
 
     def _remember(self, store: Store, scanned: list[shards.Shard]) -> None:
         shards.remember(self.root, code_digest(), store, scanned)

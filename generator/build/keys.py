@@ -73,9 +73,9 @@ class Keys:
     """Keys of pages. `records`: paper id -> a digest of its record (the store's,
     StoreState.digests); a paper missing there is digested from its fields.
 
-    A page's inputs are walked field by field; a run of papers is digested in one pass
-    of map() (in C), as the inputs of all pages name some 300,000 papers at 100,000;
-    any other value is encoded with msgspec."""
+    A page's inputs are encoded with msgspec (in C), which hands each paper to a hook
+    that gives its digest: made for every paper at once (`prepare`), before processes
+    are forked, as the inputs of all pages name each paper several times."""
 
     def __init__(self, papers: Mapping[str, Paper], records: Mapping[str, str]):
         ids = list(papers)

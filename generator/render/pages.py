@@ -8,8 +8,10 @@ inputs (build/keys.py) and keeps a page whose inputs did not change; since `make
 is given nothing else, a page cannot depend on something its key leaves out
 (tests/test_pages.py checks that every `make` is a module-level function).
 
-The pages come in three groups, by what they need: `search_pages` the papers alone,
-`papers_json_page` the tagged papers, `site_pages` the laid-out model.
+Pages come in parts (`Part`), laid out when asked for, so that the processes that
+make them share that work too: `search_part` needs the papers alone, `papers_json_part`
+the tagged papers, `site_parts` the laid-out model (the index pages, each day's page,
+each topic's pages).
 """
 
 from __future__ import annotations
@@ -217,8 +219,7 @@ class TopicYearInputs:
 
 @dataclass(frozen=True)
 class TopicInputs:
-    """A topic's page: its newest year's papers, the chart of all of them and the count
-    of each earlier year."""
+    """A topic's page: it lists the newest year's papers, and charts and counts all."""
 
     topic: TopicInfo
     years: tuple[TopicYearInputs, ...]  # newest first
