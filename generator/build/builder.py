@@ -24,7 +24,7 @@ from ..records import Listing, Paper
 from ..render.model import Tagged
 from ..render.pages import Part
 from ..store import Store, StoreState
-from ..topics import Tagging, Topic, rules_key, tag
+from ..topics import Tagging, Topic, rules_digest, tag
 from . import cache, shards
 from .keys import Keys, code_digest, digest
 from .papers_json import reusing_lines
@@ -87,7 +87,7 @@ class Build:
         with `keep`, this run's are kept for the next."""
         if not self.fast:
             return tag(topics, papers, listings, resolve, digests=digests)
-        key = f"{code_digest()}:{rules_key(topics)}"
+        key = f"{code_digest()}:{rules_digest(topics)}"
         tagging = tag(
             topics,
             papers,

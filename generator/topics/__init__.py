@@ -2,6 +2,6 @@
 and the checks a contributor sees (check.py)."""
 
 from .rules import Item, Topic, load_topics, parse_topic
-from .tagging import Tagging, rules_key, tag
+from .tagging import Tagging, rules_digest, tag
 
-__all__ = ["Item", "Topic", "Tagging", "load_topics", "parse_topic", "rules_key", "tag"]
+__all__ = ["Item", "Topic", "Tagging", "load_topics", "parse_topic", "rules_digest", "tag"]

@@ -110,7 +110,7 @@ class _Matcher:
         )
 
 
-def rules_key(topics: Iterable[Topic]) -> str:
+def rules_digest(topics: Iterable[Topic]) -> str:
     """A digest of every phrase rule in order: what `Tagging.matched` is valid for."""
     rules = _Matcher(topics).rules
     return hashlib.blake2b("\x1e".join(f"{r.slug}\x1f{r.key}\x1f{r.phrase}" for r in rules).encode("utf-8"), digest_size=16).hexdigest()
@@ -134,7 +134,7 @@ def tag(
 ) -> Tagging:
     """Apply every topic to every paper. `resolve` maps old ids (aliases) to current ones.
     The phrase matching, most of the work, is skipped for papers whose digest is in
-    `known`: the `matched` of an earlier run with the same rules (the same `rules_key`).
+    `known`: the `matched` of an earlier run with the same rules (the same `rules_digest`).
     `digests` are the papers' digests where already known (the store's); the others are
     made here. `map_chunks(f, items)` must return what `f(items)` returns; it may split
     the items between processes (build/parallel.py)."""
