@@ -14,6 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests draw few examples in the everyday suite, more on demand: each example
+# of the incremental test runs the real commands.
+settings.register_profile("default", max_examples=6)
+settings.register_profile("thorough", max_examples=60)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
