@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 bad input (the messages say which file and line), 2 bad usag
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from datetime import date, datetime, timezone
@@ -14,7 +15,7 @@ from typing import Sequence
 
 from tqdm import tqdm
 
-from . import __version__
+from . import __version__, lock
 from .atomic import write_atomic
 from .build.parallel import MAX_WORKERS
 from .commands import Project
@@ -24,7 +25,7 @@ from .commands.fetch import fetch
 from .commands.generate import generate
 from .commands.ingest import ingest
 from .commands.rebuild import rebuild
-from .errors import DigestError
+from .errors import DigestError, display_path
 from .render.feeds import DEFAULT_SITE_URL
 from .sources import http
 
@@ -38,14 +39,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     project = Project(Path.cwd())
     try:
+        if getattr(args, "writes", False):
+            with lock.writing(project.root, lock.command_line(list(argv) if argv is not None else None), args.wait, _say):
+                return args.run(args, project)
         return args.run(args, project)
     except DigestError as err:
         for diagnostic in err.diagnostics:
             print(diagnostic, file=sys.stderr)
         return 1
+    except PermissionError as err:
+        print(f"{_shown(err)}: permission denied; this command needs to write there (is the folder read-only?)", file=sys.stderr)
+        return 1
+    except OSError as err:
+        if err.errno not in _FILE_SYSTEM_ERRORS:
+            raise
+        print(f"{_shown(err)}: {err.strerror}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
-        print("interrupted; data/ is unchanged or fully written, never half-written", file=sys.stderr)
+        print(
+            "interrupted: data/ and docs/ hold what they held before this command, or all of its changes; never a part",
+            file=sys.stderr,
+        )
         return 130
+
+
+# Errors of the file system a user can fix (a full disk, a read-only folder), said in one line.
+_FILE_SYSTEM_ERRORS = {errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EISDIR}
+
+
+def _shown(err: OSError) -> str:
+    return display_path(err.filename) if err.filename else "a file"
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,9 +84,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    # Every command that writes data/ or docs/ holds the project's lock (lock.py).
+    writer = argparse.ArgumentParser(add_help=False)
+    writer.add_argument(
+        "--wait",
+        type=float,
+        default=lock.DEFAULT_WAIT,
+        metavar="SECONDS",
+        help=f"if another command is writing this project, wait this long for it to finish before giving up (default {lock.DEFAULT_WAIT:g})",
+    )
+    writer.set_defaults(writes=True)
 
     ingest = commands.add_parser(
         "ingest",
+        parents=[writer],
         help="store listings in data/ and merge their papers",
         description="Store each listing under data/raw/ byte for byte, record it in data/manifest.json "
         "and merge its papers into data/papers/. The format is detected from the content. "
@@ -84,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     fetch = commands.add_parser(
         "fetch",
+        parents=[writer],
         help="fetch Daily Papers from Hugging Face into data/",
         description="Fetch listings from Hugging Face Daily Papers (the JSON API, or the HTML pages), keep every answer "
         "under data/raw/ with its URL, time, status and sha256 in data/manifest.json, and ingest it. Without dates: every "
@@ -111,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rebuild = commands.add_parser(
         "rebuild",
+        parents=[writer],
         help="re-parse every stored listing and rebuild data/papers/",
         description="Re-parse every active listing from its raw file under data/raw/ and rebuild data/papers/ from "
         "them: run it after a parser fix. Listings are not fetched again.",
@@ -119,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     generate = commands.add_parser(
         "generate",
+        parents=[writer],
         help="write the site's pages into docs/",
         description="Write every generated page into docs/ from data/: per-day, per-topic and index pages, RSS feeds, "
         "BibTeX files, papers.json and the search index. Only files whose content changed are written; files that no "

@@ -28,7 +28,10 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower()  # the common case, and far faster than decomposing
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Without accents, and without format characters (zero-width spaces and joiners,
+    # soft hyphens, direction marks): invisible, so two titles that differ only by
+    # them are one title.
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
     return stripped.casefold()
 
 

@@ -70,13 +70,20 @@ class Project:
         return self.root / "docs"
 
     def snapshot(self, folder: str = "data") -> dict[str, bytes]:
-        base = self.root / folder
-        return {p.relative_to(base).as_posix(): p.read_bytes() for p in sorted(base.rglob("*")) if p.is_file()}
+        return {rel: path.read_bytes() for rel, path in self.files(folder)}
 
     def mtimes(self, folder: str) -> dict[str, int]:
-        base = self.root / folder
-        return {p.relative_to(base).as_posix(): p.stat().st_mtime_ns for p in sorted(base.rglob("*")) if p.is_file()}
+        return {rel: path.stat().st_mtime_ns for rel, path in self.files(folder)}
 
+    def files(self, folder: str) -> list[tuple[str, Path]]:
+        """The files of a folder, but the lock files: every writer notes itself in
+        data/.lock (generator/lock.py), which is not content."""
+        base = self.root / folder
+        found = [(p.relative_to(base).as_posix(), p) for p in sorted(base.rglob("*")) if p.is_file()]
+        return [(rel, p) for rel, p in found if rel not in LOCK_FILES]
+
+
+LOCK_FILES = {".lock", ".commit-lock"}
 
 # What a clone has besides data/: the MkDocs config, the theme override and the
 # hand-written pages and assets in docs/ (everything else in docs/ is generated).

@@ -1,7 +1,10 @@
 """The docs/ writer: makes pages into `docs/` next to the hand-written files.
 
 Only files whose content changed are written, so a run with nothing new writes
-nothing and `mkdocs serve` rebuilds only when something did change. The list of
+nothing and `mkdocs serve` rebuilds only when something did change. A run is one
+transaction on docs/ (atomic.py): the files are staged as they are made, in
+whichever process makes them, and made current together at the end, so an
+interrupted run leaves the site as it was. The list of
 generated files is kept in `docs/.generated` (MkDocs ignores dot files): that is how
 pages that no longer exist are deleted without touching hand-written pages.
 
@@ -26,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from ..atomic import write_if_changed
+from ..atomic import Staging
 from ..render.pages import Page, Part
 from .keys import Keys
 from .parallel import Started, fork_map, fork_start
@@ -93,6 +96,8 @@ class Writer:
 
     def __init__(self, docs: Path, workers: int = 1, code: str = "", keys: Keys | None = None):
         self.docs, self.workers, self.code, self.keys = docs, workers, code, keys
+        # Not forced to disk: docs/ is made again from data/ by the next generate.
+        self.staging = Staging(docs, sync=False)
         text = _read_text(docs)
         self.previous = _parse_list(text)
         self.update = keys is not None and bool(code) and _code_of(text) == code
@@ -113,20 +118,15 @@ class Writer:
         made = fork_map(self._run_parts, _batches([*self._deferred, *parts], self.workers), self.workers)
         results = _merged([*made, *(started.result() for started in self._started)])
         files = sorted(results)
-        deleted = []
-        for rel in sorted(set(self.previous) - set(files)):
-            path = self.docs / rel
-            if path.is_file():
-                path.unlink()
-                deleted.append(rel)
-        _remove_emptied_folders({(self.docs / rel).parent for rel in deleted}, self.docs)
+        deleted = sorted(rel for rel in set(self.previous) - set(files) if (self.docs / rel).is_file())
         listing = (
             (f"{INPUTS_LINE}{inputs}\n" if inputs else "")
             + (f"{CODE_LINE}{self.code}\n" if self.code else "")
             + "".join(f"{rel}\t{results[rel].key}\n" if results[rel].key else f"{rel}\n" for rel in files)
         )
-        write_if_changed(self.docs / GENERATED_LIST, listing.encode("utf-8"))
+        self.staging.stage(GENERATED_LIST, listing.encode("utf-8"))
         written = tuple(rel for rel in files if results[rel].written)
+        self.staging.commit(written, deleted)
         return SiteReport(written, tuple(deleted), len(files), sum(r.kept for r in results.values()))
 
     def _run_parts(self, parts: Sequence[Part]) -> list[tuple[str, _Outcome]]:
@@ -145,7 +145,7 @@ class Writer:
             if key and paths and all(previous.get(rel) == key for rel in paths) and _all_there(docs, paths):
                 out += [(rel, _Outcome(False, key, kept=True)) for rel in paths]
             else:
-                out += [(rel, _Outcome(write_if_changed(docs / rel, data), key)) for rel, data in page.make(page.inputs)]
+                out += [(rel, _Outcome(self.staging.stage(rel, data), key)) for rel, data in page.make(page.inputs)]
         return out
 
 
@@ -216,15 +216,3 @@ def _parse_list(text: str) -> dict[str, str]:
 def previous_files(docs: Path) -> Mapping[str, str]:
     """The generated files of the last run, with their keys."""
     return _parse_list(_read_text(docs))
-
-
-def _remove_emptied_folders(folders: set[Path], docs: Path) -> None:
-    """Remove those of `folders` that deletions left empty, and their parents up to
-    docs/ likewise, deepest first, once after all deletions."""
-    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
-        while folder != docs and folder.is_dir():
-            try:
-                folder.rmdir()
-            except OSError:
-                break  # not empty
-            folder = folder.parent

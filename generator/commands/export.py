@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..lock import reading
 from ..render.export import export_json
 from ..render.model import tagged_model
 from ..topics import tag
@@ -11,7 +12,9 @@ from .generate import load_checked
 
 def export(project: Project, say: Say = stderr) -> str:
     topics = load_valid_topics(project.store, say)
-    loaded = load_checked(project.store.load(), topics)
+    with reading(project.store.root):  # no change is made current while the store is read
+        state = project.store.load()
+    loaded = load_checked(state, topics)
     tagging = tag(topics, loaded.papers, loaded.state.listings, loaded.resolve)
     model = tagged_model(loaded.papers, loaded.state.listings, topics, tagging)
     listing_topics = {l.id: l.topic for l in loaded.state.listings.values() if l.topic}

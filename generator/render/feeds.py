@@ -12,6 +12,7 @@ from typing import Iterable, Sequence
 
 from feedgen.feed import FeedGenerator
 
+from ..clean import clean_text
 from . import latex
 from .model import Tagged
 from .urls import entry_url, served_url
@@ -63,12 +64,14 @@ def feed_xml(papers: Iterable[Tagged], *, title: str, description: str, page: st
         paper = shown.paper
         item = fg.add_entry()
         item.guid(paper.id, permalink=False)
-        item.title(latex.repair(paper.title))
+        # Cleaned again: the sources clean what they store, but one character XML cannot
+        # carry in a hand-edited store would otherwise stop the whole publish.
+        item.title(clean_text(latex.repair(paper.title)))
         item.link(href=base + entry_url(paper.id, paper.last_date))
-        item.description(latex.repair(paper.abstract) or "No abstract in the listing.")
+        item.description(clean_text(latex.repair(paper.abstract)) or "No abstract in the listing.")
         item.pubDate(_midnight(paper.last_date))
         for _, name in shown.topics:
-            item.category(term=name)
+            item.category(term=clean_text(name))
     return fg.rss_str(pretty=True)
 
 

@@ -8,14 +8,20 @@ listing saved under any name is read the same way:
     html.py      Daily Papers HTML pages (hydration JSON, else paper cards)
     api.py       Daily Papers API JSON (one page, a saved array, a search answer)
     hfitems.py   the paper item those last two share
+
+Whatever the format, `parse` hands back clean text (clean.py: no controls, no
+bidirectional overrides) and ranks that are positions within each listing day.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from dataclasses import replace
+from datetime import date
+from typing import Any, Callable
 
+from ..clean import clean_text
 from ..errors import DigestError
-from ..records import ParsedListing
+from ..records import Entry, ParsedListing, Problem
 from . import api, html, textdump
 
 Parser = Callable[[bytes, str], ParsedListing]
@@ -41,4 +47,47 @@ def parse(data: bytes, origin: str) -> ParsedListing:
     if not data.strip():
         raise DigestError.at(origin, "file is empty; expected a saved Daily Papers listing")
     fmt = detect(data)
-    return PARSERS[fmt](data, origin)
+    parsed = PARSERS[fmt](data, origin)
+    entries, problems = [], list(parsed.problems)
+    for entry in parsed.entries:
+        cleaned = _cleaned(entry)
+        if cleaned.title:
+            entries.append(cleaned)
+        else:
+            where = f"line {entry.line}" if entry.line else f"item {entry.rank}"
+            problems.append(Problem(entry.line or 0, f"the title at {where} holds only control or format characters; skipped"))
+    return replace(parsed, entries=_ranked_by_day(tuple(entries)), problems=tuple(problems))
+
+
+def _cleaned(entry: Entry) -> Entry:
+    """The entry with every string of it clean (see clean.py)."""
+    title = " ".join(clean_text(entry.title).split())
+    abstract = clean_text(entry.abstract)
+    authors = tuple(a for a in (clean_text(a) for a in entry.authors) if a)
+    meta = _clean_value(entry.meta)
+    if (title, abstract, authors, meta) == (entry.title, entry.abstract, entry.authors, entry.meta):
+        return entry
+    return replace(entry, title=title, abstract=abstract, authors=authors, meta=meta)
+
+
+def _clean_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(k): _clean_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean_value(v) for v in value]
+    return value
+
+
+def _ranked_by_day(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
+    """Each entry ranked by its position among the entries of its own listing day: a
+    file that spans days (an API month) holds many days' listings, one after another."""
+    if len({e.day for e in entries}) <= 1:
+        return entries
+    seen: dict[date | None, int] = {}
+    ranked = []
+    for entry in entries:
+        seen[entry.day] = seen.get(entry.day, 0) + 1
+        ranked.append(entry if entry.rank == seen[entry.day] else replace(entry, rank=seen[entry.day]))
+    return tuple(ranked)

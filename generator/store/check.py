@@ -7,26 +7,46 @@ from __future__ import annotations
 from collections import Counter
 from typing import Mapping
 
+from ..clean import unstorable
 from ..errors import Diagnostic
 from ..identity import is_arxiv_id, title_key
+from ..lock import reading
 from ..records import Listing, Paper
 from .disk import Store
-from .format import MANIFEST, PAPERS_DIR, Manifest, manifest_lines, record_lines, sha256
+from .format import MANIFEST, PAPERS_DIR, RAW_DIR, Manifest, manifest_lines, record_lines, sha256
 
 MULTI_DAY_FORMATS = {"api"}  # an API month file lists papers on many days
 
 
 def check_store(store: Store) -> tuple[dict[str, Listing], dict[str, Paper], list[Diagnostic]]:
-    manifest, problems = store.load_manifest()
-    listings = manifest.listings
-    papers, _, paper_problems, _ = store.load_papers()
-    problems += paper_problems
-    lines = _manifest_lines(store)  # read once: every manifest message names its line
-    problems += _check_raw(store, listings, lines, "listings")
-    problems += _check_raw(store, manifest.archive, lines, "archive")
-    problems += _check_papers(store, listings, papers, lines)
-    problems += _check_fetches(store, manifest)
+    with reading(store.root):  # no change is made current while the files are read
+        manifest, problems = store.load_manifest()
+        listings = manifest.listings
+        papers, _, paper_problems, _ = store.load_papers()
+        problems += paper_problems
+        lines = _manifest_lines(store)  # read once: every manifest message names its line
+        problems += _check_raw(store, listings, lines, "listings")
+        problems += _check_raw(store, manifest.archive, lines, "archive")
+        problems += _check_unrecorded(store, manifest)
+        problems += _check_papers(store, listings, papers, lines)
+        problems += _check_fetches(store, manifest)
     return listings, papers, problems
+
+
+def _check_unrecorded(store: Store, manifest: Manifest) -> list[Diagnostic]:
+    """Files in data/raw/ that no listing records: an earlier version's interrupted
+    write left them (the store's own commit removes them)."""
+    recorded = {listing.path for listing in (*manifest.listings.values(), *manifest.archive.values())}
+    return [
+        Diagnostic(
+            f"{store.root.name}/{path.relative_to(store.root).as_posix()}",
+            None,
+            "no listing records this file (an interrupted write left it); the next ingest, fetch or rebuild removes it",
+            "warning",
+        )
+        for path in sorted((store.root / RAW_DIR).glob("*/*"))
+        if path.is_file() and path.relative_to(store.root).as_posix() not in recorded
+    ]
 
 
 def _check_fetches(store: Store, manifest: Manifest) -> list[Diagnostic]:
@@ -82,6 +102,7 @@ def _check_papers(
             problems.append(
                 Diagnostic(where, line, f"paper {paper.id} belongs in {PAPERS_DIR}/{expected} (first listed {paper.first_date})")
             )
+        problems += _unstorable_text(paper, where, line)
         key = title_key(paper.title)
         if key in titles and not (_is_distinct_arxiv(paper.id, titles[key])):
             problems.append(Diagnostic(where, line, f"paper {paper.id} has the same title as {titles[key]}; merge the two records"))
@@ -105,6 +126,17 @@ def _check_papers(
                 )
             )
     return problems
+
+
+def _unstorable_text(paper: Paper, where: str, line: int | None) -> list[Diagnostic]:
+    """Text no output can carry, which the sources no longer let in (clean.py)."""
+    fields = [("title", paper.title), ("abstract", paper.abstract), *(("author", a) for a in paper.authors)]
+    found = [(name, unstorable(text)) for name, text in fields]
+    return [
+        Diagnostic(where, line, f"paper {paper.id}: the {name} holds {what}; run 'python -m generator rebuild' to clean it")
+        for name, what in found
+        if what
+    ]
 
 
 def _is_distinct_arxiv(a: str, b: str) -> bool:

@@ -1,10 +1,11 @@
 """The paper store: the only code that reads or writes `data/` (format.py says how
 its files are laid out).
 
-Every write goes to a temporary file that is then renamed over the old one, and a
-file whose content would not change is not written at all. Raw files and papers go
-first and the manifest last, so a listing is only recorded once everything it
-refers to is on disk.
+A save is one transaction (atomic.py): the new raw files, paper shards and manifest
+are staged, then made current together, so a crash leaves the store as it was or as
+the command meant it to be, never half of each. A file whose content would not
+change is not written at all. Raw files no listing records any more (the archive
+keeps superseded snapshots' files) leave in the same transaction.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Mapping
 
-from ..atomic import write_if_changed
+from ..atomic import Staging
 from ..errors import Diagnostic, DigestError, display_path
+from ..lock import committing
 from ..records import FetchRecord, Listing, Paper
 from .format import (
     MANIFEST,
     PAPERS_DIR,
+    RAW_DIR,
     TOPICS_DIR,
     Manifest,
     parse_manifest,
@@ -130,23 +133,23 @@ class Store:
     # ---- writing -------------------------------------------------------------------
 
     def save(self, state: StoreState, raw: Mapping[str, bytes] = {}) -> WriteReport:
-        """Write the state back; `raw` maps listing ids to the bytes of new raw files."""
-        written: list[str] = []
+        """Write the state back, all of it or none; `raw` maps listing ids to the bytes
+        of new raw files."""
+        staging = Staging(self.root)
         for listing_id, data in sorted(raw.items()):
-            path = self.raw_path(state.listings[listing_id])
-            if write_if_changed(path, data):
-                written.append(path.relative_to(self.root).as_posix())
+            staging.stage(state.listings[listing_id].path, data)
         wanted = {f"{PAPERS_DIR}/{month}.json": text for month, text in serialize_papers(state.papers).items()}
-        deleted = []
-        for path in self.paper_files():
-            rel = path.relative_to(self.root).as_posix()
-            if rel not in wanted:
-                path.unlink()
-                deleted.append(rel)
         for rel, text in sorted(wanted.items()):
-            if write_if_changed(self.root / rel, text.encode("utf-8")):
-                written.append(rel)
-        manifest = serialize_manifest(state.listings, state.fetches, state.archive)
-        if write_if_changed(self.root / MANIFEST, manifest.encode("utf-8")):
-            written.append(MANIFEST)
-        return WriteReport(tuple(written), tuple(deleted))
+            staging.stage(rel, text.encode("utf-8"))
+        staging.stage(MANIFEST, serialize_manifest(state.listings, state.fetches, state.archive).encode("utf-8"))
+        recorded = {listing.path for listing in (*state.listings.values(), *state.archive.values())}
+        deleted = [rel for rel in self._stored(PAPERS_DIR, "*.json") if rel not in wanted]
+        deleted += [rel for rel in self._stored(RAW_DIR, "*/*") if rel not in recorded]
+        written = tuple(staging.written)
+        with committing(self.root):
+            staging.commit(deleted=deleted)
+        return WriteReport(written, tuple(sorted(deleted)))
+
+    def _stored(self, folder: str, pattern: str) -> list[str]:
+        """The files under `folder` matching `pattern`, relative to data/."""
+        return sorted(p.relative_to(self.root).as_posix() for p in (self.root / folder).glob(pattern) if p.is_file())

@@ -1,0 +1,61 @@
+"""What text may be stored: characters every output (HTML, XML feeds, BibTeX, JSON,
+Markdown) can carry, and none that can disguise a title.
+
+Scraped pages and saved files can hold anything. A NUL or an ESC in a title is
+legal in JSON but not in XML 1.0, so a single one would stop the feed writer and
+with it the publish; a right-to-left override makes a title read differently from
+what it is. Sources clean every string they make (`clean_text`), `check` reports
+stored text that still holds such characters (`unstorable`), and the feed writer
+cleans again, so that a hand-edited store cannot stop the publish either.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls but tab and newline, DEL, C1 controls; the noncharacters U+FDD0..U+FDEF
+# and U+xFFFE, U+xFFFF of every plane. None is allowed in XML 1.0.
+_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+_NONCHARACTER = "\ufdd0-\ufdef\ufffe\uffff" + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17))
+_SURROGATE = "\ud800-\udfff"  # only ever alone in a str: a JSON "\\ud800" escape
+# Embeddings, overrides and isolates: they reorder the text that follows them.
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+
+_DROP = re.compile(f"[{_CONTROL}{_NONCHARACTER}{_BIDI}]")
+_REPLACE = re.compile(f"[{_SURROGATE}]")
+_UNSTORABLE = re.compile(f"[{_CONTROL}{_NONCHARACTER}{_BIDI}{_SURROGATE}]")
+_NEWLINES = re.compile("\r\n?")
+
+
+def clean_text(text: str) -> str:
+    """`text` without the characters no output can carry: controls (but tab and
+    newline; a carriage return becomes a newline) and noncharacters are dropped,
+    bidirectional overrides too, and a lone surrogate becomes U+FFFD."""
+    if text.isascii() and text.isprintable():
+        return text  # the common case, at C speed
+    text = _NEWLINES.sub("\n", text)
+    return _REPLACE.sub("\ufffd", _DROP.sub("", text))
+
+
+def unstorable(text: str) -> str | None:
+    """A description of the first character of `text` that clean_text would remove,
+    or None when there is none."""
+    found = _UNSTORABLE.search(text)
+    if not found:
+        return None
+    character = found.group()
+    return f"U+{ord(character):04X} ({_kind(character)}) at character {found.start() + 1}"
+
+
+def _kind(character: str) -> str:
+    if character in _BIDI_SET:
+        return "a bidirectional override"
+    if "\ud800" <= character <= "\udfff":
+        return "a lone surrogate"
+    if character in _CONTROL_SET:
+        return "a control character"
+    return "a noncharacter"
+
+
+_BIDI_SET = frozenset(chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+_CONTROL_SET = frozenset(chr(c) for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)])
