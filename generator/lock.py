@@ -43,17 +43,28 @@ def writing(root: Path, command: str, wait: float = DEFAULT_WAIT, say=None) -> I
         if fd is not None:
             _acquire(fd, fcntl.LOCK_EX, wait, lambda: _holder(fd))
             _say_holder(fd, command)
-        with committing(data):
-            notes = [(tree, recover(tree)) for tree in (data, root / "docs")]
-        for stale in (data, data / "papers", root / ".cache"):
-            remove_temporary_files(stale)
-        for tree, note in notes:
-            if note and say:
+        for tree, note in _recovered(root):
+            if say:
                 say(f"{tree.name}/: {note}")
-        yield
+        try:
+            yield
+        except BaseException:
+            _recovered(root)  # a change this command staged but did not commit is undone now
+            raise
     finally:
         if fd is not None:
             os.close(fd)  # releases the lock
+
+
+def _recovered(root: Path) -> list[tuple[Path, str]]:
+    """Finish or undo what a command left in data/ and docs/, and remove the temporary
+    files of writes cut short; what was done, by tree."""
+    data = root / "data"
+    with committing(data):
+        notes = [(tree, recover(tree)) for tree in (data, root / "docs")]
+    for stale in (data, data / "papers", root / ".cache"):
+        remove_temporary_files(stale)
+    return [(tree, note) for tree, note in notes if note]
 
 
 @contextmanager

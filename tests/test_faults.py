@@ -1,0 +1,301 @@
+"""A crash at any write leaves the old state or the new one, and nothing is lost.
+
+Each command that writes is run once for every write it makes, crashing at the k-th
+(`PAPER_DIGEST_CRASH_AT=k`: `os._exit`, as a kill -9 or a power cut, or a raised
+interrupt, as a Ctrl-C): k = 1, 2, ... until a run no longer reaches k and ends on
+its own. After each crash, `check` must pass and data/ and docs/, once the next
+command has recovered them, must be byte for byte what they were before the command
+or what a run without a crash makes. The runs are forked from this process (the
+generator is imported once), so that every k of every command fits in the suite.
+
+The matrix is written to tests/artifacts/fault-matrix.txt.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import MINI, REPO, TODAY, Project, make_project
+from hfserver import FakeHub
+
+from generator import atomic, cli
+
+ARTIFACTS = REPO / "tests" / "artifacts"
+LOCKS = {".lock", ".commit-lock"}
+
+
+def forked(root: Path, argv: list[str], crash: str | None = None, today: str = TODAY) -> int:
+    """The exit code of `python -m generator ARGV` run in a fork of this process."""
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        code = 70
+        try:
+            os.chdir(root)
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            os.dup2(null, 2)
+            os.environ["PAPER_DIGEST_TODAY"] = today
+            os.environ.pop(atomic.CRASH_VARIABLE, None)
+            if crash:
+                os.environ[atomic.CRASH_VARIABLE] = crash
+            atomic._written = 0
+            code = cli.main(argv)
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+def state(root: Path) -> dict[str, bytes]:
+    """data/ and docs/ as a user sees them: without the locks and a pending journal."""
+    found = {}
+    for tree in ("data", "docs"):
+        for path in sorted((root / tree).rglob("*")):
+            rel = path.relative_to(root / tree)
+            if path.is_file() and rel.parts[0] != atomic.JOURNAL and rel.as_posix() not in LOCKS:
+                found[f"{tree}/{rel.as_posix()}"] = path.read_bytes()
+    if "data/manifest.json" in found:  # the times of a fetch are the clock's: not compared
+        found["data/manifest.json"] = FETCH_TIME.sub(rb'"\1": "(a time)"', found["data/manifest.json"])
+    return found
+
+
+FETCH_TIME = re.compile(rb'"(fetched_at|checked_at)": "[^"]*"')
+
+
+def leftovers(root: Path) -> list[str]:
+    """Journals and temporary files: what an interrupted command left."""
+    found = [p for tree in ("data", "docs") for p in (root / tree).glob(atomic.JOURNAL)]
+    found += [p for tree in ("data", "docs", ".cache") for p in (root / tree).rglob(".*.tmp")]
+    return sorted(p.relative_to(root).as_posix() for p in found)
+
+
+# ---- the commands, each from a project where it has something to write ------------------
+
+
+def _base(root: Path) -> Project:
+    """A project with one listing; its topics name no paper ids (so that check passes
+    whatever else is stored)."""
+    project = make_project(root, None)
+    for name in ("diffusion.yml", "mixture-of-experts.yml"):
+        shutil.copy(MINI.parent / "topics" / name, root / "data" / "topics" / name)
+    assert forked(root, ["ingest", str(MINI / "2025-03-18.txt"), "--source", "test"]) == 0
+    return project
+
+
+def setup_ingest(root: Path, hub: FakeHub) -> list[str]:
+    _base(root)
+    return ["ingest", str(MINI / "2025-03-19.txt"), str(MINI / "2025-03-20-api.json"), "--source", "test"]
+
+
+def setup_fetch(root: Path, hub: FakeHub) -> list[str]:
+    _base(root)
+    return ["fetch", "--base-url", hub.base_url, "--pause", "0", "--retries", "0", "--since", "2024-09-19", "--until", "2024-09-20"]
+
+
+def setup_rebuild(root: Path, hub: FakeHub) -> list[str]:
+    _base(root)
+    shard = root / "data" / "papers" / "2025-03.json"
+    shard.write_text(shard.read_text().replace("We study", "(a stale parse) We study"))
+    return ["rebuild"]
+
+
+def setup_generate(root: Path, hub: FakeHub) -> list[str]:
+    _base(root)
+    assert forked(root, ["generate", "--jobs", "1"]) == 0
+    assert forked(root, ["ingest", str(MINI / "2025-03-19.txt"), "--source", "test"]) == 0
+    return ["generate", "--jobs", "1"]
+
+
+SETUPS = {"ingest": setup_ingest, "fetch": setup_fetch, "rebuild": setup_rebuild, "generate": setup_generate}
+
+
+@pytest.fixture(scope="module")
+def hub():
+    server = FakeHub().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def matrix():
+    rows: list[str] = []
+    yield rows
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "fault-matrix.txt").write_text("".join(f"{row}\n" for row in rows))
+
+
+@pytest.mark.parametrize("how", ["kill", "interrupt"])
+@pytest.mark.parametrize("command", list(SETUPS))
+def test_a_crash_at_any_write_leaves_the_old_state_or_the_new(tmp_path, hub, matrix, command, how):
+    base = tmp_path / "base"
+    argv = SETUPS[command](base, hub)
+    old = state(base)
+    clean = tmp_path / "clean"
+    shutil.copytree(base, clean)
+    assert forked(clean, argv) == 0
+    new = state(clean)
+    assert new != old  # the command has something to write
+    outcomes = []
+    for k in range(1, 2000):
+        root = tmp_path / f"{k}"
+        shutil.copytree(base, root)
+        code = forked(root, argv, f"{k}:interrupt" if how == "interrupt" else f"{k}")
+        if code == 0:
+            assert state(root) == new
+            break
+        assert code == (130 if how == "interrupt" else atomic.CRASH_EXIT), f"write {k}: exit {code}"
+        if how == "interrupt":
+            assert leftovers(root) == []  # a Ctrl-C cleans up before the command exits
+        assert forked(root, ["check"]) == 0, f"write {k}: check fails after the crash"
+        for tree in ("data", "docs"):
+            atomic.recover(root / tree)  # what the next command that writes does first
+        after = state(root)
+        assert after in (old, new), f"write {k}: a state that is neither the old nor the new"
+        outcomes.append("old" if after == old else "new")
+        assert forked(root, argv) == 0
+        assert state(root) == new, f"write {k}: running the command again does not give the new state"
+        assert leftovers(root) == []
+        shutil.rmtree(root)
+    else:
+        pytest.fail("the command never ended on its own")
+    assert outcomes and outcomes[0] == "old" and outcomes[-1] == "new"
+    assert outcomes == sorted(outcomes, key=lambda o: o == "new")  # old until the commit, new after
+    commit = outcomes.index("new") + 1
+    matrix.append(
+        f"{command:8} {how:9} {len(outcomes)} write points: crash at 1-{commit - 1} -> old state, "
+        f"at {commit}-{len(outcomes)} -> new state; check passes after every one"
+    )
+
+
+def part(files: dict[str, bytes], prefix: str) -> dict[str, bytes]:
+    return {rel: data for rel, data in files.items() if rel.startswith(prefix)}
+
+
+# ---- real signals ---------------------------------------------------------------------------
+
+
+def _spawn(root: Path, *args: str) -> subprocess.Popen:
+    env = {**os.environ, "PAPER_DIGEST_TODAY": TODAY, "PYTHONPATH": str(REPO)}
+    env.pop(atomic.CRASH_VARIABLE, None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", *args], cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+def test_a_real_kill_during_ingest_and_generate(tmp_path, matrix, sig):
+    """Real signals at times spread over a run of ingest then generate."""
+    from conftest import SAMPLES
+
+    base = tmp_path / "base"
+    _base(base)
+    assert forked(base, ["generate", "--jobs", "2"]) == 0
+    argv = [["ingest", *map(str, SAMPLES)], ["generate", "--jobs", "2"]]
+    clean = tmp_path / "clean"
+    shutil.copytree(base, clean)
+    started = time.monotonic()
+    for args in argv:
+        assert _spawn(clean, *args).wait(timeout=120) == 0
+    duration = time.monotonic() - started
+    old, new = state(base), state(clean)
+    seen: list[str] = []
+    for trial in range(8):
+        root = tmp_path / f"{trial}"
+        shutil.copytree(base, root)
+        started = time.monotonic()
+        delay = duration * (trial + 1) / 9
+        for args in argv:
+            process = _spawn(root, *args)
+            try:
+                process.wait(timeout=max(0.0, delay - (time.monotonic() - started)))
+            except subprocess.TimeoutExpired:
+                process.send_signal(sig)
+                _, err = process.communicate(timeout=60)
+                if sig == signal.SIGINT and process.returncode == 130:
+                    assert "interrupted: data/ and docs/ hold what they held before this command, or all of its changes" in err
+                break
+        assert forked(root, ["check"]) == 0
+        for tree in ("data", "docs"):
+            atomic.recover(root / tree)
+        after = state(root)
+        # Each tree is old or new; between the two commands, data/ is new and docs/ old.
+        for tree in ("data/", "docs/"):
+            assert part(after, tree) in (part(old, tree), part(new, tree)), f"trial {trial}: {tree} is half-written"
+        seen.append("old" if after == old else "new" if after == new else "between")
+        for args in argv:
+            assert forked(root, args) == 0
+        assert state(root) == new
+        assert leftovers(root) == []
+        shutil.rmtree(root)
+    assert len(set(seen)) >= 2  # the signals landed at different points
+    counts = ", ".join(f"{seen.count(s)} {s}" for s in ("old", "between", "new") if s in seen)
+    matrix.append(f"{signal.Signals(sig).name} during ingest then generate, {len(seen)} trials: {counts}; check passes after every one")
+
+
+# ---- one writer at a time ---------------------------------------------------------------------
+
+
+def test_two_ingests_at_once_both_land(tmp_path, matrix):
+    """Started together, the second waits for the first: both listings are stored."""
+    outcomes = []
+    for trial in range(20):
+        root = tmp_path / f"{trial}"
+        _base(root)
+        first = _spawn(root, "ingest", str(MINI / "2025-03-19.txt"), "--source", "one")
+        second = _spawn(root, "ingest", str(MINI / "2025-03-20-api.json"), "--source", "two")
+        codes = (first.wait(timeout=120), second.wait(timeout=120))
+        assert codes == (0, 0), (first.stderr.read(), second.stderr.read())
+        first.stderr.close()
+        second.stderr.close()
+        manifest = (root / "data" / "manifest.json").read_text()
+        outcomes.append(manifest.count('"source": "one"') + manifest.count('"source": "two"'))
+        assert forked(root, ["check"]) == 0
+    assert outcomes == [2] * 20
+    matrix.append("two ingests started together, 20 trials: both listings stored every time; check passes every time")
+
+
+def test_a_second_writer_waits_then_names_the_first(tmp_path):
+    from generator import lock
+
+    project = _base(tmp_path)
+    before = state(tmp_path)
+    with lock.writing(project.root, "python -m generator fetch --since 2025-01-01"):
+        result = project.run("ingest", MINI / "2025-03-19.txt", "--wait", "0.3")
+        reader = project.run("check")  # readers are not held up by a writer
+    assert result.code == 1
+    assert result.err.startswith(
+        "data/.lock: another command is writing this project: 'python -m generator fetch --since 2025-01-01' "
+        f"(process {os.getpid()}, since "
+    )
+    assert result.err.endswith(" UTC); waited 0.3 s. Run this again when it has finished, or pass --wait SECONDS to wait longer\n")
+    assert reader.code == 0
+    assert state(tmp_path) == before
+    project.ok("ingest", MINI / "2025-03-19.txt")  # and once the first is done, it goes ahead
+
+
+def test_a_reader_finishes_a_committed_change_and_leaves_an_uncommitted_one(tmp_path):
+    """Writes of this ingest: 1-3 stage its raw file, shard and manifest, 4-5 write the
+    commit record, 6-8 move the files in, 9 removes the journal."""
+    argv = ["ingest", str(MINI / "2025-03-19.txt"), "--source", "test"]
+    uncommitted, committed, clean = tmp_path / "uncommitted", tmp_path / "committed", tmp_path / "clean"
+    for root in (uncommitted, committed, clean):
+        _base(root)
+    old = state(clean)
+    assert forked(clean, argv) == 0
+    assert forked(uncommitted, argv, "3") == atomic.CRASH_EXIT
+    assert forked(committed, argv, "6") == atomic.CRASH_EXIT
+    assert forked(uncommitted, ["check"]) == 0
+    assert state(uncommitted) == old and (uncommitted / "data" / atomic.JOURNAL).is_dir()  # maybe a writer's work in progress
+    assert forked(committed, ["check"]) == 0
+    assert state(committed) == state(clean) and leftovers(committed) == []
+    result = Project(uncommitted).ok(*argv)
+    assert result.err.startswith("data/: removed the uncommitted files of an interrupted command (the change was not made)\n")
+    assert state(uncommitted) == state(clean) and leftovers(uncommitted) == []
