@@ -277,15 +277,20 @@ def _sync_folder(folder: Path) -> None:
 
 @contextmanager
 def _signals_held() -> Iterator[None]:
-    """SIGINT and SIGTERM wait until the block is done (only a kill -9 can cut a
-    commit short, and `recover` finishes that)."""
-    held = {signal.SIGINT, signal.SIGTERM}
+    """A SIGINT or SIGTERM that comes during the block is acted on after it (only a
+    kill -9 can cut a commit short, and `recover` finishes that). Handlers, not the
+    signal mask: the mask is a thread's, and any thread may receive the signal."""
+    received: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
     try:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    except (AttributeError, ValueError, OSError):  # no such call here, or not the main thread
+        previous = {number: signal.signal(number, lambda number, _: received.append(number)) for number in held}
+    except ValueError:  # not the main thread: signals are not this thread's to handle
         yield
         return
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if received:
+            signal.raise_signal(received[0])

@@ -9,13 +9,14 @@ import argparse
 import errno
 import os
 import sys
+import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Sequence
 
 from tqdm import tqdm
 
-from . import __version__, lock
+from . import __version__, atomic, lock
 from .atomic import write_atomic
 from .build.parallel import MAX_WORKERS
 from .commands import Project
@@ -32,6 +33,8 @@ from .sources import http
 TODAY_VARIABLE = "PAPER_DIGEST_TODAY"
 BASE_URL_VARIABLE = "PAPER_DIGEST_BASE_URL"
 SITE_URL_VARIABLE = "PAPER_DIGEST_SITE_URL"  # where the site is served; feeds need absolute links
+DEFAULT_DEADLINE = 1800.0  # the publish job's fetch should never hold it for longer
+ANY_DATE_HELP = "accept listing days before 2017 or after tomorrow (refused by default: almost always a wrong date)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -68,7 +71,11 @@ _FILE_SYSTEM_ERRORS = {errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EACCES, er
 
 
 def _shown(err: OSError) -> str:
-    return display_path(err.filename) if err.filename else "a file"
+    """The file an error is about, as the user knows it: a staged file by its place in
+    the tree (atomic.py)."""
+    if not err.filename:
+        return "a file"
+    return display_path(str(err.filename).replace(f"/{atomic.JOURNAL}/{atomic.STAGED}/", "/"))
 
 
 def _say(message: str) -> None:
@@ -116,8 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--accept-warnings",
         action="store_true",
-        help="ingest a listing even if some paragraphs cannot be placed as papers; they are reported and skipped",
+        help="ingest a listing even if some paragraphs cannot be placed as papers (they are reported and skipped), "
+        "or if it has no papers at all",
     )
+    ingest.add_argument("--any-date", action="store_true", help=ANY_DATE_HELP)
     ingest.set_defaults(run=_run_ingest)
 
     fetch = commands.add_parser(
@@ -141,11 +150,33 @@ def build_parser() -> argparse.ArgumentParser:
         "--base-url",
         metavar="URL",
         default=os.environ.get(BASE_URL_VARIABLE, http.DEFAULT_BASE_URL),
-        help=f"where to fetch from: a mirror or a test server (default: ${BASE_URL_VARIABLE} or {http.DEFAULT_BASE_URL})",
+        help=f"where to fetch from, an http(s) URL: a mirror or a test server (default: ${BASE_URL_VARIABLE} or {http.DEFAULT_BASE_URL})",
     )
-    fetch.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="timeout of one request (default 30)")
+    fetch.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="the longest one request may take, all of it: connecting, and the whole answer (default 30)",
+    )
     fetch.add_argument("--retries", type=int, default=4, metavar="N", help="retries of a failed request (default 4)")
     fetch.add_argument("--pause", type=float, default=1.0, metavar="SECONDS", help="pause between requests (default 1)")
+    fetch.add_argument(
+        "--max-wait",
+        type=float,
+        default=http.DEFAULT_MAX_WAIT,
+        metavar="SECONDS",
+        help=f"the longest wait a server may ask for (Retry-After) before a retry; a longer one fails the day (default {http.DEFAULT_MAX_WAIT:g})",
+    )
+    fetch.add_argument(
+        "--deadline",
+        type=float,
+        default=DEFAULT_DEADLINE,
+        metavar="SECONDS",
+        help="the longest the whole run may take: days not fetched by then fail, to be retried on the next run, and "
+        f"what was fetched is stored (default {DEFAULT_DEADLINE:g})",
+    )
+    fetch.add_argument("--any-date", action="store_true", help=ANY_DATE_HELP)
     fetch.set_defaults(run=_run_fetch)
 
     rebuild = commands.add_parser(
@@ -246,6 +277,7 @@ def _run_ingest(args: argparse.Namespace, project: Project) -> int:
         topic=args.topic,
         source=args.source,
         accept_warnings=args.accept_warnings,
+        any_date=args.any_date,
         today=today(),
     )
     for message in report.skipped:
@@ -265,8 +297,18 @@ def _run_fetch(args: argparse.Namespace, project: Project) -> int:
         raise _usage("fetch", "--query needs --topic SLUG: the topic its papers are tagged with")
     if args.topic and not args.query:
         raise _usage("fetch", "--topic goes with --query (to tag a day's listing, use ingest --topic)")
+    try:
+        http.check_base_url(args.base_url)
+    except ValueError as err:
+        raise _usage("fetch", f"--base-url: {err}") from None
     client = http.Client(
-        base_url=args.base_url, token=os.environ.get("HF_TOKEN") or None, timeout=args.timeout, retries=args.retries, pause=args.pause
+        base_url=args.base_url,
+        token=os.environ.get("HF_TOKEN") or None,
+        timeout=args.timeout,
+        retries=args.retries,
+        pause=args.pause,
+        max_wait=args.max_wait,
+        run_deadline=time.monotonic() + args.deadline,
     )
     report = fetch(
         project,
@@ -278,6 +320,7 @@ def _run_fetch(args: argparse.Namespace, project: Project) -> int:
         until=args.until,
         query=args.query,
         topic=args.topic,
+        any_date=args.any_date,
         say=_progress_safe_print,
         progress=_progress_bar,
     )

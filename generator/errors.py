@@ -43,7 +43,10 @@ class DigestError(Exception):
 
 
 def display_path(path: str | Path) -> str:
-    """A path as the user should read it: relative to the working directory when inside it."""
+    """A path as the user should read it: relative to the working directory when inside
+    it. A URL is shown as it is (a Path would make `https://` into `https:/`)."""
+    if isinstance(path, str) and "://" in path:
+        return path
     p = Path(path)
     try:
         return p.resolve().relative_to(Path.cwd().resolve()).as_posix()

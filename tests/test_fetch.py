@@ -192,7 +192,7 @@ def test_timeout_is_retried_then_reported(hub):
     c.retries = 1
     with pytest.raises(FetchError) as err:
         c.get(c.url("/slow"))
-    assert str(err.value) == f"{hub.base_url}/slow: timed out (after 2 tries)"
+    assert str(err.value) == f"{hub.base_url}/slow: no complete answer within 0.2 s (after 2 tries)"
 
 
 def test_user_agent_and_token_are_sent(hub):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import ABSTRACT, FIXTURES, REPO, TODAY, ingest_mini, listing_text, make_project
+from conftest import ABSTRACT, FIXTURES, REPO, ingest_mini, listing_text, make_project
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -54,6 +54,7 @@ WORDS = [
 # Days across months and years: a new month moves the search index's split, a new
 # year makes a topic's earlier years pages of their own.
 DAYS = ["2024-11-05", "2025-03-19", "2025-03-21", "2025-04-02", "2026-01-10"]
+LATER = "2026-02-01"  # "today" for the edits: after every day above (later days are refused)
 TEMPLATES = ["day.md.j2", "topic.md.j2", "home.md.j2", "topic_year.md.j2", "health.md.j2"]
 
 titles = st.lists(st.sampled_from(WORDS), min_size=2, max_size=5).map(lambda ws: " ".join(ws).capitalize())
@@ -76,7 +77,7 @@ class Copy:
     root: Path
 
     def run(self, *args: str | Path) -> subprocess.CompletedProcess:
-        env = {**os.environ, "PAPER_DIGEST_TODAY": TODAY, "PYTHONPATH": str(self.root), "NO_MKDOCS_2_WARNING": "1"}
+        env = {**os.environ, "PAPER_DIGEST_TODAY": LATER, "PYTHONPATH": str(self.root), "NO_MKDOCS_2_WARNING": "1"}
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         result = subprocess.run(
             [sys.executable, "-m", "generator", *map(str, args)], cwd=self.root, env=env, capture_output=True, text=True, timeout=300

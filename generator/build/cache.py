@@ -6,6 +6,7 @@ inputs it was derived from; what is known of a store shard is valid for the file
 identity, see Store.scan_shards), a file with another key or damaged is ignored,
 and deleting the folder only makes the next run slower. Writes are atomic and only when
 something changed, but not forced to disk: a file lost in a crash costs time only.
+Where the folder cannot be written (read-only), the cache is simply not kept.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def load(root: Path, name: str, key: str) -> Any | None:
 
 def save(root: Path, name: str, key: str, value: Any) -> None:
     data = msgspec.json.encode({"key": key, "value": value}, order="sorted")
-    write_if_changed(root / FOLDER / name, data, sync=False)
+    _write(root / FOLDER / name, data)
 
 
 def load_list(root: Path, name: str) -> tuple[str, list[str]] | None:
@@ -51,4 +52,11 @@ def load_list(root: Path, name: str) -> tuple[str, list[str]] | None:
 def save_list(root: Path, name: str, key: str, items: Iterable[str]) -> None:
     """Save `items`, none of which may hold a newline."""
     text = key + "\n" + "".join(f"{item}\n" for item in items)
-    write_if_changed(root / FOLDER / name, text.encode("utf-8"), sync=False)
+    _write(root / FOLDER / name, text.encode("utf-8"))
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        write_if_changed(path, data, sync=False)
+    except OSError:
+        pass  # an unwritable cache is no cache: the next run does the work again

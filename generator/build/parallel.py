@@ -10,9 +10,11 @@ on, for work whose inputs are ready before the rest's.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import multiprocessing.pool
 import os
+import signal
 from typing import Callable, Generic, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -36,10 +38,30 @@ def fork_map(function: Callable[[T], R], items: Sequence[T], workers: int) -> li
     global _CALL
     _CALL = (function, items)
     try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(items))) as pool:
+        with _pool(min(workers, len(items))) as pool:
             return pool.map(_call, range(len(items)), chunksize=1)
     finally:
         _CALL = None
+
+
+def _pool(workers: int) -> multiprocessing.pool.Pool:
+    return multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_parent, initargs=(os.getpid(),))
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make this worker end when the process that forked it ends, however it ends (a
+    kill -9 too): an orphan would go on staging files into a journal that the next
+    command is recovering, and would hold the project's lock, whose descriptor it
+    shares. Linux only; elsewhere an orphan ends when its work is done."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent ended before the line above
+        os._exit(1)
 
 
 def _call(number: int):
@@ -73,7 +95,7 @@ def fork_start(function: Callable[[T], R], item: T, fork: bool = True) -> Starte
     global _CALL
     _CALL = (function, [item])
     try:
-        pool = multiprocessing.get_context("fork").Pool(1)  # forks now: the worker has _CALL
+        pool = _pool(1)  # forks now: the worker has _CALL
     finally:
         _CALL = None
     pending = pool.apply_async(_call, (0,))

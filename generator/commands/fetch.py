@@ -12,6 +12,7 @@ from .. import sources
 from ..errors import DigestError
 from ..records import FetchRecord, ParsedListing
 from ..sources import http
+from ..sources.dates import check_plausible
 from ..store import StoreState
 from ..store.merge import PaperIndex
 from . import Project, Say, load_valid_topics, require_topic, stderr
@@ -86,6 +87,7 @@ def fetch(
     until: date | None = None,
     query: str | None = None,
     topic: str | None = None,
+    any_date: bool = False,
     say: Say = stderr,
     progress: Callable[[Sequence[FetchTarget]], Iterable[FetchTarget]] = lambda t: t,
 ) -> FetchReport:
@@ -100,6 +102,8 @@ def fetch(
         require_topic(topic, load_valid_topics(store, say))
     state = store.load()
     days = [on or today] if query else days_to_fetch(state, via, today, on=on, since=since, until=until)
+    if not any_date:
+        check_plausible(set(days), today, "fetch")
     targets = [FetchTarget(day, via, query, topic) for day in days]
     index = PaperIndex.of(state.papers)
     report = FetchReport(days=len(targets))
@@ -108,7 +112,9 @@ def fetch(
     for target in progress(targets):
         previous = state.fetches.get(target.key)
         try:
-            admitted = _fetch_target(target, client, today, say)
+            if client.out_of_time():
+                raise http.FetchError("not fetched: the run's deadline (--deadline) passed before this day's turn")
+            admitted = _fetch_target(target, client, today, any_date, say)
         except (http.FetchError, DigestError) as err:
             message = str(err).splitlines()[0]
             report.failed.append((target.day, message))
@@ -155,14 +161,14 @@ def fetch(
     return report
 
 
-def _fetch_target(target: FetchTarget, client: http.Client, today: date, say: Say) -> list[Admitted]:
+def _fetch_target(target: FetchTarget, client: http.Client, today: date, any_date: bool, say: Say) -> list[Admitted]:
     """Every page of one target, admitted; an empty list when the source has no papers for it."""
     admitted: list[Admitted] = []
     page = 0
     while True:
         response = client.get(target.requests(client, page))
         shown = response.url
-        parsed = sources.parse(response.body, shown)
+        parsed = _parsed_answer(response, target)
         if not target.query and not _is_that_day(parsed, response.url, target.day):
             return []  # redirected to (or answered with) another day: this day has no papers
         if not parsed.entries:
@@ -176,6 +182,7 @@ def _fetch_target(target: FetchTarget, client: http.Client, today: date, say: Sa
                 topic=target.topic,
                 source=target.source,
                 accept_warnings=True,
+                any_date=any_date,
                 say=say,
                 rank_offset=page * DAILY_LIMIT,
                 fetched=response,
@@ -186,6 +193,27 @@ def _fetch_target(target: FetchTarget, client: http.Client, today: date, say: Sa
             break
         page += 1
     return admitted
+
+
+EXPECTED = {"api": ("api", "JSON"), "html": ("html", "an HTML page")}
+FOUND = {"api": "JSON", "html": "an HTML page", "text": "plain text"}
+
+
+def _parsed_answer(response: http.Response, target: FetchTarget) -> ParsedListing:
+    """The answer parsed, if it is what the endpoint gives: else a DigestError, and the
+    day fails (to be retried) rather than pass for a day without papers."""
+    parsed = sources.parse(response.body, response.url)
+    expected, described = EXPECTED[target.via]
+    if parsed.format != expected:
+        raise DigestError.at(
+            response.url,
+            f"expected {described} from this address, got {FOUND.get(parsed.format, parsed.format)} "
+            "(an error page, a login wall or a changed site?)",
+        )
+    if not parsed.entries and parsed.problems:
+        first = parsed.problems[0].message.removesuffix("; skipped")
+        raise DigestError.at(response.url, f"none of the answer's {len(parsed.problems)} items is a paper ({first})")
+    return parsed
 
 
 _URL_DAY = re.compile(r"(\d{4}-\d{2}-\d{2})")

@@ -16,7 +16,7 @@ from ..errors import Diagnostic, DigestError, display_path
 from ..identity import normalize_arxiv_id, title_key
 from ..records import Entry, Listing, ParsedListing, Problem
 from ..sources import http
-from ..sources.dates import resolve_listing_date
+from ..sources.dates import check_plausible, resolve_listing_date
 from ..store import StoreState, raw_relpath, sha256
 from ..store.merge import PaperIndex, merge_listing
 from . import Project, Say, load_valid_topics, require_topic, stderr
@@ -48,6 +48,7 @@ def ingest(
     topic: str | None = None,
     source: str | None = None,
     accept_warnings: bool = False,
+    any_date: bool = False,
     today: date,
     say: Say = stderr,
 ) -> IngestReport:
@@ -75,7 +76,15 @@ def ingest(
                 report.skipped.append(_already_ingested(state.listings[listing_id], shown, day, topic))
                 continue
             admitted = admit(
-                data, shown, given_day=day, today=today, topic=topic, source=source or path.name, accept_warnings=accept_warnings, say=say
+                data,
+                shown,
+                given_day=day,
+                today=today,
+                topic=topic,
+                source=source or path.name,
+                accept_warnings=accept_warnings,
+                any_date=any_date,
+                say=say,
             )
         except DigestError as err:
             errors += err.diagnostics
@@ -85,7 +94,7 @@ def ingest(
         report.ingested.append(admitted.listing)
         report.new_papers += new
         report.known_papers += known
-        say(f"{shown}: {len(admitted.parsed.entries)} papers for {admitted.listing.date} ({new} new, {known} already stored)")
+        say(f"{shown}: {_papers_and_days(admitted)} ({new} new, {known} already stored)")
     if errors:
         raise DigestError(errors)
     if raw:
@@ -104,6 +113,7 @@ def admit(
     source: str,
     accept_warnings: bool,
     say: Say,
+    any_date: bool = False,
     rank_offset: int = 0,
     fetched: http.Response | None = None,
     parsed: ParsedListing | None = None,
@@ -112,6 +122,12 @@ def admit(
     parsed = parsed or sources.parse(data, shown)
     parsed, problems = _drop_duplicates(parsed)
     listing_day, note = resolve_listing_date(parsed.date_hint, given_day, today, shown, parsed.entry_days)
+    if not any_date:
+        check_plausible({listing_day, *parsed.entry_days}, today, shown)
+    if not parsed.entries and not accept_warnings:
+        raise DigestError.at(
+            shown, "the listing has no papers (a page header only, or an empty list); pass --accept-warnings to record it as empty"
+        )
     if problems and not accept_warnings:
         raise DigestError(
             [Diagnostic(shown, p.line, p.message) for p in problems]
@@ -144,6 +160,16 @@ def admit(
         status=fetched.status if fetched else None,
     )
     return Admitted(listing, parsed, data)
+
+
+def _papers_and_days(admitted: Admitted) -> str:
+    """How many papers for which day, or days: a file may span many (an API month)."""
+    entries = admitted.parsed.entries
+    count = len(entries)
+    days = sorted({e.day or admitted.listing.date for e in entries}) or [admitted.listing.date]
+    if len(days) == 1:
+        return f"{count} papers for {days[0]}"
+    return f"{count} papers on {len(days)} days, {days[0]} to {days[-1]}"
 
 
 def add_listing(state: StoreState, index: PaperIndex, admitted: Admitted) -> tuple[int, int]:

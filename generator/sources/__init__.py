@@ -15,6 +15,7 @@ bidirectional overrides) and ranks that are positions within each listing day.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 from typing import Any, Callable
@@ -47,6 +48,8 @@ def parse(data: bytes, origin: str) -> ParsedListing:
     if not data.strip():
         raise DigestError.at(origin, "file is empty; expected a saved Daily Papers listing")
     fmt = detect(data)
+    if fmt == textdump.FORMAT:
+        _refuse_json_scalar(data, origin)
     parsed = PARSERS[fmt](data, origin)
     entries, problems = [], list(parsed.problems)
     for entry in parsed.entries:
@@ -57,6 +60,22 @@ def parse(data: bytes, origin: str) -> ParsedListing:
             where = f"line {entry.line}" if entry.line else f"item {entry.rank}"
             problems.append(Problem(entry.line or 0, f"the title at {where} holds only control or format characters; skipped"))
     return replace(parsed, entries=_ranked_by_day(tuple(entries)), problems=tuple(problems))
+
+
+def _refuse_json_scalar(data: bytes, origin: str) -> None:
+    """A file that is one JSON value but not an array or object (a number, a string,
+    null) is a saved answer of the wrong kind, not a text dump without a date line."""
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head[:1] or head[:1] not in b'-0123456789"tfn' or len(data) > 1024 * 1024:
+        return
+    try:
+        value = json.loads(data.decode("utf-8-sig"))
+    except (ValueError, RecursionError):
+        return
+    kinds = {bool: "a JSON true or false", int: "a JSON number", float: "a JSON number", str: "a JSON string", type(None): "JSON null"}
+    raise DigestError.at(
+        origin, f"the file is {kinds[type(value)]}, not a listing: expected a saved Daily Papers page or text, or the API's list of papers"
+    )
 
 
 def _cleaned(entry: Entry) -> Entry:

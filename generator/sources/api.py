@@ -27,6 +27,8 @@ def parse(data: bytes, origin: str) -> ParsedListing:
         raise DigestError.at(
             origin, f"not valid JSON: {err.msg} (column {err.colno}); the answer may be truncated, fetch it again", err.lineno
         ) from None
+    except RecursionError:
+        raise DigestError.at(origin, "JSON nested too deep to be a Daily Papers answer (a listing is a few levels deep)") from None
     items = _items(document)
     if items is None:
         raise DigestError.at(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 
 from ..errors import DigestError
 from ..records import DateHint
@@ -55,3 +55,17 @@ def most_recent(month: int, day: int, today: date) -> date:
         while not calendar.isleap(year):
             year -= 1
     return date(year, month, day)
+
+
+EARLIEST = date(2017, 1, 1)  # before any paper digest; an earlier day is a typo or a bad page
+
+
+def check_plausible(days: set[date] | frozenset[date], today: date, origin: str) -> None:
+    """Refuse listing days before 2017 or after tomorrow (a day ahead of UTC is
+    possible where the listing's time zone is ahead): almost always a wrong --date,
+    a wrong year or a bad page. `--any-date` skips this check."""
+    latest = today + timedelta(days=1)
+    for day in sorted(days):
+        if day < EARLIEST or day > latest:
+            side = f"before {EARLIEST.isoformat()}" if day < EARLIEST else f"after tomorrow ({latest.isoformat()})"
+            raise DigestError.at(origin, f"the listing day {day.isoformat()} is {side}; check the date, or pass --any-date if it is right")

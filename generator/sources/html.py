@@ -57,7 +57,7 @@ def _hydration(tree: LexborHTMLParser) -> Mapping[str, Any] | None:
     for node in candidates:
         try:
             props = json.loads(node.attributes.get("data-props") or "")
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # not the props of a listing
             continue
         if isinstance(props, Mapping) and _paper_list(props) is not None:
             return props

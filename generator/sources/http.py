@@ -1,9 +1,15 @@
 """HTTP for `fetch`: polite, patient GET requests to Hugging Face (or a mirror).
 
-- a timeout on every request, and a clear User-Agent; an `HF_TOKEN` if set
+- a deadline on every request, for all of it: connecting, the headers and the
+  whole body (a socket timeout alone bounds each read, so a server sending a byte
+  a second could hold a request forever; a watchdog cuts the connection instead)
+- a clear User-Agent; an `HF_TOKEN` if set
 - retries with exponential backoff on connection errors, timeouts, 5xx and 429;
   a 429 or 503 waits as long as the server asks, by `Retry-After` (seconds or an
-  HTTP date) or by the `RateLimit` header (`...;t=SECONDS`)
+  HTTP date) or by the `RateLimit` header (`...;t=SECONDS`), up to `max_wait`:
+  a server that asks for longer fails the request at once
+- a deadline for the whole run (`run_deadline`): no request starts, and no wait
+  lasts, past it
 - a pause between requests, so a month's backfill does not hammer the site
 - redirects are followed; the final URL is reported, so a caller can see that a
   day without papers was redirected to another day
@@ -15,8 +21,10 @@ it is here, small enough to read, with `sleep` injectable for tests.
 from __future__ import annotations
 
 import email.utils
+import http.client
 import re
 import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -30,7 +38,7 @@ from .. import __version__
 USER_AGENT = f"paper-digest/{__version__} (static site digest of Hugging Face Daily Papers; Python urllib)"
 DEFAULT_BASE_URL = "https://huggingface.co"
 RETRY_STATUSES = {429, 500, 502, 503, 504}
-MAX_WAIT = 300.0  # never sleep longer than this for one retry, whatever the server says
+DEFAULT_MAX_WAIT = 120.0  # a server asking to wait longer fails the request instead
 MAX_BODY = 50 * 1024 * 1024
 
 
@@ -50,10 +58,12 @@ class FetchError(Exception):
 class Client:
     base_url: str = DEFAULT_BASE_URL
     token: str | None = None
-    timeout: float = 30.0
+    timeout: float = 30.0  # for the whole of one request
     retries: int = 4
     backoff: float = 2.0  # first wait; doubles on each retry
     pause: float = 1.0  # between two requests
+    max_wait: float = DEFAULT_MAX_WAIT
+    run_deadline: float | None = None  # time.monotonic() after which nothing is asked
     sleep: Callable[[float], None] = time.sleep
     _last_request: float = field(default=0.0, init=False, repr=False)  # monotonic time of the last request
 
@@ -62,11 +72,17 @@ class Client:
         params = urllib.parse.urlencode({k: v for k, v in query.items() if v is not None})
         return f"{base}{path}{'?' + params if params else ''}"
 
+    def out_of_time(self) -> bool:
+        """Whether the run's deadline has passed."""
+        return self.run_deadline is not None and time.monotonic() >= self.run_deadline
+
     def get(self, url: str) -> Response:
         """GET with retries; raises FetchError with what went wrong on the last try."""
         last_error = "no attempt made"
         for attempt in range(self.retries + 1):
             self._be_polite()
+            if self.out_of_time():
+                raise FetchError(f"{url}: not asked: the run's deadline has passed")
             try:
                 return self._once(url)
             except urllib.error.HTTPError as err:
@@ -74,13 +90,25 @@ class Client:
                 if err.code not in RETRY_STATUSES:
                     raise FetchError(f"{url}: {last_error}") from None
                 wait = server_wait(err.headers.get("Retry-After"), err.headers.get("RateLimit"))
-            except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError) as err:
+                if wait is not None and wait > self.max_wait:
+                    raise FetchError(
+                        f"{url}: {last_error}, and the server asks to wait {wait:,.0f} s, more than the {self.max_wait:g} s "
+                        "allowed (--max-wait)"
+                    ) from None
+            except _Cut:
+                last_error = f"no complete answer within {self.timeout:g} s"
+                wait = None
+            except (urllib.error.URLError, http.client.HTTPException, socket.timeout, TimeoutError, ConnectionError) as err:
                 reason = getattr(err, "reason", err)
-                last_error = "timed out" if isinstance(reason, (socket.timeout, TimeoutError)) else f"connection failed ({reason})"
+                timed_out = isinstance(reason, (socket.timeout, TimeoutError))
+                last_error = f"no complete answer within {self.timeout:g} s" if timed_out else f"connection failed ({reason})"
                 wait = None
             if attempt == self.retries:
                 break
-            self.sleep(min(MAX_WAIT, wait if wait is not None else self.backoff * 2**attempt))
+            delay = wait if wait is not None else self.backoff * 2**attempt
+            if self.run_deadline is not None and time.monotonic() + delay >= self.run_deadline:
+                raise FetchError(f"{url}: {last_error}; no retry: the run's deadline would pass while waiting {delay:g} s")
+            self.sleep(delay)
         raise FetchError(f"{url}: {last_error} (after {self.retries + 1} tries)")
 
     def _once(self, url: str) -> Response:
@@ -88,17 +116,111 @@ class Client:
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         request = urllib.request.Request(url, headers=headers)
-        with urllib.request.urlopen(request, timeout=self.timeout) as answer:
-            body = answer.read(MAX_BODY + 1)
-            if len(body) > MAX_BODY:
-                raise FetchError(f"{url}: answer larger than {MAX_BODY:,} bytes")
-            return Response(answer.geturl(), answer.status, body, utc_now())
+        seconds = self.timeout
+        if self.run_deadline is not None:
+            seconds = max(0.001, min(seconds, self.run_deadline - time.monotonic()))
+        watchdog = _Watchdog(seconds)
+        opener = urllib.request.build_opener(_PlainHandler(watchdog), _SecureHandler(watchdog))
+        try:
+            with watchdog, opener.open(request, timeout=seconds) as answer:
+                body = answer.read(MAX_BODY + 1)
+                final_url, status = answer.geturl(), answer.status
+        except Exception:
+            if watchdog.fired:
+                raise _Cut() from None
+            raise
+        if watchdog.fired:
+            raise _Cut()
+        if len(body) > MAX_BODY:
+            raise FetchError(f"{url}: answer larger than {MAX_BODY:,} bytes")
+        return Response(final_url, status, body, utc_now())
 
     def _be_polite(self) -> None:
         elapsed = time.monotonic() - self._last_request
         if self._last_request and elapsed < self.pause:
             self.sleep(self.pause - elapsed)
         self._last_request = time.monotonic()
+
+
+class _Cut(Exception):
+    """The watchdog cut a request that ran past its deadline."""
+
+
+class _Watchdog:
+    """Shuts the connections of one request down when its time is up, which ends any
+    read in progress; `fired` says that it did."""
+
+    def __init__(self, seconds: float):
+        self.fired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> "_Watchdog":
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._timer.cancel()
+
+    def watch(self, connection: http.client.HTTPConnection) -> http.client.HTTPConnection:
+        """The connection, made to report its socket to this watchdog once connected."""
+        connect = connection.connect
+
+        def connect_and_watch() -> None:
+            connect()
+            with self._lock:
+                self._sockets.append(connection.sock)
+                if self.fired:
+                    self._shut(connection.sock)
+
+        connection.connect = connect_and_watch  # type: ignore[method-assign]
+        return connection
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            for sock in self._sockets:
+                self._shut(sock)
+
+    @staticmethod
+    def _shut(sock: socket.socket | None) -> None:
+        try:
+            if sock is not None:
+                sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed
+
+
+class _PlainHandler(urllib.request.HTTPHandler):
+    def __init__(self, watchdog: _Watchdog):
+        super().__init__()
+        self.watchdog = watchdog
+
+    def http_open(self, req):
+        return self.do_open(lambda host, **kw: self.watchdog.watch(http.client.HTTPConnection(host, **kw)), req)
+
+
+class _SecureHandler(urllib.request.HTTPSHandler):
+    def __init__(self, watchdog: _Watchdog):
+        super().__init__()
+        self.watchdog = watchdog
+
+    def https_open(self, req):
+        return self.do_open(
+            lambda host, **kw: self.watchdog.watch(http.client.HTTPSConnection(host, **kw)),
+            req,
+            context=self._context,
+        )
+
+
+def check_base_url(url: str) -> str:
+    """`url` if it is an http(s) URL with a host; else ValueError saying what is wrong."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{url!r} is not an http:// or https:// URL with a host")
+    return url
 
 
 def utc_now() -> str:

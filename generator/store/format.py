@@ -241,8 +241,8 @@ def _decode_shard(data: bytes, known: tuple[str, ...] | None = None) -> list[tup
         papers = _SHARD_DECODER.decode(data)
         if known is None or len(known) != len(papers):
             known = tuple([hashlib.sha256(record).hexdigest()[:32] for record in _RECORDS_DECODER.decode(data)])
-    except msgspec.MsgspecError:
-        return None
+    except (msgspec.MsgspecError, RecursionError):
+        return None  # read again by _parse_shard, which says what is wrong
     out = []
     for number, (paper, digest) in enumerate(zip(papers, known)):
         appearances = paper.appearances
@@ -307,6 +307,8 @@ def _json_value(shown: str, data: bytes) -> tuple[Any, list[Diagnostic]]:
         return None, [Diagnostic(shown, err.lineno, f"not valid JSON: {err.msg} (column {err.colno})")]
     except UnicodeDecodeError:
         return None, [Diagnostic(shown, None, "not valid UTF-8")]
+    except RecursionError:
+        return None, [Diagnostic(shown, None, "JSON nested too deep to be a store file; restore it from git")]
 
 
 def _record_liner(data: bytes) -> Callable[[int], int | None]:

@@ -31,7 +31,12 @@ from ..identity import words
 MAX_FILE_BYTES = 64 * 1024
 MAX_PHRASES = 200
 MAX_PHRASE_CHARS = 120
+MAX_DEPTH = 8  # a topic file is a mapping of text and lists of text: two levels
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Characters a phrase may hold that matching ignores without surprise: joiners of
+# words (text-to-image, Mixture-of-Experts, o1's, GPT-4.5, input/output).
+# Any other punctuation or symbol in a phrase is a sign that a pattern was meant.
+IGNORED = re.compile(r"[^\w\s\-'’./]")
 KEYS = ("name", "description", "include", "exclude", "add", "remove")
 LIST_KEYS = ("include", "exclude", "add", "remove")
 
@@ -149,6 +154,17 @@ def parse_topic(data: bytes, shown: str, slug: str) -> tuple[Topic | None, list[
                 problems.append(err(f"{key} phrase {item.value!r} has no words to match", item.line))
             elif len(item.value) > MAX_PHRASE_CHARS:
                 problems.append(err(f"{key} phrase is longer than {MAX_PHRASE_CHARS} characters", item.line))
+            elif IGNORED.search(item.value):
+                ignored = " ".join(dict.fromkeys(IGNORED.findall(item.value)))
+                problems.append(
+                    Diagnostic(
+                        shown,
+                        item.line,
+                        f"{key} phrase {item.value!r} matches the words {' '.join(words(item.value))!r}: phrases are words, "
+                        f"not patterns, and {ignored} are ignored; write the words you mean",
+                        "warning",
+                    )
+                )
         if len(lists[key]) > MAX_PHRASES:
             problems.append(err(f"{key} has {len(lists[key])} phrases; at most {MAX_PHRASES}", lines[key]))
     topic = Topic(slug, name or slug, description or "", shown, **{k: tuple(v) for k, v in lists.items()})
@@ -170,9 +186,19 @@ _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def _compose_without_aliases(text: str, loader: type) -> yaml.Node | None:
     """Compose with a safe loader, failing at the first anchor, alias or explicit
     tag. Refusing aliases is what stops a "billion laughs" bomb before anything is
-    expanded; refusing tags keeps `!!python/...` out even as plain data."""
+    expanded; refusing tags keeps `!!python/...` out even as plain data; a depth
+    limit stops a file nested thousands deep before a loader recurses into it."""
+    depth = 0
     for event in yaml.parse(text, Loader=loader):
         line = event.start_mark.line + 1
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _Refused(
+                    line, f"lists or mappings nested more than {MAX_DEPTH} levels deep; a topic file is a mapping of text and lists of text"
+                )
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _Refused(line, "YAML anchors and aliases (& and *) are not allowed in topic files; write each value out")
         if getattr(event, "tag", None):  # the parser sets a tag only when one is written
