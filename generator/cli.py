@@ -71,11 +71,13 @@ _FILE_SYSTEM_ERRORS = {errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EACCES, er
 
 
 def _shown(err: OSError) -> str:
-    """The file an error is about, as the user knows it: a staged file by its place in
-    the tree (atomic.py)."""
+    """The file an error is about, as the user knows it: for a file of a change being
+    made (atomic.py), the folder the change was for."""
     if not err.filename:
         return "a file"
-    return display_path(str(err.filename).replace(f"/{atomic.JOURNAL}/{atomic.STAGED}/", "/"))
+    name = str(err.filename)
+    tree, journal, _ = name.partition(f"/{atomic.JOURNAL}")
+    return display_path(tree) + "/" if journal else display_path(name)
 
 
 def _say(message: str) -> None:

@@ -63,8 +63,10 @@ def is_arxiv_id(paper_id: str) -> bool:
 def title_slug(title: str) -> str:
     """A readable, stable id for a paper known only by its title.
 
-    Long titles are cut at a word boundary and given a short hash of the whole key,
-    so two long titles that share a beginning still get different ids.
+    Two different title keys must never share a slug: the slug is the paper's id.
+    An ASCII key maps one to one onto its slug; a key with letters ASCII cannot
+    spell (中文, ελληνικά after folding) would lose them, so its slug carries a
+    short hash of the whole key, as does a long title cut at a word boundary.
     """
     key = title_key(title)
     ascii_words = [w for w in (_ascii(w) for w in key.split()) if w]
@@ -72,9 +74,9 @@ def title_slug(title: str) -> str:
     digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
     if not slug:
         return f"paper-{digest}"
-    if len(slug) <= SLUG_MAX:
+    if len(slug) <= SLUG_MAX and key.isascii():
         return slug
-    cut = slug[:SLUG_MAX].rsplit("-", 1)[0]
+    cut = slug[:SLUG_MAX].rsplit("-", 1)[0] if len(slug) > SLUG_MAX else slug
     return f"{cut}-{digest}"
 
 
