@@ -50,7 +50,7 @@ check: $(BIN)/mkdocs
 
 ## test: run the whole test suite
 test: $(BIN)/mkdocs $(TOOLS) $(CHROMIUM)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 ## golden: rewrite tests/golden/ from the current templates (review the diff!)
 golden: $(BIN)/mkdocs

@@ -14,7 +14,8 @@ set -uo pipefail
 
 PYTHON=${PYTHON:-.venv/bin/python}
 dry_run=0
-fetch_args=()
+# The job has 30 minutes (publish.yml): fetch gets half, the rest is for generate and the build.
+fetch_args=(--deadline 900)
 while [ $# -gt 0 ]; do
   case "$1" in
     --dry-run) dry_run=1 ;;
