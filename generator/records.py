@@ -19,6 +19,12 @@ import msgspec
 # listings, the richest source wins (see merge.py): a structured page carries the
 # full metadata, a text dump only title and abstract.
 SOURCE_RANK: Mapping[str, int] = {"text": 1, "html": 2, "api": 2}
+TITLE_MAX_CHARS = 400  # the longest arXiv titles are about 250 characters
+
+
+def too_long(title: str) -> str:
+    """What is wrong with a title over TITLE_MAX_CHARS, for a problem message."""
+    return f"a title of {len(title):,} characters is too long (a title has at most {TITLE_MAX_CHARS}; is it an abstract?)"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, MINI, REPO, TODAY, Project, listing_text, make_project
+from conftest import ABSTRACT, FIXTURES, MINI, REPO, TODAY, Project, listing_text, make_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -179,6 +179,39 @@ def test_listings_that_are_not_listings_are_refused(project, content, message):
     result = project.run("ingest", path, "--date", "2025-03-18")
     assert (result.code, result.err) == (1, f"listing.txt: {message}\n")
     assert not (project.data / "manifest.json").exists()
+
+
+def test_an_over_long_title_says_it_is_too_long(project):
+    title = "A " + "very " * 100 + "long title"
+    text = project.root / "long.txt"
+    text.write_text(listing_text((title, ABSTRACT), ("Short title", ABSTRACT)))
+    result = project.run("ingest", text)
+    assert result.err.startswith(
+        "long.txt:11: a title of 512 characters is too long (a title has at most 400; is it an abstract?): 'A very very very"
+    )
+    api = project.root / "long.json"
+    api.write_bytes(_api_listing("2025-03-18", [(title, ABSTRACT, []), ("Short title", ABSTRACT, [])]))
+    result = project.run("ingest", api)
+    assert result.err.startswith(
+        "long.json: JSON item 1: a title of 512 characters is too long (a title has at most 400; is it an abstract?); skipped\n"
+    )
+
+
+def test_unrecorded_raw_files_are_reported_and_removed(plain):
+    project = plain
+    project.ok("ingest", MINI / "2025-03-18.txt")
+    orphan = project.data / "raw" / "2025" / "2025-03-19_0123456789ab.txt"
+    orphan.write_text("left by an interrupted write of an old version")
+    (project.data / "raw" / "2025" / ".2025-03-19_x.txt.abc.tmp").write_text("half")
+    result = project.run("check")
+    assert (result.code, result.err.splitlines()[0]) == (
+        0,
+        "data/raw/2025/.2025-03-19_x.txt.abc.tmp: warning: no listing records this file (an interrupted write of an earlier "
+        "version left it); 'python -m generator rebuild' removes it, as does the next ingest or fetch that stores something",
+    )
+    project.ok("rebuild")
+    assert sorted(p.name for p in (project.data / "raw" / "2025").iterdir()) == ["2025-03-18_f267691d254e.txt"]
+    assert project.ok("check").out == "check: 0 error(s), 0 warning(s)\n"
 
 
 def test_an_empty_listing_is_recorded_when_accepted(project):

@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any, Mapping
 
 from ..identity import normalize_arxiv_id
-from ..records import Entry, Problem
+from ..records import TITLE_MAX_CHARS, Entry, Problem, too_long
 
 
 def entries_from_items(items: list[Any], describe: str) -> tuple[list[Entry], list[Problem]]:
@@ -42,6 +42,8 @@ def entry_from_item(item: Any, rank: int) -> tuple[Entry | None, str | None]:
     title = _text(paper.get("title")) or _text(item.get("title"))
     if not title:
         return None, "no title"
+    if len(title) > TITLE_MAX_CHARS:
+        return None, too_long(title)
     raw_id = _str(paper.get("id"))
     abstract = _text(paper.get("summary")) or _text(item.get("summary"))
     return Entry(

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import DigestError
-from ..records import DateHint, Entry, ParsedListing, Problem
+from ..records import TITLE_MAX_CHARS, DateHint, Entry, ParsedListing, Problem, too_long
 
 FORMAT = "text"
 
@@ -57,7 +57,6 @@ _DATE_LINE = re.compile(r"^(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})(?:,?\s
 # An abstract is prose: long, or at least two sentences. A title is neither.
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z0-9(]")
 ABSTRACT_MIN_CHARS = 300
-TITLE_MAX_CHARS = 400
 
 
 @dataclass(frozen=True)
@@ -137,6 +136,11 @@ def is_abstract(text: str) -> bool:
     return len(text) >= ABSTRACT_MIN_CHARS or (len(text) > 120 and _SENTENCE_BREAK.search(text) is not None)
 
 
+def _is_title_like(text: str) -> bool:
+    """One phrase: no sentence inside it, no full stop at its end."""
+    return not text.endswith(".") and _SENTENCE_BREAK.search(text) is None
+
+
 def _pair(paragraphs: list[Paragraph]) -> tuple[list[Entry], list[Problem]]:
     """Pair titles with the abstracts that follow them.
 
@@ -152,7 +156,10 @@ def _pair(paragraphs: list[Paragraph]) -> tuple[list[Entry], list[Problem]]:
         para = paragraphs[i]
         following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
         after = paragraphs[i + 2] if i + 2 < len(paragraphs) else None
-        if is_abstract(para.text) or len(para.text) > TITLE_MAX_CHARS:
+        if len(para.text) > TITLE_MAX_CHARS and _is_title_like(para.text) and following and is_abstract(following.text):
+            problems.append(Problem(para.line, f"{too_long(para.text)}: {_quote(para.text)}"))
+            i += 2  # its abstract goes with it
+        elif is_abstract(para.text) or len(para.text) > TITLE_MAX_CHARS:
             problems.append(Problem(para.line, f"text with no title before it: {_quote(para.text)}"))
             i += 1
         elif following is None:

@@ -41,7 +41,8 @@ def _check_unrecorded(store: Store, manifest: Manifest) -> list[Diagnostic]:
         Diagnostic(
             f"{store.root.name}/{path.relative_to(store.root).as_posix()}",
             None,
-            "no listing records this file (an interrupted write left it); the next ingest, fetch or rebuild removes it",
+            "no listing records this file (an interrupted write of an earlier version left it); "
+            "'python -m generator rebuild' removes it, as does the next ingest or fetch that stores something",
             "warning",
         )
         for path in sorted((store.root / RAW_DIR).glob("*/*"))
