@@ -98,14 +98,11 @@ def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
         raise
 
 
-def remove_temporary_files(folder: Path) -> list[Path]:
+def remove_temporary_files(folder: Path) -> None:
     """Delete the temporary files a killed write_atomic left in `folder` (not below).
     Only for a folder no other process writes: the caller holds the project's lock."""
-    removed = []
     for path in folder.glob(".*.tmp") if folder.is_dir() else ():
         path.unlink(missing_ok=True)
-        removed.append(path)
-    return removed
 
 
 def _holds(path: Path, data: bytes) -> bool:
@@ -136,9 +133,9 @@ class Staging:
     def stage(self, rel: str, data: bytes) -> bool:
         """Stage `data` as the new content of `rel`, unless the tree already holds
         exactly that; returns whether it was staged."""
+        _check_relative(rel)
         if _holds(self.tree / rel, data):
             return False
-        _check_relative(rel)
         target = self.folder / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         _write_point()
@@ -235,9 +232,12 @@ def _apply(tree: Path, sync: bool) -> None:
 def _remove_journal(tree: Path) -> None:
     """The commit record goes first: a journal without one is only staged files."""
     journal = tree / JOURNAL
-    if not journal.exists():
+    if not (journal.exists() or journal.is_symlink()):
         return
     _write_point()
+    if not journal.is_dir() or journal.is_symlink():  # not one of ours: nothing to undo in it
+        journal.unlink()
+        return
     (journal / COMMIT).unlink(missing_ok=True)
     shutil.rmtree(journal, ignore_errors=True)
 
