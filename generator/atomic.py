@@ -102,7 +102,10 @@ def remove_temporary_files(folder: Path) -> None:
     """Delete the temporary files a killed write_atomic left in `folder` (not below).
     Only for a folder no other process writes: the caller holds the project's lock."""
     for path in folder.glob(".*.tmp") if folder.is_dir() else ():
-        path.unlink(missing_ok=True)
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass  # a read-only folder: the file is harmless where it is
 
 
 def _holds(path: Path, data: bytes) -> bool:
