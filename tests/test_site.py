@@ -198,3 +198,19 @@ def test_properdocs_builds_the_same_site_as_mkdocs(mini_site):
     mkdocs, properdocs = _site_files(mini_site.root / "site-mkdocs"), _site_files(mini_site.root / "site-properdocs")
     assert sorted(mkdocs) == sorted(properdocs) and len(mkdocs) > 40
     assert [rel for rel in mkdocs if mkdocs[rel] != properdocs[rel]] == []
+
+
+def test_every_title_is_a_link_to_the_paper_or_a_search_marked_as_one(mini_site):
+    titles = []
+    for page in sorted((mini_site.root / "site" / "dates").glob("2025-*/index.html")):
+        titles += re.findall(r'<h3 class="paper-title" id="[^"]+"><a ([^>]*)>', page.read_text(encoding="utf-8"))
+    headings = sum(
+        page.read_text(encoding="utf-8").count('<h3 class="paper-title"')
+        for page in (mini_site.root / "site" / "dates").glob("2025-*/index.html")
+    )
+    assert len(titles) == headings == 8  # every appearance of the mini fixture, each a link
+    papers = [t for t in titles if 'href="https://huggingface.co/papers/' in t]
+    searches = [t for t in titles if 'class="title-search"' in t]
+    assert len(papers) + len(searches) == len(titles)
+    assert all('href="https://huggingface.co/papers?q=' in t and 'title="Search Hugging Face papers for this title"' in t for t in searches)
+    assert sorted(set(re.findall(r"papers/(\d{4}\.\d{5})", " ".join(papers)))) == ["2503.01234", "2503.04321"]

@@ -22,7 +22,7 @@ def links(items: tuple[NavLink, ...]) -> str:
 
 def full_entry(e: EntryView, day_label: str) -> Markup:
     parts = e.parts
-    out = [f"### {e.title} {{ #{e.anchor} .paper-title }}\n\n"]
+    out = [f"### {parts.linked_title} {{ #{e.anchor} .paper-title }}\n\n"]
     if parts.authors:
         out.append(f'<p class="paper-authors">{parts.authors}</p>\n\n')
     arxiv = f' · <code class="arxiv-id">{parts.arxiv_id}</code>' if parts.arxiv_id else ""

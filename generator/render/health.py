@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from ..identity import is_arxiv_id
 from ..records import FetchRecord
 from .model import SiteModel
 from .paper_links import has_code_link
@@ -26,10 +27,39 @@ class HealthView:
     papers: int  # listed on the last HEALTH_CODE_DAYS days with papers
     with_code: int  # of them, those with a code link
     code_days: int
+    archive: "Completeness"
 
     @property
     def code_share(self) -> str:
         return f"{100 * self.with_code / self.papers:.0f}%" if self.papers else "0%"
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """What the archive knows of its papers: whether each can be opened (an arXiv id
+    gives it a page of its own; a title alone, only a search until it is resolved)."""
+
+    papers: int
+    with_arxiv_id: int
+    with_authors: int
+    with_code: int
+
+    @property
+    def title_only(self) -> int:
+        return self.papers - self.with_arxiv_id
+
+    def share(self, count: int) -> str:
+        return f"{100 * count / self.papers:.0f}%" if self.papers else "0%"
+
+
+def completeness(model: SiteModel) -> Completeness:
+    papers = model.papers.values()
+    return Completeness(
+        papers=len(model.papers),
+        with_arxiv_id=sum(1 for p in papers if is_arxiv_id(p.id)),
+        with_authors=sum(1 for p in papers if p.authors),
+        with_code=sum(1 for p in papers if has_code_link(p)),
+    )
 
 
 def health(model: SiteModel) -> HealthView:
@@ -52,4 +82,5 @@ def health(model: SiteModel) -> HealthView:
         papers=len(recent_ids),
         with_code=with_code,
         code_days=len(days),
+        archive=completeness(model),
     )

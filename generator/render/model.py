@@ -29,7 +29,7 @@ from ..identity import is_arxiv_id
 from ..records import FetchRecord, Listing, Paper
 from ..topics import Tagging, Topic
 from . import bibtex, escape, latex
-from .paper_links import paper_links
+from .paper_links import paper_links, title_link
 from .text import authors_line, long_date, month_name, short_date, stats
 from .urls import anchor, date_page, entry_link, href, served_url, sibling_base, topic_page, topic_year_page
 
@@ -115,6 +115,16 @@ class PaperParts:
     @_once
     def title(self) -> Markup:
         return escape.md(latex.repair(self.paper.title))
+
+    @_once
+    def linked_title(self) -> Markup:
+        """The title as a Markdown link to the page it leads to; a search is marked as
+        one (the class draws a magnifier, the tooltip says it), so that nobody takes it
+        for the paper's own page."""
+        target = title_link(self.paper)
+        if target.search:
+            return Markup(f'[{self.title}]({escape.url(target.url)}){{: .title-search title="Search Hugging Face papers for this title" }}')
+        return Markup(f"[{self.title}]({escape.url(target.url)})")
 
     @_once
     def authors(self) -> Markup:

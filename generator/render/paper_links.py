@@ -1,10 +1,12 @@
 """The links shown with a paper: arXiv, PDF and Hugging Face pages for an arXiv id,
-code and project pages found in the abstract or given by a structured source."""
+code and project pages found in the abstract or given by a structured source, and
+the page its title links to."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import quote_plus
 
 from ..identity import is_arxiv_id
 from ..records import Paper
@@ -71,6 +73,25 @@ def paper_links(paper: Paper, derived: bool = True) -> list[Link]:
     links += [Link("code", u, "Code") for u in _unique(code)]
     links += [Link("project", u, "Project page") for u in _unique(project)]
     return links
+
+
+HF_PAPERS = "https://huggingface.co/papers"
+
+
+@dataclass(frozen=True)
+class TitleLink:
+    url: str
+    search: bool  # a search for the title, not the paper's own page: shown as such
+
+
+def title_link(paper: Paper) -> TitleLink:
+    """Where a paper's title leads: its Hugging Face page when its arXiv id is known
+    (Hugging Face has a page for every paper of Daily Papers, and links on to arXiv),
+    else a search for the title on Hugging Face papers, which finds the paper when
+    Hugging Face has it and says so when it has not."""
+    if is_arxiv_id(paper.id):
+        return TitleLink(f"{HF_PAPERS}/{paper.id}", search=False)
+    return TitleLink(f"{HF_PAPERS}?q={quote_plus(' '.join(paper.title.split()))}", search=True)
 
 
 def has_code_link(paper: Paper) -> bool:
