@@ -26,6 +26,7 @@ from .commands.fetch import fetch
 from .commands.generate import generate
 from .commands.ingest import ingest
 from .commands.rebuild import rebuild
+from .commands.resolve import resolve
 from .errors import DigestError, display_path
 from .render.feeds import DEFAULT_SITE_URL
 from .sources import http
@@ -33,6 +34,8 @@ from .sources import http
 TODAY_VARIABLE = "PAPER_DIGEST_TODAY"
 BASE_URL_VARIABLE = "PAPER_DIGEST_BASE_URL"
 SITE_URL_VARIABLE = "PAPER_DIGEST_SITE_URL"  # where the site is served; feeds need absolute links
+ARXIV_URL_VARIABLE = "PAPER_DIGEST_ARXIV_URL"
+DEFAULT_ARXIV_URL = "https://export.arxiv.org"
 DEFAULT_DEADLINE = 1800.0  # the publish job's fetch should never hold it for longer
 ANY_DATE_HELP = "accept listing days before 2017 or after tomorrow (refused by default: almost always a wrong date)"
 
@@ -103,6 +106,38 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"if another command is writing this project, wait this long for it to finish before giving up (default {lock.DEFAULT_WAIT:g})",
     )
     writer.set_defaults(writes=True)
+    # How fetch and resolve ask Hugging Face (sources/http.py).
+    polite = argparse.ArgumentParser(add_help=False)
+    polite.add_argument(
+        "--base-url",
+        metavar="URL",
+        default=os.environ.get(BASE_URL_VARIABLE, http.DEFAULT_BASE_URL),
+        help=f"where to fetch from, an http(s) URL: a mirror or a test server (default: ${BASE_URL_VARIABLE} or {http.DEFAULT_BASE_URL})",
+    )
+    polite.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="the longest one request may take, all of it: connecting, and the whole answer (default 30)",
+    )
+    polite.add_argument("--retries", type=int, default=4, metavar="N", help="retries of a failed request (default 4)")
+    polite.add_argument("--pause", type=float, default=1.0, metavar="SECONDS", help="pause between requests (default 1)")
+    polite.add_argument(
+        "--max-wait",
+        type=float,
+        default=http.DEFAULT_MAX_WAIT,
+        metavar="SECONDS",
+        help=f"the longest wait a server may ask for (Retry-After) before a retry; a longer one fails the day (default {http.DEFAULT_MAX_WAIT:g})",
+    )
+    polite.add_argument(
+        "--deadline",
+        type=float,
+        default=DEFAULT_DEADLINE,
+        metavar="SECONDS",
+        help="the longest the whole run may take: days not fetched by then fail, to be retried on the next run, and "
+        f"what was fetched is stored (default {DEFAULT_DEADLINE:g})",
+    )
 
     ingest = commands.add_parser(
         "ingest",
@@ -133,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     fetch = commands.add_parser(
         "fetch",
-        parents=[writer],
+        parents=[writer, polite],
         help="fetch Daily Papers from Hugging Face into data/",
         description="Fetch listings from Hugging Face Daily Papers (the JSON API, or the HTML pages), keep every answer "
         "under data/raw/ with its URL, time, status and sha256 in data/manifest.json, and ingest it. Without dates: every "
@@ -148,38 +183,42 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--query", metavar="TEXT", help="fetch the search results for TEXT instead of a day's listing; needs --topic")
     fetch.add_argument("--topic", metavar="SLUG", help="the topic that tags the papers of a --query search")
     fetch.add_argument("--via", choices=("api", "html"), default="api", help="the JSON API (default) or the HTML pages")
-    fetch.add_argument(
-        "--base-url",
-        metavar="URL",
-        default=os.environ.get(BASE_URL_VARIABLE, http.DEFAULT_BASE_URL),
-        help=f"where to fetch from, an http(s) URL: a mirror or a test server (default: ${BASE_URL_VARIABLE} or {http.DEFAULT_BASE_URL})",
-    )
-    fetch.add_argument(
-        "--timeout",
-        type=float,
-        default=30.0,
-        metavar="SECONDS",
-        help="the longest one request may take, all of it: connecting, and the whole answer (default 30)",
-    )
-    fetch.add_argument("--retries", type=int, default=4, metavar="N", help="retries of a failed request (default 4)")
-    fetch.add_argument("--pause", type=float, default=1.0, metavar="SECONDS", help="pause between requests (default 1)")
-    fetch.add_argument(
-        "--max-wait",
-        type=float,
-        default=http.DEFAULT_MAX_WAIT,
-        metavar="SECONDS",
-        help=f"the longest wait a server may ask for (Retry-After) before a retry; a longer one fails the day (default {http.DEFAULT_MAX_WAIT:g})",
-    )
-    fetch.add_argument(
-        "--deadline",
-        type=float,
-        default=DEFAULT_DEADLINE,
-        metavar="SECONDS",
-        help="the longest the whole run may take: days not fetched by then fail, to be retried on the next run, and "
-        f"what was fetched is stored (default {DEFAULT_DEADLINE:g})",
-    )
     fetch.add_argument("--any-date", action="store_true", help=ANY_DATE_HELP)
     fetch.set_defaults(run=_run_fetch)
+
+    resolve = commands.add_parser(
+        "resolve",
+        parents=[writer, polite],
+        help="find the arXiv ids of papers known by title only",
+        description="For every paper known by its title only (from a text dump), ask Hugging Face's paper search and, "
+        "where it finds nothing, the arXiv API; take a hit only when its title is the paper's (the same folding that "
+        "tells papers apart, LaTeX commands dropped; never a near match). A resolved paper gets its arXiv id (its old "
+        "id stays as an alias), authors and metadata, and becomes one with a stored paper of that id. What is learned "
+        "is kept in data/resolved.json; a title not found is asked again after --retry-after-days. The exit code is 1 "
+        "if any request failed.",
+    )
+    resolve.add_argument("--limit", type=_positive, metavar="N", help="ask about at most N papers, the most recently listed first")
+    resolve.add_argument(
+        "--arxiv-url",
+        metavar="URL",
+        default=os.environ.get(ARXIV_URL_VARIABLE, DEFAULT_ARXIV_URL),
+        help=f"the arXiv API, or a mirror or test server (default: ${ARXIV_URL_VARIABLE} or {DEFAULT_ARXIV_URL})",
+    )
+    resolve.add_argument(
+        "--arxiv-pause",
+        type=float,
+        default=3.0,
+        metavar="SECONDS",
+        help="pause between two requests to arXiv, which asks for 3 s (default 3)",
+    )
+    resolve.add_argument(
+        "--retry-after-days",
+        type=int,
+        default=7,
+        metavar="D",
+        help="ask again about a title that was not found after D days (default 7)",
+    )
+    resolve.set_defaults(run=_run_resolve)
 
     rebuild = commands.add_parser(
         "rebuild",
@@ -299,19 +338,7 @@ def _run_fetch(args: argparse.Namespace, project: Project) -> int:
         raise _usage("fetch", "--query needs --topic SLUG: the topic its papers are tagged with")
     if args.topic and not args.query:
         raise _usage("fetch", "--topic goes with --query (to tag a day's listing, use ingest --topic)")
-    try:
-        http.check_base_url(args.base_url)
-    except ValueError as err:
-        raise _usage("fetch", f"--base-url: {err}") from None
-    client = http.Client(
-        base_url=args.base_url,
-        token=os.environ.get("HF_TOKEN") or None,
-        timeout=args.timeout,
-        retries=args.retries,
-        pause=args.pause,
-        max_wait=args.max_wait,
-        run_deadline=time.monotonic() + args.deadline,
-    )
+    client = _client(args, "fetch", "--base-url", args.base_url)
     report = fetch(
         project,
         client,
@@ -333,6 +360,46 @@ def _run_fetch(args: argparse.Namespace, project: Project) -> int:
     )
     for day, message in report.failed:
         print(f"failed {day}: {message} (retried on the next run)", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def _client(args: argparse.Namespace, command: str, option: str, url: str, pause: float | None = None) -> http.Client:
+    """An HTTP client with the command line's politeness and deadlines."""
+    try:
+        http.check_base_url(url)
+    except ValueError as err:
+        raise _usage(command, f"{option}: {err}") from None
+    return http.Client(
+        base_url=url,
+        token=(os.environ.get("HF_TOKEN") or None) if option == "--base-url" else None,  # Hugging Face's, not arXiv's
+        timeout=args.timeout,
+        retries=args.retries,
+        pause=args.pause if pause is None else pause,
+        max_wait=args.max_wait,
+        run_deadline=time.monotonic() + args.deadline,
+    )
+
+
+def _run_resolve(args: argparse.Namespace, project: Project) -> int:
+    client = _client(args, "resolve", "--base-url", args.base_url)
+    arxiv_client = _client(args, "resolve", "--arxiv-url", args.arxiv_url, pause=args.arxiv_pause)
+    report = resolve(
+        project,
+        client,
+        arxiv_client,
+        today=today(),
+        limit=args.limit,
+        retry_after_days=args.retry_after_days,
+        say=_progress_safe_print,
+        progress=lambda papers: tqdm(papers, unit="paper", disable=None if len(papers) > 1 else True, file=sys.stderr, leave=False),
+    )
+    waiting = f"; {report.waiting} not found before, asked again later" if report.waiting else ""
+    print(
+        f"resolve: asked about {report.asked} paper(s): {report.resolved} resolved ({report.merged} merged with a stored paper), "
+        f"{report.not_found} not found, {len(report.failed)} failed{waiting}; {len(report.written)} file(s) written in data/"
+    )
+    for title, message in report.failed:
+        print(f"failed {title[:80]!r}: {message} (asked again on the next run)", file=sys.stderr)
     return 1 if report.failed else 0
 
 

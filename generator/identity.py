@@ -55,6 +55,17 @@ def title_key(title: str) -> str:
     return " ".join(words(title))
 
 
+_LATEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?")
+
+
+def match_key(title: str) -> str:
+    """The key two titles must share for `resolve` to take one source's paper for the
+    other: title_key after LaTeX commands are dropped (`\\textit{X}` reads X; `$`, braces
+    and other punctuation title_key ignores already). Exact, never fuzzy: a wrong
+    link is worse than none."""
+    return title_key(_LATEX_COMMAND.sub(" ", title)) if "\\" in title else title_key(title)
+
+
 def normalize_arxiv_id(raw: str | None) -> str | None:
     """`2503.12345v2` -> `2503.12345`; anything that is not an arXiv id -> None."""
     if not raw:

@@ -118,6 +118,21 @@ class FetchRecord:
         return (self.via, self.query or "", self.day)
 
 
+@dataclass(frozen=True)
+class Resolution:
+    """What `resolve` learned of a paper known by its title only: its arXiv id and what
+    the source said of it (a hit), or that no source had that exact title (a miss, asked
+    again after some days). Keyed by the title's match key (identity.match_key)."""
+
+    key: str
+    title: str  # as the paper had it when asked
+    checked: date
+    id: str | None = None  # None: a miss
+    via: str | None = None  # huggingface | arxiv
+    authors: tuple[str, ...] = ()
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+
 # A paper and its appearances are msgspec Structs, not dataclasses: a large store holds
 # 100,000 of them, which as Structs decode faster and take less memory (no dict per
 # instance), and, holding no cycles, stay out of the

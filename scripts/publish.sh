@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The publish job's command sequence: fetch -> check -> generate -> commit data/ -> build.
+# The publish job's command sequence: fetch -> resolve -> check -> generate -> commit data/ -> build.
 # .github/workflows/publish.yml runs exactly this; uploading and deploying the built
 # site/ are the workflow's own steps. Run it by hand with --dry-run (nothing is
 # committed or pushed), for example against the local test server:
@@ -14,13 +14,16 @@ set -uo pipefail
 
 PYTHON=${PYTHON:-.venv/bin/python}
 dry_run=0
-# The job has 30 minutes (publish.yml): fetch gets half, the rest is for generate and the build.
+# The job has 30 minutes (publish.yml): fetch gets half, resolve a sixth, the rest is for
+# generate and the build. resolve asks about new papers only (misses again after 7 days).
 fetch_args=(--deadline 900)
+resolve_args=(--deadline 300 --limit 500)
 while [ $# -gt 0 ]; do
   case "$1" in
     --dry-run) dry_run=1 ;;
-    --base-url) fetch_args+=(--base-url "$2"); shift ;;
-    --pause) fetch_args+=(--pause "$2"); shift ;;
+    --base-url) fetch_args+=(--base-url "$2"); resolve_args+=(--base-url "$2"); shift ;;
+    --arxiv-url) resolve_args+=(--arxiv-url "$2"); shift ;;
+    --pause) fetch_args+=(--pause "$2"); resolve_args+=(--pause "$2" --arxiv-pause "$2"); shift ;;
     -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "publish.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -31,6 +34,10 @@ step() { printf '\n==> %s\n' "$*"; }
 
 step "fetch"
 if "$PYTHON" -m generator fetch "${fetch_args[@]}"; then fetch=ok; else fetch=failed; fi
+
+# Like a failed fetch, a failed resolve does not stop the publish: it asks again next time.
+step "resolve"
+if ! "$PYTHON" -m generator resolve "${resolve_args[@]}"; then fetch=failed; fi
 
 step "check"
 "$PYTHON" -m generator check || { echo "publish: data/ has errors; not publishing" >&2; exit 1; }

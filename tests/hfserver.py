@@ -6,6 +6,7 @@ Routes, like the real site:
     /papers/date/D                         the recorded page for its day; any other day
                                            redirects (302) to it, as the site does for
                                            days without papers
+    /api/query                             arXiv's API: an Atom feed with no paper
 Tests script failures per path with `server.script(path, *answers)`: each request to
 that path takes the next answer (status, headers, body, delay) until they run out.
 """
@@ -82,6 +83,8 @@ class FakeHub:
             return _json(items[page * limit : (page + 1) * limit])
         if path == "/api/papers/search":
             return Answer(200, self.search, {"Content-Type": "application/json"})
+        if path == "/api/query":  # arXiv's API: no paper, unless a test scripts one
+            return Answer(200, atom_feed([]), {"Content-Type": "application/atom+xml"})
         if path == f"/papers/date/{PAGE_DAY}":
             return Answer(200, self.page, {"Content-Type": "text/html; charset=utf-8"})
         if path.startswith("/papers/date/"):
@@ -118,6 +121,22 @@ class FakeHub:
                 pass
 
         return Handler
+
+
+def atom_feed(papers: list[tuple[str, str, str]]) -> bytes:
+    """An arXiv API answer in its real shape, with (arXiv id, title, author) entries."""
+    entries = "".join(
+        f"<entry><id>http://arxiv.org/abs/{arxiv_id}v2</id><published>2024-09-18T17:59:59Z</published>"
+        f"<title>{title}</title><summary>An abstract.</summary><author><name>{author}</name></author>"
+        f'<link href="http://arxiv.org/abs/{arxiv_id}v2" rel="alternate" type="text/html"/></entry>'
+        for arxiv_id, title, author in papers
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+        '<title type="html">ArXiv Query</title><id>http://arxiv.org/api/x</id>'
+        f'<opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">{len(papers)}</opensearch:totalResults>'
+        f"{entries}</feed>\n"
+    ).encode("utf-8")
 
 
 def _json(value) -> Answer:

@@ -107,7 +107,7 @@ def publish_dry_run(project, hub):
         "GITHUB_OUTPUT": str(output),
     }
     result = subprocess.run(
-        ["bash", "scripts/publish.sh", "--dry-run", "--base-url", hub.base_url, "--pause", "0"],
+        ["bash", "scripts/publish.sh", "--dry-run", "--base-url", hub.base_url, "--arxiv-url", hub.base_url, "--pause", "0"],
         cwd=project.root,
         env=env,
         capture_output=True,
@@ -131,6 +131,7 @@ def test_publish_dry_run_fetches_generates_and_builds(repo_project):
     assert result.returncode == 0, result.stdout + result.stderr
     assert [line for line in result.stdout.splitlines() if line.startswith("==> ")] == [
         "==> fetch",
+        "==> resolve",
         "==> check",
         "==> generate",
         "==> commit data/",

@@ -14,7 +14,7 @@ from ..records import FetchRecord, ParsedListing
 from ..sources import http
 from ..sources.dates import check_plausible
 from ..store import StoreState
-from ..store.merge import PaperIndex
+from ..store.merge import PaperIndex, apply_resolutions
 from . import Project, Say, load_valid_topics, require_topic, stderr
 from .ingest import Admitted, add_listing, admit
 from .rebuild import rebuild_papers
@@ -156,6 +156,8 @@ def fetch(
         report.ok.append(target.day)
         report.new_papers += new
         say(f"{target.day}: {sum(len(a.parsed.entries) for a in admitted)} papers ({new} new)")
+    if not superseded:
+        apply_resolutions(index, state.resolutions, state.listings)
     state.papers = rebuild_papers(project, state, say, pending=raw).papers if superseded else index.papers
     report.written = store.save(state, raw).written
     return report

@@ -18,7 +18,7 @@ from ..records import Entry, Listing, ParsedListing, Problem
 from ..sources import http
 from ..sources.dates import check_plausible, resolve_listing_date
 from ..store import StoreState, raw_relpath, sha256
-from ..store.merge import PaperIndex, merge_listing
+from ..store.merge import PaperIndex, apply_resolutions, merge_listing
 from . import Project, Say, load_valid_topics, require_topic, stderr
 
 
@@ -98,6 +98,7 @@ def ingest(
     if errors:
         raise DigestError(errors)
     if raw:
+        apply_resolutions(index, state.resolutions, state.listings)
         state.papers = index.papers
         report.written = store.save(state, raw).written
     return report

@@ -7,7 +7,7 @@ from typing import Mapping
 from .. import sources
 from ..records import Listing
 from ..store import StoreState
-from ..store.merge import PaperIndex, merge_listing
+from ..store.merge import PaperIndex, apply_resolutions, merge_listing
 from . import Project, Say, stderr
 from .ingest import _drop_duplicates, _ranked
 
@@ -16,7 +16,8 @@ def rebuild_papers(project: Project, state: StoreState, say: Say = stderr, pendi
     """Re-parse every active listing from its raw file and merge them afresh.
 
     This is how a superseded snapshot leaves the store, and how a parser fix reaches
-    papers already stored. Problems that were accepted at ingest are accepted again.
+    papers already stored. Problems that were accepted at ingest are accepted again,
+    and what `resolve` learned is applied again.
     `pending` holds raw bytes of listings not written to disk yet.
     """
     index = PaperIndex()
@@ -30,6 +31,7 @@ def rebuild_papers(project: Project, state: StoreState, say: Say = stderr, pendi
         parsed, _ = _drop_duplicates(sources.parse(data, shown))
         merged[listing.id] = listing
         merge_listing(index, _ranked(parsed.entries, listing), listing, merged)
+    apply_resolutions(index, state.resolutions, state.listings)
     return index
 
 

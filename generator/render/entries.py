@@ -14,6 +14,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from .model import EntryView, NavLink, short_md
+from .urls import anchor
 
 
 def links(items: tuple[NavLink, ...]) -> str:
@@ -22,7 +23,10 @@ def links(items: tuple[NavLink, ...]) -> str:
 
 def full_entry(e: EntryView, day_label: str) -> Markup:
     parts = e.parts
-    out = [f"### {parts.linked_title} {{ #{e.anchor} .paper-title }}\n\n"]
+    # The ids the paper had before (a title slug, until its arXiv id was known): a link
+    # made then still lands on the entry.
+    out = [f'<div class="paper-alias" id="{anchor(alias)}"></div>\n\n' for alias in parts.paper.aliases]
+    out.append(f"### {parts.linked_title} {{ #{e.anchor} .paper-title }}\n\n")
     if parts.authors:
         out.append(f'<p class="paper-authors">{parts.authors}</p>\n\n')
     arxiv = f' · <code class="arxiv-id">{parts.arxiv_id}</code>' if parts.arxiv_id else ""

@@ -87,9 +87,12 @@ class TitleLink:
 def title_link(paper: Paper) -> TitleLink:
     """Where a paper's title leads: its Hugging Face page when its arXiv id is known
     (Hugging Face has a page for every paper of Daily Papers, and links on to arXiv),
-    else a search for the title on Hugging Face papers, which finds the paper when
-    Hugging Face has it and says so when it has not."""
+    its arXiv page when only arXiv knew it (`resolve` found it there), else a search
+    for the title on Hugging Face papers, which finds the paper when Hugging Face has
+    it and says so when it has not."""
     if is_arxiv_id(paper.id):
+        if paper.meta.get("arxiv_only"):
+            return TitleLink(f"https://arxiv.org/abs/{paper.id}", search=False)
         return TitleLink(f"{HF_PAPERS}/{paper.id}", search=False)
     return TitleLink(f"{HF_PAPERS}?q={quote_plus(' '.join(paper.title.split()))}", search=True)
 

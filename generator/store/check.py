@@ -21,6 +21,7 @@ MULTI_DAY_FORMATS = {"api"}  # an API month file lists papers on many days
 def check_store(store: Store) -> tuple[dict[str, Listing], dict[str, Paper], list[Diagnostic]]:
     with reading(store.root):  # no change is made current while the files are read
         manifest, problems = store.load_manifest()
+        problems += store.load_resolutions()[1]
         listings = manifest.listings
         papers, _, paper_problems, _ = store.load_papers()
         problems += paper_problems

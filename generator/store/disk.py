@@ -19,18 +19,21 @@ from typing import Callable, Mapping
 from ..atomic import Staging
 from ..errors import Diagnostic, DigestError, display_path
 from ..lock import committing
-from ..records import FetchRecord, Listing, Paper
+from ..records import FetchRecord, Listing, Paper, Resolution
 from .format import (
     MANIFEST,
     PAPERS_DIR,
     RAW_DIR,
+    RESOLVED,
     TOPICS_DIR,
     Manifest,
     parse_manifest,
+    parse_resolutions,
     read_shard,
     record_line,
     serialize_manifest,
     serialize_papers,
+    serialize_resolutions,
 )
 
 # Given a shard's path and the status of the open file, the digests of its records
@@ -56,6 +59,7 @@ class StoreState:
     papers: dict[str, Paper]
     fetches: dict[tuple[str, str, date], FetchRecord] = field(default_factory=dict)
     archive: dict[str, Listing] = field(default_factory=dict)  # superseded snapshots, raw kept
+    resolutions: dict[str, Resolution] = field(default_factory=dict)  # by title match key
     # paper id -> a digest of its record's bytes in data/papers/, where the fast reader
     # read it: the build stage compares papers by it (see Tagging.digests).
     digests: dict[str, str] = field(default_factory=dict, repr=False)
@@ -78,11 +82,18 @@ class Store:
         """Load the manifest and the papers; a damaged file raises with file:line.
         `known` may spare digesting the records of a shard read before."""
         manifest, errors = self.load_manifest()
+        resolutions, resolution_errors = self.load_resolutions()
         papers, digests, paper_errors, shards = self.load_papers(known)
-        errors += paper_errors
+        errors += resolution_errors + paper_errors
         if errors:
             raise DigestError(errors)
-        return StoreState(manifest.listings, papers, manifest.fetches, manifest.archive, digests, shards)
+        return StoreState(manifest.listings, papers, manifest.fetches, manifest.archive, resolutions, digests, shards)
+
+    def load_resolutions(self) -> tuple[dict[str, Resolution], list[Diagnostic]]:
+        path = self.root / RESOLVED
+        if not path.exists():
+            return {}, []
+        return parse_resolutions(path.read_bytes(), display_path(path))
 
     def load_manifest(self) -> tuple[Manifest, list[Diagnostic]]:
         path = self.root / MANIFEST
@@ -118,7 +129,7 @@ class Store:
     def input_files(self) -> list[Path]:
         """The files `generate` reads, besides the paper shards: the manifest and the
         topic files (not the raw listings, which only `rebuild` reads)."""
-        return [self.root / MANIFEST, *self.topic_files()]
+        return [self.root / MANIFEST, self.root / RESOLVED, *self.topic_files()]
 
     def raw_path(self, listing: Listing) -> Path:
         return self.root / listing.path
@@ -142,6 +153,8 @@ class Store:
         for rel, text in sorted(wanted.items()):
             staging.stage(rel, text.encode("utf-8"))
         staging.stage(MANIFEST, serialize_manifest(state.listings, state.fetches, state.archive).encode("utf-8"))
+        if state.resolutions or (self.root / RESOLVED).exists():
+            staging.stage(RESOLVED, serialize_resolutions(state.resolutions).encode("utf-8"))
         recorded = {listing.path for listing in (*state.listings.values(), *state.archive.values())}
         deleted = [rel for rel in self._stored(PAPERS_DIR, "*.json") if rel not in wanted]
         deleted += [rel for rel in self._stored(RAW_DIR, "*/*") if rel not in recorded]

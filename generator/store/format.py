@@ -4,6 +4,8 @@
                                 the fetch log; the archive of superseded snapshots
     data/raw/YYYY/DATE_ID.EXT   each raw listing, byte for byte, named by its sha256
     data/papers/YYYY-MM.json    papers, by the month they were first listed, sorted by id
+    data/resolved.json          what `resolve` learned of papers known by title only: a
+                                hit (arXiv id, authors, metadata) or a miss, by title key
 
 Serialization is sorted and stable (one record a line in the manifest, one field a
 line and one appearance a line in a shard), so adding a day changes a few lines and
@@ -25,9 +27,10 @@ import msgspec
 from msgspec import structs
 
 from ..errors import Diagnostic, display_path
-from ..records import Appearance, FetchRecord, Listing, Paper
+from ..records import Appearance, FetchRecord, Listing, Paper, Resolution
 
 MANIFEST = "manifest.json"
+RESOLVED = "resolved.json"
 PAPERS_DIR = "papers"
 RAW_DIR = "raw"
 TOPICS_DIR = "topics"
@@ -127,6 +130,48 @@ def manifest_lines(text: str) -> dict[tuple[str, int | str], int]:
 
 
 _ID_FIELD = re.compile(r'"id": "([^"]+)"')
+
+
+def serialize_resolutions(resolutions: Mapping[str, Resolution]) -> str:
+    """One record a line, sorted by title key: a resolve run adds or changes a few lines."""
+    rows = [_dumps(_resolution_to_json(r)) for r in sorted(resolutions.values(), key=lambda r: r.key)]
+    return "[\n" + ",\n".join(f"  {row}" for row in rows) + "\n]\n" if rows else "[]\n"
+
+
+def parse_resolutions(raw: bytes, shown: str) -> tuple[dict[str, Resolution], list[Diagnostic]]:
+    records, errors = _json_value(shown, raw)
+    if errors:
+        return {}, errors
+    if not isinstance(records, list):
+        return {}, [Diagnostic(shown, 1, "expected a JSON array of resolutions")]
+    found: dict[str, Resolution] = {}
+    for number, record in enumerate(records):
+        try:
+            resolution = _resolution_from_json(record)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            errors.append(Diagnostic(shown, number + 2, f"bad resolution record: {err}"))
+            continue
+        found[resolution.key] = resolution
+    return found, errors
+
+
+def _resolution_to_json(resolution: Resolution) -> dict[str, Any]:
+    record: dict[str, Any] = {"checked": resolution.checked.isoformat(), "key": resolution.key, "title": resolution.title}
+    if resolution.id:
+        record.update(id=resolution.id, via=resolution.via, authors=list(resolution.authors), meta=dict(resolution.meta))
+    return record
+
+
+def _resolution_from_json(record: Mapping[str, Any]) -> Resolution:
+    return Resolution(
+        key=_str(record, "key"),
+        title=_str(record, "title"),
+        checked=date.fromisoformat(_str(record, "checked")),
+        id=record.get("id") if isinstance(record.get("id"), str) else None,
+        via=record.get("via") if isinstance(record.get("via"), str) else None,
+        authors=tuple(str(a) for a in record.get("authors", [])),
+        meta=_meta(record),
+    )
 
 
 def serialize_papers(papers: Mapping[str, Paper]) -> dict[str, str]:
@@ -278,9 +323,6 @@ def _paper_from_json(record: Mapping[str, Any]) -> Paper:
         appearances = tuple(sorted(appearances))  # as the store writes them; a hand-edited file may not be
     if not appearances:
         raise ValueError(f"paper {record.get('id')!r} has no appearances")
-    meta = record.get("meta", {})
-    if not isinstance(meta, dict):
-        raise TypeError('"meta" must be an object')
     return Paper(
         id=_str(record, "id"),
         title=_str(record, "title"),
@@ -288,8 +330,15 @@ def _paper_from_json(record: Mapping[str, Any]) -> Paper:
         appearances=appearances,
         authors=tuple(str(a) for a in record.get("authors", [])),
         aliases=tuple(str(a) for a in record.get("aliases", [])),
-        meta=meta,
+        meta=_meta(record),
     )
+
+
+def _meta(record: Mapping[str, Any]) -> dict[str, Any]:
+    meta = record.get("meta", {})
+    if not isinstance(meta, dict):
+        raise TypeError('"meta" must be an object')
+    return meta
 
 
 def _str(record: Mapping[str, Any], key: str) -> str:

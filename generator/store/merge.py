@@ -20,8 +20,8 @@ from typing import Mapping
 
 from msgspec import structs
 
-from ..identity import is_arxiv_id, normalize_arxiv_id, title_key, title_slug
-from ..records import Appearance, Entry, Listing, Paper
+from ..identity import is_arxiv_id, match_key, normalize_arxiv_id, title_key, title_slug
+from ..records import Appearance, Entry, Listing, Paper, Resolution
 
 
 @dataclass
@@ -136,3 +136,49 @@ def merge_entry(
 def _best_key(paper: Paper, listings: Mapping[str, Listing]) -> tuple[int, date, str]:
     keys = [listings[a.listing].merge_key for a in paper.appearances if a.listing in listings]
     return max(keys, default=(0, date.min, ""))
+
+
+def apply_resolutions(index: PaperIndex, resolutions: Mapping[str, Resolution], listings: Mapping[str, Listing]) -> int:
+    """Give each paper known by title only the arXiv id `resolve` found for it; returns
+    how many papers changed.
+
+    Applied at the end of every merge (ingest, fetch, rebuild, resolve), after the
+    listings, so the store is the same whatever order listings and resolutions came
+    in. The paper's old id stays as an alias (topic files and links that name it keep
+    working). If the store already has a paper of that id, the two become one, with
+    every appearance of both. What the listings say wins; the resolution fills what
+    they leave empty (a text dump has no authors, no metadata)."""
+    changed = 0
+    hits = {r.key: r for r in resolutions.values() if r.id}
+    if not hits:
+        return 0
+    for paper in [p for p in index.papers.values() if not is_arxiv_id(p.id)]:
+        found = hits.get(match_key(paper.title))
+        if found is None or found.id is None:
+            continue
+        other = index.papers.get(found.id)
+        resolved = _join(paper, other, listings) if other else paper
+        resolved = structs.replace(
+            resolved,
+            id=found.id,
+            aliases=tuple(sorted({*paper.aliases, *(other.aliases if other else ()), paper.id})),
+            authors=resolved.authors or found.authors,
+            meta={**found.meta, **resolved.meta},
+        )
+        del index.papers[paper.id]
+        index.add(resolved)
+        changed += 1
+    return changed
+
+
+def _join(paper: Paper, other: Paper, listings: Mapping[str, Listing]) -> Paper:
+    """Two records of one paper made one: every appearance of both, the text of the one
+    from the richer listing (the merge rule), what it lacks from the other."""
+    first, second = (other, paper) if _best_key(other, listings) >= _best_key(paper, listings) else (paper, other)
+    return structs.replace(
+        first,
+        appearances=tuple(sorted(set(first.appearances) | set(second.appearances))),
+        abstract=first.abstract or second.abstract,
+        authors=first.authors or second.authors,
+        meta={**second.meta, **first.meta},
+    )

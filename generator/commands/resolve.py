@@ -1,0 +1,125 @@
+"""`resolve`: find the arXiv id of each paper known by its title only.
+
+A text dump gives titles and abstracts, no ids: such a paper has no page to link to.
+`resolve` asks Hugging Face's paper search for the title and, where that finds
+nothing, the arXiv API; a hit is taken only when its title has the paper's match
+key (identity.match_key: the folding that tells papers apart, with LaTeX commands
+dropped). Never a near match: a wrong link is worse than none.
+
+What it learns is kept in data/resolved.json, a hit or a miss per title, and
+applied by the merge (store/merge.py apply_resolutions): the paper takes the arXiv
+id, keeps its old id as an alias, gains authors and metadata, and becomes one with
+a paper of that id if the store has one. A miss is asked again after
+`retry_after_days`, so a daily run asks about new papers only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Callable, Iterable, Sequence
+
+from .. import sources
+from ..errors import DigestError
+from ..identity import is_arxiv_id, match_key
+from ..records import Entry, Paper, Resolution
+from ..sources import arxiv, http
+from ..store.merge import PaperIndex, apply_resolutions
+from . import Project, Say, stderr
+
+DEFAULT_RETRY_DAYS = 7
+ARXIV_RESULTS = 5
+
+
+@dataclass
+class ResolveReport:
+    asked: int = 0
+    resolved: int = 0
+    merged: int = 0  # of the resolved, those that became one with a paper already stored
+    not_found: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (title, what went wrong)
+    waiting: int = 0  # misses not asked again yet
+    written: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry: Entry
+    via: str  # huggingface | arxiv
+
+
+def to_ask(papers: Iterable[Paper], resolutions: dict[str, Resolution], today: date, retry_after_days: int) -> tuple[list[Paper], int]:
+    """The papers to ask about, newest first (a daily run's new papers come first under
+    --limit), and how many misses are not due yet."""
+    due = today - timedelta(days=retry_after_days)
+    asked, waiting = [], 0
+    for paper in papers:
+        if is_arxiv_id(paper.id):
+            continue
+        known = resolutions.get(match_key(paper.title))
+        if known and (known.id or known.checked > due):
+            waiting += not known.id
+            continue
+        asked.append(paper)
+    asked.sort(key=lambda p: (p.last_date, p.id), reverse=True)
+    return asked, waiting
+
+
+def resolve(
+    project: Project,
+    client: http.Client,
+    arxiv_client: http.Client,
+    *,
+    today: date,
+    limit: int | None = None,
+    retry_after_days: int = DEFAULT_RETRY_DAYS,
+    say: Say = stderr,
+    progress: Callable[[Sequence[Paper]], Iterable[Paper]] = lambda p: p,
+) -> ResolveReport:
+    store = project.store
+    state = store.load()
+    papers, waiting = to_ask(state.papers.values(), state.resolutions, today, retry_after_days)
+    papers = papers[:limit] if limit is not None else papers
+    report = ResolveReport(asked=len(papers), waiting=waiting)
+    for paper in progress(papers):
+        key = match_key(paper.title)
+        try:
+            if client.out_of_time():
+                raise http.FetchError("not asked: the run's deadline (--deadline) passed")
+            hit = _search(paper.title, key, client, arxiv_client)
+        except (http.FetchError, DigestError) as err:
+            message = str(err).splitlines()[0]
+            report.failed.append((paper.title, message))
+            say(f"{paper.id}: failed: {message}")
+            continue
+        if hit is None:
+            state.resolutions[key] = Resolution(key, paper.title, today)
+            report.not_found += 1
+            continue
+        found = hit.entry
+        meta = {**found.meta, **({"arxiv_only": True} if hit.via == "arxiv" else {})}
+        state.resolutions[key] = Resolution(key, paper.title, today, found.arxiv_id, hit.via, found.authors, meta)
+        report.resolved += 1
+        report.merged += found.arxiv_id in state.papers
+        say(f"{paper.id}: {found.arxiv_id} ({'Hugging Face' if hit.via == 'huggingface' else 'arXiv'})")
+    if report.resolved or report.not_found:
+        index = PaperIndex.of(state.papers)
+        apply_resolutions(index, state.resolutions, state.listings)
+        state.papers = index.papers
+        report.written = store.save(state).written
+    return report
+
+
+def _search(title: str, key: str, client: http.Client, arxiv_client: http.Client) -> Hit | None:
+    """The first paper either source gives whose title has `key`: Hugging Face first
+    (its items carry upvotes, code links and stars), then arXiv."""
+    words = " ".join(key.split())
+    answer = client.get(client.url("/api/papers/search", q=words))
+    for entry in sources.parse(answer.body, answer.url).entries if answer.body.strip() not in (b"", b"[]") else ():
+        if entry.arxiv_id and match_key(entry.title) == key:
+            return Hit(entry, "huggingface")
+    answer = arxiv_client.get(arxiv_client.url("/api/query", search_query=f'ti:"{words}"', max_results=ARXIV_RESULTS))
+    for entry in arxiv.parse(answer.body, answer.url):
+        if match_key(entry.title) == key:
+            return Hit(entry, "arxiv")
+    return None

@@ -1,0 +1,162 @@
+"""`resolve` over real HTTP against a local server: answers in the shapes Hugging Face's
+paper search (recorded items) and the arXiv API (Atom) give, exact titles only."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+
+import pytest
+from conftest import ABSTRACT, FIXTURES, listing_text, make_project
+from hfserver import Answer, FakeHub, atom_feed
+
+MONTH = json.loads((FIXTURES / "hf" / "api_daily_papers_month_2024-09.json").read_text())
+REAL = next(item for item in MONTH if item["paper"]["id"] == "2409.12186")  # Qwen2.5-Coder Technical Report
+
+
+def item(title: str, arxiv_id: str) -> dict:
+    """A real search item with another title and id."""
+    found = copy.deepcopy(REAL)
+    found["paper"]["title"], found["paper"]["id"], found["title"] = title, arxiv_id, title
+    return found
+
+
+def search(*items: dict) -> Answer:
+    return Answer(200, json.dumps(list(items)).encode(), {"Content-Type": "application/json"})
+
+
+@pytest.fixture
+def hub():
+    server = FakeHub().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def project(tmp_path):
+    made = make_project(tmp_path, None)
+    shutil.copy(FIXTURES / "topics" / "diffusion.yml", made.data / "topics")
+    return made
+
+
+def ingest_titles(project, *titles: str, day: str = "2025-03-18") -> None:
+    path = project.root / f"listing-{day}.txt"
+    path.write_text(listing_text(*[(t, ABSTRACT) for t in titles], date_line=None))
+    project.ok("ingest", path, "--date", day)
+
+
+def resolve(project, hub, *args):
+    return project.run("resolve", "--base-url", hub.base_url, "--arxiv-url", hub.base_url, "--pause", "0", "--arxiv-pause", "0", *args)
+
+
+def papers(project) -> dict[str, dict]:
+    return {p["id"]: p for shard in sorted((project.data / "papers").glob("*.json")) for p in json.loads(shard.read_text())}
+
+
+def test_an_exact_hit_gives_the_paper_its_id_authors_and_metadata(project, hub):
+    ingest_titles(project, "Qwen2.5-Coder Technical Report")
+    hub.script("/api/papers/search", search(REAL))
+    result = resolve(project, hub)
+    assert result.code == 0, result.err
+    assert result.out == (
+        "resolve: asked about 1 paper(s): 1 resolved (0 merged with a stored paper), 0 not found, 0 failed; 2 file(s) written in data/\n"
+    )
+    (paper,) = papers(project).values()
+    assert paper["id"] == "2409.12186"
+    assert paper["aliases"] == ["qwen2-5-coder-technical-report"]
+    assert paper["authors"][:2] == ["Binyuan Hui", "Jian Yang"]
+    assert paper["meta"]["upvotes"] == REAL["paper"]["upvotes"]
+    assert paper["abstract"] == ABSTRACT  # what the listing said stays
+    assert [r.path for r in hub.requests] == ["/api/papers/search"]
+    assert hub.requests[0].query == {"q": "qwen2 5 coder technical report"}
+    project.ok("check")
+
+
+def test_a_title_that_differs_in_case_punctuation_or_latex_is_accepted(project, hub):
+    ingest_titles(project, "\\textit{QWEN2.5-coder}: technical report")
+    hub.script("/api/papers/search", search(REAL))
+    assert resolve(project, hub).code == 0
+    assert list(papers(project)) == ["2409.12186"]
+
+
+def test_a_near_miss_is_refused_recorded_and_asked_again_after_days(project, hub):
+    ingest_titles(project, "Qwen2.5-Coder Technical Report, Second Edition")
+    hub.script("/api/papers/search", search(REAL))
+    first = resolve(project, hub)
+    assert "1 not found" in first.out and first.code == 0
+    assert list(papers(project)) == ["qwen2-5-coder-technical-report-second-edition"]
+    assert [r.path for r in hub.requests] == ["/api/papers/search", "/api/query"]  # arXiv asked too, no hit
+    miss = json.loads((project.data / "resolved.json").read_text())
+    assert miss == [{"checked": "2025-11-22", "key": "qwen2 5 coder technical report second edition", "title": miss[0]["title"]}]
+    again = resolve(project, hub)
+    assert again.out.startswith("resolve: asked about 0 paper(s)") and "1 not found before, asked again later" in again.out
+    assert len(hub.requests) == 2
+    assert "asked about 1 paper(s)" in resolve(project, hub, "--retry-after-days", "0").out
+
+
+def test_of_several_hits_the_one_with_the_title_is_taken(project, hub):
+    ingest_titles(project, "Qwen2.5-Coder Technical Report")
+    hub.script("/api/papers/search", search(item("Qwen2-VL Technical Report", "2409.11111"), REAL))
+    assert resolve(project, hub).code == 0
+    assert list(papers(project)) == ["2409.12186"]
+
+
+def test_arxiv_is_asked_when_hugging_face_has_no_such_title(project, hub):
+    ingest_titles(project, "A Paper Only arXiv Knows")
+    hub.script("/api/papers/search", search())
+    hub.script("/api/query", Answer(200, atom_feed([("2409.00001", "A Paper Only  arXiv Knows", "Ann Author")])))
+    result = resolve(project, hub)
+    assert result.code == 0
+    (paper,) = papers(project).values()
+    assert (paper["id"], paper["authors"], paper["meta"]) == ("2409.00001", ["Ann Author"], {"arxiv_only": True, "published": "2024-09-18"})
+    assert hub.requests[1].query == {"search_query": 'ti:"a paper only arxiv knows"', "max_results": "5"}
+    project.ok("generate")
+    day = (project.docs / "dates" / "2025-03-18.md").read_text()
+    assert "### [A Paper Only arXiv Knows](https://arxiv.org/abs/2409.00001) { #arxiv-2409-00001 .paper-title }" in day
+
+
+def test_a_429_is_waited_for_and_a_failure_is_not_recorded(project, hub):
+    ingest_titles(project, "Qwen2.5-Coder Technical Report")
+    hub.script("/api/papers/search", Answer(429, b"slow down", {"Retry-After": "0"}), search(REAL))
+    assert resolve(project, hub).code == 0
+    assert list(papers(project)) == ["2409.12186"]
+
+    ingest_titles(project, "Another Title Entirely", day="2025-03-19")
+    hub.script("/api/papers/search", *[Answer(503, b"down", {"Retry-After": "0"})] * 3)
+    failed = resolve(project, hub, "--retries", "2")
+    assert failed.code == 1
+    assert failed.err.endswith(
+        f"failed 'Another Title Entirely': {hub.base_url}/api/papers/search?q=another+title+entirely: "
+        "HTTP 503 Service Unavailable (after 3 tries) (asked again on the next run)\n"
+    )
+    assert "another" not in (project.data / "resolved.json").read_text()  # not a miss: asked again next time
+
+
+def test_a_resolved_paper_becomes_one_with_the_stored_paper_of_that_id(project, hub):
+    """The store has 2409.12186 from an API listing on 2025-03-20, and a text dump lists
+    it on 2025-03-18 with LaTeX in its title (so ingest could not tell they are one)."""
+    api = project.root / "api.json"
+    listed = copy.deepcopy(REAL)
+    listed["paper"]["submittedOnDailyAt"] = "2025-03-20T00:00:00.000Z"
+    api.write_text(json.dumps([listed]))
+    project.ok("ingest", api)
+    ingest_titles(project, "\\emph{Qwen2.5-Coder} Technical Report")
+    assert len(papers(project)) == 2
+    hub.script("/api/papers/search", search(REAL))
+    result = resolve(project, hub)
+    assert "1 resolved (1 merged with a stored paper)" in result.out
+    (paper,) = papers(project).values()
+    assert paper["id"] == "2409.12186"
+    assert [a["date"] for a in paper["appearances"]] == ["2025-03-18", "2025-03-20"]
+    assert paper["title"] == "Qwen2.5-Coder Technical Report"  # the API listing's: the richer source
+    assert paper["aliases"] == ["emph-qwen2-5-coder-technical-report"]
+    project.ok("check")
+    project.ok("generate")
+    day = (project.docs / "dates" / "2025-03-18.md").read_text()
+    assert "### [Qwen2.5-Coder Technical Report](https://huggingface.co/papers/2409.12186) { #arxiv-2409-12186 .paper-title }" in day
+    assert "Also listed" in day and "2025-03-20/#arxiv-2409-12186" in day
+    assert 'id="emph-qwen2-5-coder-technical-report"' in day  # the old anchor still lands on the entry
+    before = {p.name: p.read_bytes() for p in (project.data / "papers").glob("*.json")}
+    project.ok("rebuild")  # the raw listings and resolved.json make the same store
+    assert {p.name: p.read_bytes() for p in (project.data / "papers").glob("*.json")} == before
