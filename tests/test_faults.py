@@ -1,6 +1,6 @@
 """A crash at any write leaves the old state or the new one, and nothing is lost.
 
-Each command that writes is run once for every write it makes, crashing at the k-th
+Each command that writes (ingest, fetch, rebuild, resolve, generate) is run once for every write it makes, crashing at the k-th
 (`PAPER_DIGEST_CRASH_AT=k`: `os._exit`, as a kill -9 or a power cut, or a raised
 interrupt, as a Ctrl-C): k = 1, 2, ... until a run no longer reaches k and ends on
 its own. After each crash, `check` must pass and data/ and docs/, once the next
@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import MINI, REPO, TODAY, Project, make_project
+from conftest import ABSTRACT, MINI, REPO, TODAY, Project, listing_text, make_project
 from hfserver import FakeHub
 
 from generator import atomic, cli
@@ -114,7 +114,16 @@ def setup_generate(root: Path, hub: FakeHub) -> list[str]:
     return ["generate", "--jobs", "1"]
 
 
-SETUPS = {"ingest": setup_ingest, "fetch": setup_fetch, "rebuild": setup_rebuild, "generate": setup_generate}
+def setup_resolve(root: Path, hub: FakeHub) -> list[str]:
+    """A paper the hub's recorded search answer has, known here by its title only."""
+    _base(root)
+    listing = root / "ddpm.txt"
+    listing.write_text(listing_text(("Denoising Diffusion Probabilistic Models", ABSTRACT), date_line=None))
+    assert forked(root, ["ingest", str(listing), "--date", "2025-03-19"]) == 0
+    return ["resolve", "--base-url", hub.base_url, "--arxiv-url", hub.base_url, "--pause", "0", "--arxiv-pause", "0"]
+
+
+SETUPS = {"ingest": setup_ingest, "fetch": setup_fetch, "rebuild": setup_rebuild, "resolve": setup_resolve, "generate": setup_generate}
 
 
 @pytest.fixture(scope="module")
