@@ -20,7 +20,7 @@ from . import __version__, atomic, lock
 from .atomic import write_atomic
 from .build.parallel import MAX_WORKERS
 from .commands import Project
-from .commands.check import check
+from .commands.check import check, count_lines, markdown_report, text_report
 from .commands.export import export
 from .commands.fetch import fetch
 from .commands.generate import generate
@@ -267,9 +267,25 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         help="validate data/ (store, manifest, topic files)",
         description="Validate data/: the manifest, raw listings, papers and topic files. Prints 'file:line: message' "
-        "for each problem and exits 1 if there is any error (warnings alone exit 0, or 1 with --strict).",
+        "for each problem, then each topic's paper count, and exits 1 if there is any error (warnings alone exit 0, "
+        "or 1 with --strict).",
     )
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument(
+        "--diff",
+        nargs="?",
+        const="",
+        metavar="REF",
+        help="also report what the topic changes since the git revision REF do (default: where this branch left the "
+        "default branch): for every topic added, changed or removed, the papers it gains and loses, each with the rule "
+        "that decided it",
+    )
+    check.add_argument(
+        "--summary",
+        type=Path,
+        metavar="FILE",
+        help="with --diff, also append the report as Markdown to FILE (in GitHub Actions: $GITHUB_STEP_SUMMARY)",
+    )
     check.set_defaults(run=_run_check)
 
     export = commands.add_parser(
@@ -443,9 +459,24 @@ def _run_generate(args: argparse.Namespace, project: Project) -> int:
 
 
 def _run_check(args: argparse.Namespace, project: Project) -> int:
-    problems = check(project)
+    if args.summary and args.diff is None:
+        raise _usage("check", "--summary goes with --diff")
+    checked = check(project, revision=args.diff or None, diff=args.diff is not None)
+    problems = checked.problems
     for problem in problems:
         print(problem, file=sys.stderr)
+    for line in count_lines(checked):
+        print(line)
+    site_url = os.environ.get(SITE_URL_VARIABLE) or DEFAULT_SITE_URL
+    if args.diff is not None:
+        report = (
+            text_report(checked, site_url) if checked.diff is not None else ["topic changes: not compared until the errors above are fixed"]
+        )
+        for line in report:
+            print(line)
+        if args.summary:
+            with args.summary.open("a", encoding="utf-8") as summary:
+                summary.write(markdown_report(checked, site_url))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     failed = errors or (args.strict and warnings)

@@ -358,7 +358,12 @@ def test_export_shape_and_urls(project):
 def test_check_passes_on_a_good_store(project):
     ingest_mini(project)
     result = project.ok("check")
-    assert result.out == "check: 0 error(s), 1 warning(s)\n"
+    assert result.out == (
+        "data/topics/agents.yml: Agents: 3 papers\n"
+        "data/topics/diffusion.yml: Diffusion: 1 paper\n"
+        "data/topics/mixture-of-experts.yml: Mixture of experts: 1 paper\n"
+        "check: 0 error(s), 1 warning(s)\n"
+    )
     assert result.err == "data/topics/mixture-of-experts.yml:6: warning: exclude phrase 'mixture of experts annotators' matches no paper\n"
     assert project.run("check", "--strict").code == 1
 

@@ -211,7 +211,7 @@ def test_unrecorded_raw_files_are_reported_and_removed(plain):
     )
     project.ok("rebuild")
     assert sorted(p.name for p in (project.data / "raw" / "2025").iterdir()) == ["2025-03-18_f267691d254e.txt"]
-    assert project.ok("check").out == "check: 0 error(s), 0 warning(s)\n"
+    assert project.ok("check").out == "data/topics/diffusion.yml: Diffusion: 1 paper\ncheck: 0 error(s), 0 warning(s)\n"
 
 
 def test_an_empty_listing_is_recorded_when_accepted(project):

@@ -75,7 +75,15 @@ def test_pull_request_workflow_cannot_publish():
     text = (REPO / ".github" / "workflows" / "pull-request.yml").read_text()
     assert "secrets." not in text
     runs = [s.get("run") for s in wf["jobs"]["check"]["steps"] if s.get("run")]
-    assert runs == ["make check", "make test", "make site"]
+    assert runs == [
+        "make check",
+        '.venv/bin/python -m generator check --diff HEAD^1 --summary "$GITHUB_STEP_SUMMARY"',
+        "make test",
+        "make site",
+    ]
+    report = next(s for s in wf["jobs"]["check"]["steps"] if "--diff" in s.get("run", ""))
+    assert report["if"] == "github.event_name == 'pull_request'"  # a push has no base to compare with
+    assert wf["jobs"]["check"]["steps"][0]["with"]["fetch-depth"] == 2  # HEAD^1, the base branch, is there
     assert wf["jobs"]["check"]["steps"][-1]["with"]["path"] == "site"  # the preview artifact
 
 

@@ -1,16 +1,48 @@
-"""`check`: every problem in data/, errors and warnings alike, in file order."""
+"""`check`: every problem in data/, errors and warnings alike, in file order; each
+topic's paper count; and, with a git revision, what the topic changes since it do.
+
+The report comes as text (the terminal) and as Markdown (a pull request's job
+summary), cut to a readable length with a count of what is left out.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Mapping
+
 from ..errors import Diagnostic
+from ..records import Paper
+from ..render.urls import entry_url
 from ..store.check import check_store
 from ..store.merge import PaperIndex
-from ..topics import load_topics, tag
-from ..topics.check import check_topic_coverage, check_topic_refs
+from ..topics import Topic, load_topic_texts, load_topics, tag
+from ..topics.check import check_topic_coverage, check_topic_refs, check_topic_rules
+from ..topics.diff import TopicDiff, diff_topics
 from . import Project
 
+SHOWN_PER_TOPIC = 20  # papers listed for each topic in a report; the rest are counted
+SHOWN_TOPICS = 50
 
-def check(project: Project) -> list[Diagnostic]:
+
+@dataclass(frozen=True)
+class TopicCount:
+    path: str
+    name: str
+    papers: int
+
+
+@dataclass(frozen=True)
+class Checked:
+    problems: list[Diagnostic]
+    counts: list[TopicCount]
+    diff: list[TopicDiff] | None = None  # with a revision
+    revision: str = ""
+    papers: Mapping[str, Paper] | None = None
+
+
+def check(project: Project, revision: str | None = None, diff: bool = False) -> Checked:
+    """Every problem, each topic's count, and with `diff` the topic changes since
+    `revision` (default: where this branch left the default branch)."""
     store = project.store
     listings, papers, problems = check_store(store)
     topics, topic_problems = load_topics(store.topic_files())
@@ -27,6 +59,106 @@ def check(project: Project) -> list[Diagnostic]:
                     f"listing {listing.id} names topic {listing.topic!r}, which has no file in data/topics/",
                 )
             )
+    counts: list[TopicCount] = []
     if not any(p.severity == "error" for p in problems):
-        problems += check_topic_coverage(topics, tag(topics, papers, listings, index.by_alias))
-    return sorted(problems, key=lambda d: (d.path, d.line or 0))
+        tagging = tag(topics, papers, listings, index.by_alias)
+        problems += check_topic_coverage(topics, tagging)
+        problems += check_topic_rules(topics, tagging, index.by_alias)
+        counts = [TopicCount(t.path, t.name, len(tagging.papers_of.get(t.slug, ()))) for t in topics]
+    problems.sort(key=lambda d: (d.path, d.line or 0))
+    if not diff or any(p.severity == "error" for p in problems):
+        return Checked(problems, counts)
+    commit = store.commit_of(revision or store.merge_base())
+    earlier = _earlier_topics(store, commit)
+    shown = f"{revision} ({commit})" if revision and revision != commit else commit
+    return Checked(problems, counts, diff_topics(earlier, topics, papers, listings, index.by_alias), shown, papers)
+
+
+def _earlier_topics(store, revision: str) -> list[Topic]:
+    """The topics at `revision`, as far as they were valid then (a file that was broken
+    there counts as absent)."""
+    topics, _ = load_topic_texts(store.topic_files_at(revision))
+    return topics
+
+
+# ---- the report -------------------------------------------------------------------------
+
+
+def count_lines(checked: Checked) -> list[str]:
+    return [f"{c.path}: {c.name}: {_papers(c.papers)}" for c in checked.counts]
+
+
+def _papers(count: int) -> str:
+    return f"{count} paper{'s' if count != 1 else ''}"
+
+
+def _headline(d: TopicDiff) -> str:
+    if d.status == "added":
+        return f"new topic, {_papers(d.after)}"
+    if d.status == "removed":
+        return f"removed, had {_papers(d.before)}"
+    if not d.changes:
+        return f"rules changed, no paper gained or lost ({_papers(d.after)})"
+    gained = sum(c.gained for c in d.changes)
+    return f"{d.before} -> {_papers(d.after)} (+{gained} -{len(d.changes) - gained})"
+
+
+def text_report(checked: Checked, site_url: str) -> list[str]:
+    """The topic changes as lines for a terminal."""
+    assert checked.diff is not None and checked.papers is not None
+    if not checked.diff:
+        return [f"topic changes since {checked.revision}: none"]
+    lines = [f"topic changes since {checked.revision}: {len(checked.diff)} topic(s)"]
+    for d in checked.diff[:SHOWN_TOPICS]:
+        lines.append(f"{d.path}: {d.name} ({d.slug}): {_headline(d)}")
+        for change in d.changes[:SHOWN_PER_TOPIC]:
+            paper = checked.papers[change.paper_id]
+            lines.append(f"  {'+' if change.gained else '-'} {paper.title[:90]} [{change.paper_id}]: {change.reason}")
+        if len(d.changes) > SHOWN_PER_TOPIC:
+            lines.append(f"  ... and {len(d.changes) - SHOWN_PER_TOPIC} more")
+    if len(checked.diff) > SHOWN_TOPICS:
+        lines.append(f"... and {len(checked.diff) - SHOWN_TOPICS} more topics")
+    return lines
+
+
+def markdown_report(checked: Checked, site_url: str) -> str:
+    """The problems and the topic changes as Markdown, for a pull request's job summary:
+    titles link to their entries on the site."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    errors = [p for p in checked.problems if p.severity == "error"]
+    warnings = [p for p in checked.problems if p.severity == "warning"]
+    if checked.diff is None:
+        out = ["## Topic changes\n", f"{len(errors)} error(s), {len(warnings)} warning(s): fix the errors to see what the change does.\n"]
+        out += [f"- {'**error**' if p.severity == 'error' else 'warning'}: `{_code(str(p))}`" for p in checked.problems[:SHOWN_TOPICS]]
+        return "\n".join(out) + "\n"
+    assert checked.papers is not None
+    out = [f"## Topic changes since `{checked.revision}`\n"]
+    out.append(f"{len(errors)} error(s), {len(warnings)} warning(s); {len(checked.diff)} topic(s) changed.\n")
+    for problem in checked.problems[:SHOWN_TOPICS]:
+        out.append(f"- {'**error**' if problem.severity == 'error' else 'warning'}: `{_code(str(problem))}`")
+    if checked.problems:
+        out.append("")
+    for d in checked.diff[:SHOWN_TOPICS]:
+        out.append(f"### {_md(d.name)} (`{d.slug}`): {_headline(d)}\n")
+        if not d.changes:
+            continue
+        out.append("| | Paper | Why |\n| --- | --- | --- |")
+        for change in d.changes[:SHOWN_PER_TOPIC]:
+            paper = checked.papers[change.paper_id]
+            link = base + entry_url(paper.id, paper.last_date)
+            out.append(f"| {'gained' if change.gained else 'lost'} | [{_md(paper.title[:120])}]({link}) | {_md(change.reason)} |")
+        if len(d.changes) > SHOWN_PER_TOPIC:
+            out.append(f"\n... and {len(d.changes) - SHOWN_PER_TOPIC} more.")
+        out.append("")
+    if len(checked.diff) > SHOWN_TOPICS:
+        out.append(f"... and {len(checked.diff) - SHOWN_TOPICS} more topics.\n")
+    return "\n".join(out) + "\n"
+
+
+def _md(text: str) -> str:
+    """Text safe in a Markdown table cell of a job summary: no markup, no HTML, no pipes."""
+    return "".join(f"&#{ord(c)};" if c in "\\`*_{}[]<>#|!~&" else c for c in " ".join(text.split()))
+
+
+def _code(text: str) -> str:
+    return " ".join(text.split()).replace("`", "'")

@@ -11,6 +11,7 @@ keeps superseded snapshots' files) leave in the same transaction.
 from __future__ import annotations
 
 import os
+import subprocess
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -35,6 +36,19 @@ from .format import (
     serialize_papers,
     serialize_resolutions,
 )
+
+
+def _git(where: Path, *args: str, text: bool = True):
+    """The output of a git command run in `where`; DigestError with git's own words if it fails."""
+    try:
+        done = subprocess.run(["git", "-C", str(where), *args], capture_output=True, timeout=60)
+    except FileNotFoundError:
+        raise DigestError.at("--diff", "git is not installed; it is needed to compare with a revision") from None
+    if done.returncode != 0:
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise DigestError.at("--diff", f"git {args[0]} failed: {said[-1] if said else 'no message'}")
+    return done.stdout.decode("utf-8") if text else done.stdout
+
 
 # Given a shard's path and the status of the open file, the digests of its records
 # if they are known for exactly that file (build/shards.py keeps them between runs).
@@ -136,6 +150,37 @@ class Store:
 
     def read_raw(self, listing: Listing) -> bytes:
         return self.raw_path(listing).read_bytes()
+
+    def topic_files_at(self, revision: str) -> list[tuple[Path, Callable[[], bytes]]]:
+        """The topic files as git has them at `revision`: (path, a function that reads
+        its bytes), for `check --diff`. DigestError when git cannot say."""
+        folder = (self.root / TOPICS_DIR).resolve()
+        listed = _git(folder.parent.parent, "ls-tree", "-r", "--name-only", "--full-name", revision, "--", str(folder))
+        top = Path(_git(folder.parent.parent, "rev-parse", "--show-toplevel").strip())
+        return [(top / name, lambda name=name: _git(top, "show", f"{revision}:{name}", text=False)) for name in listed.splitlines() if name]
+
+    def commit_of(self, revision: str) -> str:
+        """The short hash of the commit `revision` names; DigestError if none."""
+        try:
+            return _git(self.root.resolve(), "rev-parse", "--verify", "--quiet", "--short", f"{revision}^{{commit}}").strip()
+        except DigestError:
+            raise DigestError.at("--diff", f"{revision!r} is not a revision of this git repository") from None
+
+    def merge_base(self) -> str:
+        """The commit where this branch left the default branch (origin's HEAD, else main
+        or master): what `check --diff` compares with when given no revision."""
+        where = self.root.resolve()
+        candidates = ["main", "master"]
+        try:
+            candidates.insert(0, _git(where, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD").strip())
+        except DigestError:
+            candidates[:0] = ["origin/main", "origin/master"]
+        for branch in candidates:
+            try:
+                return _git(where, "merge-base", "HEAD", branch).strip()
+            except DigestError:
+                continue
+        raise DigestError.at("--diff", "no default branch (origin/HEAD, main or master) to compare with; name a revision: --diff REF")
 
     def topic_files(self) -> list[Path]:
         folder = self.root / TOPICS_DIR

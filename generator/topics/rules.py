@@ -21,7 +21,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import yaml
 
@@ -66,10 +66,16 @@ class Topic:
 
 def load_topics(files: Iterable[Path]) -> tuple[list[Topic], list[Diagnostic]]:
     """Parse every topic file; returns the valid topics and every problem found."""
+    return load_topic_texts((path, path.read_bytes) for path in files)
+
+
+def load_topic_texts(files: Iterable[tuple[Path, Callable[[], bytes]]]) -> tuple[list[Topic], list[Diagnostic]]:
+    """Parse topic files given as (path, a function that reads its bytes): the working
+    tree's, or a git revision's (`check --diff`)."""
     topics: list[Topic] = []
     problems: list[Diagnostic] = []
     seen: dict[str, str] = {}
-    for path in files:
+    for path, read in files:
         shown = display_path(path)
         if path.suffix != ".yml":
             problems.append(Diagnostic(shown, None, "topic files must end in .yml; rename it or move it out of data/topics/"))
@@ -85,7 +91,7 @@ def load_topics(files: Iterable[Path]) -> tuple[list[Topic], list[Diagnostic]]:
                 )
             )
             continue
-        topic, file_problems = parse_topic(path.read_bytes(), shown, slug)
+        topic, file_problems = parse_topic(read(), shown, slug)
         problems += file_problems
         if topic and topic.name.casefold() in seen:
             # The slug is the file name, so slugs cannot clash; names shown to readers can.
