@@ -128,14 +128,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=http.DEFAULT_MAX_WAIT,
         metavar="SECONDS",
-        help=f"the longest wait a server may ask for (Retry-After) before a retry; a longer one fails the day (default {http.DEFAULT_MAX_WAIT:g})",
+        help=f"the longest wait a server may ask for (Retry-After) before a retry; a longer one fails the request at once (default {http.DEFAULT_MAX_WAIT:g})",
     )
     polite.add_argument(
         "--deadline",
         type=float,
         default=DEFAULT_DEADLINE,
         metavar="SECONDS",
-        help="the longest the whole run may take: days not fetched by then fail, to be retried on the next run, and "
+        help="the longest the whole run may take: days (or papers) not asked by then fail, to be asked again on the next run, and "
         f"what was fetched is stored (default {DEFAULT_DEADLINE:g})",
     )
 
