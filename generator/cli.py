@@ -407,7 +407,7 @@ def _run_resolve(args: argparse.Namespace, project: Project) -> int:
         limit=args.limit,
         retry_after_days=args.retry_after_days,
         say=_progress_safe_print,
-        progress=lambda papers: tqdm(papers, unit="paper", disable=None if len(papers) > 1 else True, file=sys.stderr, leave=False),
+        progress=lambda papers: _progress_bar(papers, unit="paper"),
     )
     waiting = f"; {report.waiting} not found before, asked again later" if report.waiting else ""
     print(
@@ -419,9 +419,9 @@ def _run_resolve(args: argparse.Namespace, project: Project) -> int:
     return 1 if report.failed else 0
 
 
-def _progress_bar(targets):
-    """A progress bar on a terminal for runs of several days; plain lines elsewhere (CI logs)."""
-    return tqdm(targets, unit="day", disable=None if len(targets) > 1 else True, file=sys.stderr, leave=False)
+def _progress_bar(items, unit: str = "day"):
+    """A progress bar on a terminal for runs of several days (or papers); plain lines elsewhere (CI logs)."""
+    return tqdm(items, unit=unit, disable=None if len(items) > 1 else True, file=sys.stderr, leave=False)
 
 
 def _progress_safe_print(message: str) -> None:

@@ -115,7 +115,7 @@ def _search(title: str, key: str, client: http.Client, arxiv_client: http.Client
     (its items carry upvotes, code links and stars), then arXiv."""
     words = " ".join(key.split())
     answer = client.get(client.url("/api/papers/search", q=words))
-    for entry in sources.parse(answer.body, answer.url).entries if answer.body.strip() not in (b"", b"[]") else ():
+    for entry in sources.parse(answer.body, answer.url).entries if answer.body.strip() else ():
         if entry.arxiv_id and match_key(entry.title) == key:
             return Hit(entry, "huggingface")
     answer = arxiv_client.get(arxiv_client.url("/api/query", search_query=f'ti:"{words}"', max_results=ARXIV_RESULTS))

@@ -154,9 +154,9 @@ class Store:
     def topic_files_at(self, revision: str) -> list[tuple[Path, Callable[[], bytes]]]:
         """The topic files as git has them at `revision`: (path, a function that reads
         its bytes), for `check --diff`. DigestError when git cannot say."""
-        folder = (self.root / TOPICS_DIR).resolve()
-        listed = _git(folder.parent.parent, "ls-tree", "-r", "--name-only", "--full-name", revision, "--", str(folder))
-        top = Path(_git(folder.parent.parent, "rev-parse", "--show-toplevel").strip())
+        where = self.root.resolve()
+        listed = _git(where, "ls-tree", "-r", "--name-only", "--full-name", revision, "--", TOPICS_DIR)
+        top = Path(_git(where, "rev-parse", "--show-toplevel").strip())
         return [(top / name, lambda name=name: _git(top, "show", f"{revision}:{name}", text=False)) for name in listed.splitlines() if name]
 
     def commit_of(self, revision: str) -> str:

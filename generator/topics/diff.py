@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from ..records import Listing, Paper
-from .rules import Topic
+from .rules import Item, Topic
 from .tagging import Tagging, tag
 
 
@@ -73,12 +73,15 @@ def _line(topic: Topic, key: str, value: str) -> str:
     return f" (line {line})" if line else ""
 
 
-def _named(items, paper_id: str, resolve: Mapping[str, str]) -> str | None:
+def _named(items: tuple[Item, ...], paper_id: str, resolve: Mapping[str, str]) -> str | None:
     """The id as the topic file writes it, if one of `items` names the paper."""
     return next((i.value for i in items if resolve.get(i.value, i.value) == paper_id), None)
 
 
-def _why_in(topic: Topic, paper_id: str, tagging: Tagging, papers, listings, resolve) -> str:
+def _why_in(
+    topic: Topic, paper_id: str, tagging: Tagging, papers: Mapping[str, Paper], listings: Mapping[str, Listing], resolve: Mapping[str, str]
+) -> str:
+    """Why a paper is in the topic now."""
     added = _named(topic.add, paper_id, resolve)
     if added:
         return f"add: {added}{_line(topic, 'add', added)}"
@@ -88,7 +91,10 @@ def _why_in(topic: Topic, paper_id: str, tagging: Tagging, papers, listings, res
     return f"include phrase {phrases[0]!r}{_line(topic, 'include', phrases[0])}" if phrases else "include phrase"
 
 
-def _why_out(topic: Topic | None, old_topic: Topic | None, paper_id: str, after: Tagging, before: Tagging, resolve) -> str:
+def _why_out(
+    topic: Topic | None, old_topic: Topic | None, paper_id: str, after: Tagging, before: Tagging, resolve: Mapping[str, str]
+) -> str:
+    """Why a paper that was in the topic is not any more."""
     if topic is None:
         return "the topic file was removed"
     removed = _named(topic.remove, paper_id, resolve)
