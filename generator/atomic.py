@@ -180,10 +180,9 @@ def recover(tree: Path) -> str | None:
 
     Only for the holder of the project's lock: an uncommitted journal may be another
     writer's work in progress otherwise."""
-    journal = tree / JOURNAL
-    if not journal.exists():
+    if not (tree / JOURNAL).exists():
         return None
-    if (journal / COMMIT).is_file():
+    if has_committed_journal(tree):
         _apply(tree, sync=True)
         return "finished the change an interrupted command had committed"
     _remove_journal(tree)

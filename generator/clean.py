@@ -72,14 +72,10 @@ def _first_unstorable(text: str) -> int | None:
 
 
 def _kind(character: str) -> str:
-    if character in _BIDI_SET:
+    if re.fullmatch(f"[{_BIDI}]", character):
         return "a bidirectional override"
-    if "\ud800" <= character <= "\udfff":
+    if re.fullmatch(f"[{_SURROGATE}]", character):
         return "a lone surrogate"
-    if character in _CONTROL_SET:
+    if re.fullmatch(f"[{_CONTROL}]", character):
         return "a control character"
     return "a noncharacter"
-
-
-_BIDI_SET = frozenset(chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
-_CONTROL_SET = frozenset(chr(c) for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)])

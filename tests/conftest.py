@@ -114,6 +114,25 @@ def project(tmp_path: Path) -> Project:
 
 
 @pytest.fixture
+def plain_project(tmp_path: Path) -> Project:
+    """An empty project whose one topic (diffusion) names no paper ids, so that it checks
+    clean whatever papers a test stores (the mini topics name the mini papers)."""
+    made = make_project(tmp_path, None)
+    shutil.copy(FIXTURES / "topics" / "diffusion.yml", made.data / "topics" / "diffusion.yml")
+    return made
+
+
+@pytest.fixture
+def hub():
+    """A local stand-in for huggingface.co (tests/hfserver.py), for one test."""
+    from hfserver import FakeHub
+
+    server = FakeHub().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def starter_project(tmp_path: Path) -> Project:
     """An empty project with the starter topics shipped in data/topics/."""
     return make_project(tmp_path, REPO / "data" / "topics")

@@ -5,27 +5,18 @@ other days of the run are stored all the same."""
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
-from conftest import FIXTURES, make_project
-from hfserver import Answer, FakeHub
+from conftest import FIXTURES
+from hfserver import Answer
 
 from generator.sources import parse
 
 
 @pytest.fixture
-def project(tmp_path):
-    made = make_project(tmp_path, None)
-    shutil.copy(FIXTURES / "topics" / "diffusion.yml", made.data / "topics" / "diffusion.yml")
-    return made
-
-
-@pytest.fixture
-def hub():
-    server = FakeHub().start()
-    yield server
-    server.stop()
+def project(plain_project):
+    """A project whose only topic names no paper ids (the fetched papers are not the mini ones)."""
+    return plain_project
 
 
 def fetch(project, hub, *args):

@@ -4,12 +4,11 @@ server that replays them, including the ways the real source fails."""
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 
 import pytest
-from conftest import FIXTURES, make_project
-from hfserver import Answer, FakeHub
+from conftest import FIXTURES
+from hfserver import Answer
 
 from generator.errors import DigestError
 from generator.sources import parse
@@ -21,18 +20,9 @@ MONTH = (HF / "api_daily_papers_month_2024-09.json").read_bytes()
 
 
 @pytest.fixture
-def project(tmp_path):
+def project(plain_project):
     """A project whose only topic names no paper ids (the fetched papers are not the mini ones)."""
-    made = make_project(tmp_path, None)
-    shutil.copy(FIXTURES / "topics" / "diffusion.yml", made.data / "topics" / "diffusion.yml")
-    return made
-
-
-@pytest.fixture
-def hub():
-    server = FakeHub().start()
-    yield server
-    server.stop()
+    return plain_project
 
 
 def fetch(project, hub, *args, today="2024-09-30"):

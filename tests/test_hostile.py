@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
-from conftest import ABSTRACT, FIXTURES, MINI, REPO, TODAY, Project, listing_text, make_project
+from conftest import ABSTRACT, FIXTURES, MINI, REPO, TODAY, listing_text, make_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -81,16 +81,8 @@ def _build(root: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root, env=env, capture_output=True, text=True)
 
 
-@pytest.fixture
-def plain(tmp_path) -> Project:
-    """A project whose one topic names no paper ids."""
-    made = make_project(tmp_path, None)
-    shutil.copy(FIXTURES / "topics" / "diffusion.yml", made.data / "topics")
-    return made
-
-
-def test_nasty_characters_are_cleaned_at_the_source_and_the_site_builds(plain):
-    project = plain
+def test_nasty_characters_are_cleaned_at_the_source_and_the_site_builds(plain_project):
+    project = plain_project
     listing = project.root / "nasty.json"
     listing.write_bytes(_api_listing("2025-03-18", [(f"Bell{NASTY}Title", f"An abstract{NASTY} with everything.", [f"Ann{NASTY}Author"])]))
     project.ok("ingest", listing)
@@ -106,8 +98,8 @@ def test_nasty_characters_are_cleaned_at_the_source_and_the_site_builds(plain):
     assert result.returncode == 0, result.stderr
 
 
-def test_check_names_unstorable_text_in_a_hand_edited_store(plain):
-    project = plain
+def test_check_names_unstorable_text_in_a_hand_edited_store(plain_project):
+    project = plain_project
     project.ok("ingest", MINI / "2025-03-18.txt")
     shard = project.data / "papers" / "2025-03.json"
     shard.write_text(shard.read_text().replace('"title": "Diffusion', '"title": "\\u0007Diffusion', 1))
@@ -197,8 +189,8 @@ def test_an_over_long_title_says_it_is_too_long(project):
     )
 
 
-def test_unrecorded_raw_files_are_reported_and_removed(plain):
-    project = plain
+def test_unrecorded_raw_files_are_reported_and_removed(plain_project):
+    project = plain_project
     project.ok("ingest", MINI / "2025-03-18.txt")
     orphan = project.data / "raw" / "2025" / "2025-03-19_0123456789ab.txt"
     orphan.write_text("left by an interrupted write of an old version")
@@ -262,8 +254,8 @@ def test_a_phrase_with_pattern_characters_is_warned_about(project):
 # ---- folders that cannot be written ------------------------------------------------------------
 
 
-def test_an_unwritable_cache_is_not_used(plain):
-    project = plain
+def test_an_unwritable_cache_is_not_used(plain_project):
+    project = plain_project
     project.ok("ingest", MINI / "2025-03-18.txt")
     (project.root / ".cache").write_text("not a folder")
     first = project.ok("generate")
@@ -272,9 +264,9 @@ def test_an_unwritable_cache_is_not_used(plain):
 
 
 @pytest.fixture
-def read_only_data(plain):
+def read_only_data(plain_project):
     """data/ on a read-only file system (a bind mount: permissions do not stop root)."""
-    project = plain
+    project = plain_project
     project.ok("ingest", MINI / "2025-03-18.txt")
     mounted = subprocess.run(["mount", "--bind", "-o", "ro", str(project.data), str(project.data)], capture_output=True)
     if mounted.returncode != 0 or os.access(project.data, os.W_OK) and _writable(project.data):

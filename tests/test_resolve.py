@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import copy
 import json
-import shutil
 
 import pytest
-from conftest import ABSTRACT, FIXTURES, listing_text, make_project
-from hfserver import Answer, FakeHub, atom_feed
+from conftest import ABSTRACT, FIXTURES, listing_text
+from hfserver import Answer, atom_feed
 
 MONTH = json.loads((FIXTURES / "hf" / "api_daily_papers_month_2024-09.json").read_text())
 REAL = next(item for item in MONTH if item["paper"]["id"] == "2409.12186")  # Qwen2.5-Coder Technical Report
@@ -27,17 +26,9 @@ def search(*items: dict) -> Answer:
 
 
 @pytest.fixture
-def hub():
-    server = FakeHub().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def project(tmp_path):
-    made = make_project(tmp_path, None)
-    shutil.copy(FIXTURES / "topics" / "diffusion.yml", made.data / "topics")
-    return made
+def project(plain_project):
+    """A project whose only topic names no paper ids (the fetched papers are not the mini ones)."""
+    return plain_project
 
 
 def ingest_titles(project, *titles: str, day: str = "2025-03-18") -> None:

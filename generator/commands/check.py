@@ -60,18 +60,19 @@ def check(project: Project, revision: str | None = None, diff: bool = False) -> 
                 )
             )
     counts: list[TopicCount] = []
+    tagging = None
     if not any(p.severity == "error" for p in problems):
         tagging = tag(topics, papers, listings, index.by_alias)
         problems += check_topic_coverage(topics, tagging)
         problems += check_topic_rules(topics, tagging, index.by_alias)
         counts = [TopicCount(t.path, t.name, len(tagging.papers_of.get(t.slug, ()))) for t in topics]
     problems.sort(key=lambda d: (d.path, d.line or 0))
-    if not diff or any(p.severity == "error" for p in problems):
+    if not diff or tagging is None:
         return Checked(problems, counts)
     commit = store.commit_of(revision or store.merge_base())
     earlier = _earlier_topics(store, commit)
     shown = f"{revision} ({commit})" if revision and revision != commit else commit
-    return Checked(problems, counts, diff_topics(earlier, topics, papers, listings, index.by_alias), shown, papers)
+    return Checked(problems, counts, diff_topics(earlier, topics, papers, listings, index.by_alias, tagging), shown, papers)
 
 
 def _earlier_topics(store, revision: str) -> list[Topic]:

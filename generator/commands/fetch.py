@@ -197,19 +197,17 @@ def _fetch_target(target: FetchTarget, client: http.Client, today: date, any_dat
     return admitted
 
 
-EXPECTED = {"api": ("api", "JSON"), "html": ("html", "an HTML page")}
-FOUND = {"api": "JSON", "html": "an HTML page", "text": "plain text"}
+FORMATS = {"api": "JSON", "html": "an HTML page", "text": "plain text"}  # a source's format, as a message says it
 
 
 def _parsed_answer(response: http.Response, target: FetchTarget) -> ParsedListing:
     """The answer parsed, if it is what the endpoint gives: else a DigestError, and the
     day fails (to be retried) rather than pass for a day without papers."""
     parsed = sources.parse(response.body, response.url)
-    expected, described = EXPECTED[target.via]
-    if parsed.format != expected:
+    if parsed.format != target.via:  # the API answers JSON (format "api"), the pages HTML
         raise DigestError.at(
             response.url,
-            f"expected {described} from this address, got {FOUND.get(parsed.format, parsed.format)} "
+            f"expected {FORMATS[target.via]} from this address, got {FORMATS.get(parsed.format, parsed.format)} "
             "(an error page, a login wall or a changed site?)",
         )
     if not parsed.entries and parsed.problems:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterator
 from urllib.parse import quote_plus
 
 from ..identity import is_arxiv_id
@@ -28,13 +29,32 @@ class Link:
 def urls_in(text: str) -> list[str]:
     """URLs in free text, without the sentence punctuation or LaTeX braces that end them."""
     found: list[str] = []
-    if "://" not in text:  # most abstracts: skip the regex
-        return found
-    for match in _URL.finditer(text):
+    for match in _url_matches(text):
         url = _trim(match.group(0))
         if url not in found and "." in url.split("//", 1)[1]:
             found.append(url)
     return found
+
+
+def _url_matches(text: str) -> Iterator[re.Match]:
+    """What _URL.finditer(text) finds, found faster: a match starts with "http://" or
+    "https://", so the regex is tried only just before each "://" (str.find), not at
+    every character of the abstract (it was most of the time of counting code links)."""
+    end = 0
+    at = text.find("://")
+    while at != -1:
+        match = None
+        for start in (at - 5, at - 4):  # "https" or "http" before it
+            if start >= end:
+                match = _URL.match(text, start)
+                if match:
+                    break
+        if match:
+            yield match
+            end = match.end()
+            at = text.find("://", end)
+        else:
+            at = text.find("://", at + 3)
 
 
 def _trim(url: str) -> str:
@@ -98,8 +118,10 @@ def title_link(paper: Paper) -> TitleLink:
 
 
 def has_code_link(paper: Paper) -> bool:
-    """Whether paper_links(paper) has a code link (the health page asks)."""
-    return any(link.kind == "code" for link in paper_links(paper, derived=False))
+    """Whether paper_links(paper) has a code link (the health page asks, of every paper:
+    found without making the links)."""
+    repo = paper.meta.get("github_repo")
+    return (isinstance(repo, str) and bool(repo)) or any(is_code_url(url) for url in urls_in(paper.abstract))
 
 
 def _unique(urls: list[str]) -> list[str]:

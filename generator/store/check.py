@@ -13,7 +13,7 @@ from ..identity import is_arxiv_id, title_key
 from ..lock import reading
 from ..records import Listing, Paper
 from .disk import Store
-from .format import MANIFEST, PAPERS_DIR, RAW_DIR, Manifest, manifest_lines, record_lines, sha256
+from .format import MANIFEST, PAPERS_DIR, Manifest, manifest_lines, record_lines, sha256
 
 MULTI_DAY_FORMATS = {"api"}  # an API month file lists papers on many days
 
@@ -37,17 +37,15 @@ def check_store(store: Store) -> tuple[dict[str, Listing], dict[str, Paper], lis
 def _check_unrecorded(store: Store, manifest: Manifest) -> list[Diagnostic]:
     """Files in data/raw/ that no listing records: an earlier version's interrupted
     write left them (the store's own commit removes them)."""
-    recorded = {listing.path for listing in (*manifest.listings.values(), *manifest.archive.values())}
     return [
         Diagnostic(
-            f"{store.root.name}/{path.relative_to(store.root).as_posix()}",
+            f"{store.root.name}/{rel}",
             None,
             "no listing records this file (an interrupted write of an earlier version left it); "
             "'python -m generator rebuild' removes it, as does the next ingest or fetch that stores something",
             "warning",
         )
-        for path in sorted((store.root / RAW_DIR).glob("*/*"))
-        if path.is_file() and path.relative_to(store.root).as_posix() not in recorded
+        for rel in store.unrecorded_raw(manifest.listings, manifest.archive)
     ]
 
 

@@ -200,13 +200,18 @@ class Store:
         staging.stage(MANIFEST, serialize_manifest(state.listings, state.fetches, state.archive).encode("utf-8"))
         if state.resolutions or (self.root / RESOLVED).exists():
             staging.stage(RESOLVED, serialize_resolutions(state.resolutions).encode("utf-8"))
-        recorded = {listing.path for listing in (*state.listings.values(), *state.archive.values())}
         deleted = [rel for rel in self._stored(PAPERS_DIR, "*.json") if rel not in wanted]
-        deleted += [rel for rel in self._stored(RAW_DIR, "*/*") if rel not in recorded]
+        deleted += self.unrecorded_raw(state.listings, state.archive)
         written = tuple(staging.written)
         with committing(self.root):
             staging.commit(deleted=deleted)
         return WriteReport(written, tuple(sorted(deleted)))
+
+    def unrecorded_raw(self, *recorded: Mapping[str, Listing]) -> list[str]:
+        """Files in raw/ (relative to data/) that none of the `recorded` listings names:
+        left by an interrupted write of an earlier version, or by a listing dropped."""
+        paths = {listing.path for listings in recorded for listing in listings.values()}
+        return [rel for rel in self._stored(RAW_DIR, "*/*") if rel not in paths]
 
     def _stored(self, folder: str, pattern: str) -> list[str]:
         """The files under `folder` matching `pattern`, relative to data/."""

@@ -37,10 +37,17 @@ class TopicDiff:
 
 
 def diff_topics(
-    old: list[Topic], new: list[Topic], papers: Mapping[str, Paper], listings: Mapping[str, Listing], resolve: Mapping[str, str]
+    old: list[Topic],
+    new: list[Topic],
+    papers: Mapping[str, Paper],
+    listings: Mapping[str, Listing],
+    resolve: Mapping[str, str],
+    after: Tagging | None = None,
 ) -> list[TopicDiff]:
-    """Every topic whose papers or rules differ between `old` and `new`, by slug."""
-    before, after = tag(old, papers, listings, resolve), tag(new, papers, listings, resolve)
+    """Every topic whose papers or rules differ between `old` and `new`, by slug. `after`
+    is `new`'s tagging of the papers, if the caller has it already."""
+    before = tag(old, papers, listings, resolve)
+    after = after or tag(new, papers, listings, resolve)
     old_by, new_by = {t.slug: t for t in old}, {t.slug: t for t in new}
     diffs = []
     for slug in sorted(old_by.keys() | new_by.keys()):
