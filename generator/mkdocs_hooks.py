@@ -1,17 +1,56 @@
 """MkDocs hooks (mkdocs.yml `hooks:`): the build-time half of the site stage.
 
-Generated pages carry their raw HTML blocks lifted out of the Markdown (see
-render/rawhtml.py); these hooks hand Markdown the page without them and put them
-back into the HTML Markdown made, so MkDocs never parses the entries' HTML.
+- Generated pages carry their raw HTML blocks lifted out of the Markdown (see
+  render/rawhtml.py); these hooks hand Markdown the page without them and put them
+  back into the HTML Markdown made, so MkDocs never parses the entries' HTML.
+- Day and topic pages are not in the nav (it would be huge); their front matter
+  names the nav page of their section (`section: dates/index.md`), which is marked
+  active while they are rendered, so Material highlights that tab.
+- Under `mkdocs serve`, docs/ is generated from data/ before the first build, and
+  again whenever a file in data/ changes (an edited topic file, an ingested
+  listing): `generate` rewrites the pages that changed, and MkDocs, which watches
+  docs/, rebuilds and reloads the browser. `mkdocs build` never generates: the
+  publish job and `make site` run `generate` themselves, once.
 """
 
 from __future__ import annotations
 
+import logging
+import subprocess
+import sys
+import threading
+from pathlib import Path
 from typing import Any
 
 from generator.render import rawhtml
 
+log = logging.getLogger("mkdocs.hooks.paper_digest")
+
 _lifted: dict[str, list[str]] = {}  # page source path -> its lifted blocks, for one build
+_sections: dict[str, Any] = {}  # nav page source path -> its nav page, for one build
+_serving = {"on": False, "generated": False}
+
+
+def on_startup(command: str, **_: Any) -> None:
+    _serving["on"] = command == "serve"
+
+
+def on_pre_build(config: Any, **_: Any) -> None:
+    if _serving["on"] and not _serving["generated"]:
+        _serving["generated"] = True
+        _generate(_root(config))
+
+
+def on_serve(server: Any, config: Any, **_: Any) -> Any:
+    root = _root(config)
+    DataWatcher(root / "data", lambda: _generate(root)).start()
+    return server
+
+
+def on_nav(nav: Any, **_: Any) -> Any:
+    _sections.clear()
+    _sections.update({page.file.src_uri: page for page in nav.pages})
+    return nav
 
 
 def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
@@ -22,3 +61,74 @@ def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
 
 def on_page_content(html: str, page: Any, **_: Any) -> str:
     return rawhtml.restore(html, _lifted.pop(page.file.src_uri, []))
+
+
+def on_page_context(context: Any, page: Any, **_: Any) -> Any:
+    section = _sections.get(page.meta.get("section", ""))
+    if section is not None and section is not page:
+        section.active = True  # MkDocs sets the page's own, and resets it after rendering
+    return context
+
+
+def on_post_page(output: str, page: Any, **_: Any) -> str:
+    section = _sections.get(page.meta.get("section", ""))
+    if section is not None and section is not page:
+        section.active = False
+    return output
+
+
+def _root(config: Any) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+def _generate(root: Path) -> None:
+    """`python -m generator generate`, as a maintainer would run it; a failure (a bad
+    topic file) is shown and the site keeps serving the pages it has."""
+    log.info("Generating docs/ from data/ (python -m generator generate)")
+    done = subprocess.run([sys.executable, "-m", "generator", "generate"], cwd=root, capture_output=True, text=True)
+    for line in (done.stdout + done.stderr).strip().splitlines():
+        (log.info if done.returncode == 0 else log.error)(line)
+
+
+class DataWatcher:
+    """Calls `changed` once a burst of changes to data/ has settled (an editor's save is
+    several events). The project's own lock and journal files (data/.lock, .journal/,
+    temporary files: names starting with a dot) are not changes: `generate` writes
+    the lock itself, and would otherwise wake the watcher forever."""
+
+    SETTLE = 0.4  # seconds without an event before generating
+
+    def __init__(self, data: Path, changed: Any):
+        self.data, self.changed = data, changed
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        import watchdog.events  # MkDocs' own dependency, for `mkdocs serve`
+        import watchdog.observers
+
+        handler = watchdog.events.FileSystemEventHandler()
+        handler.on_any_event = self._event  # type: ignore[method-assign]
+        observer = watchdog.observers.Observer()
+        observer.daemon = True
+        observer.schedule(handler, str(self.data), recursive=True)
+        observer.start()
+        log.info(f"Watching '{self.data}' for changes: docs/ is generated again after each")
+
+    def _event(self, event: Any) -> None:
+        paths = [event.src_path, getattr(event, "dest_path", "") or ""]
+        if event.is_directory or not any(p and self._counts(Path(p)) for p in paths):
+            return
+        with self._lock:
+            if self._timer:
+                self._timer.cancel()
+            self._timer = threading.Timer(self.SETTLE, self.changed)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _counts(self, path: Path) -> bool:
+        try:
+            parts = path.relative_to(self.data).parts
+        except ValueError:
+            return False
+        return not any(part.startswith(".") or part.endswith("~") for part in parts)

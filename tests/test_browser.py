@@ -137,9 +137,8 @@ def test_search_shows_scraped_markup_as_text(page):
 
 def test_also_listed_lands_on_the_same_paper(page):
     open_page(page, "dates/2025-03-19/")
-    entry = page.locator("#sparse-mixture-of-experts-at-scale")
-    xref = entry.locator("xpath=following-sibling::p[contains(@class, 'paper-xref')][1]")
-    xref.get_by_role("link", name="18 Mar 2025").click()
+    entry = page.locator("article.paper", has=page.locator("#sparse-mixture-of-experts-at-scale"))
+    entry.locator(".paper-also").get_by_role("link", name="18 Mar 2025").click()
     expect(page).to_have_url(re.compile(r"/dates/2025-03-18/#sparse-mixture-of-experts-at-scale$"))
     target = page.locator("#sparse-mixture-of-experts-at-scale")
     expect(target).to_be_in_viewport()

@@ -36,6 +36,7 @@ def test_every_page_is_made_by_a_module_level_function_of_its_inputs_alone(tmp_p
         "topics",
         "recurring",
         "health",
+        "feeds",
         "feed",
         "day",
         "topic",

@@ -1,4 +1,9 @@
-"""RSS feeds: the whole digest and one per topic, built with feedgen.
+"""RSS feeds: the whole digest and one per topic, built with feedgen, and the OPML
+list of them all.
+
+A feed names an XSL stylesheet (docs/stylesheets/feed.xsl): a reader who clicks a
+feed link sees a page that says what the feed is and how to subscribe, not raw XML;
+feed readers ignore it.
 
 A paper is one item however often it was listed: its GUID is the paper id, so a feed
 reader never shows it twice; the item links to its latest entry. Every date in a
@@ -7,15 +12,17 @@ feed comes from the data (never the clock), so the same store gives the same byt
 
 from __future__ import annotations
 
+import posixpath
 from datetime import datetime, time, timezone
 from typing import Iterable, Sequence
+from xml.sax.saxutils import quoteattr
 
 from feedgen.feed import FeedGenerator
 
 from ..clean import clean_text
 from . import latex
 from .model import Tagged
-from .urls import entry_url, served_url
+from .urls import FEED_STYLE, entry_url, served_url
 
 FEED_SIZE = 50
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
@@ -72,7 +79,42 @@ def feed_xml(papers: Iterable[Tagged], *, title: str, description: str, page: st
         item.pubDate(_midnight(paper.last_date))
         for _, name in shown.topics:
             item.category(term=clean_text(name))
-    return fg.rss_str(pretty=True)
+    return _styled(fg.rss_str(pretty=True), self_path)
+
+
+def _styled(xml: bytes, self_path: str) -> bytes:
+    """The feed with its stylesheet named after the XML declaration, by a path relative
+    to the feed (the site may be served under a folder)."""
+    declaration, _, rest = xml.partition(b"\n")
+    style = posixpath.relpath(FEED_STYLE, posixpath.dirname(self_path) or ".")
+    return b'%s\n<?xml-stylesheet type="text/xsl" href="%s"?>\n%s' % (declaration, style.encode(), rest)
+
+
+def opml(feeds: Sequence[tuple[str, str]], site_url: str) -> bytes:
+    """Every feed, `(title, path)`, as an OPML subscription list: a feed reader imports
+    them all at once. No date in it, so the same feeds give the same bytes."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<opml version="2.0">',
+        "  <head>",
+        "    <title>Paper Digest feeds</title>",
+        "  </head>",
+        "  <body>",
+    ]
+    for title, path in feeds:
+        lines.append(f'    <outline type="rss" text={quoteattr(clean_text(title))} xmlUrl={quoteattr(base + path)}/>')
+    lines += ["  </body>", "</opml>", ""]
+    return "\n".join(lines).encode("utf-8")
+
+
+def empty_sitemap() -> bytes:
+    """feeds/sitemap.xml. Material's instant navigation fetches a sitemap.xml beside every
+    `<link rel="alternate">` of a page, to switch languages; a topic page names its
+    feed that way (feed discovery), so without this file every topic page would ask
+    for feeds/sitemap.xml and get a 404. It lists nothing: the site's own sitemap.xml
+    lists the pages."""
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
 
 
 def _midnight(day) -> datetime:

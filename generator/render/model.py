@@ -152,6 +152,14 @@ class PaperParts:
         return "".join(f" · {short_md(s)}" for s in self.stats)
 
     @_once
+    def filter_data(self) -> str:
+        """The entry's `data-` attributes that the page's filters read (docs/javascripts/reader.js):
+        whether it has code, and its upvotes when a source counted them."""
+        code = ' data-code="1"' if self.code_tail else ""
+        upvotes = self.paper.meta.get("upvotes")
+        return code + (f' data-up="{upvotes}"' if isinstance(upvotes, int) and not isinstance(upvotes, bool) else "")
+
+    @_once
     def code_tail(self) -> str:
         """ " · Code" links: found without making the arXiv links, which a line omits."""
         return "".join(f' · <a href="{escape.url(l.url)}">Code</a>' for l in paper_links(self.paper, derived=False) if l.kind == "code")
@@ -239,6 +247,7 @@ class EntryView:
     topics: tuple[NavLink, ...]
     parts: PaperParts
     times_listed: int
+    topic_slugs: str = ""  # every topic of the paper, space-separated, for the page's filters
 
     @property
     def title(self) -> Markup:
@@ -252,7 +261,8 @@ def entry_view(shown: Tagged, page: str, rank: int | None = None, here: date | N
     days, dates = nav_dates(paper, page)
     also = dates if here is None else tuple([one for d, one in zip(days, dates) if d != here])
     topics = tuple([one for target, one in nav_topics(shown.topics, page) if target != page]) if with_topics else ()
-    return EntryView(paper, anchor(paper.id), rank, dates, also, topics, paper_parts(paper), len(paper.appearances))
+    slugs = " ".join([slug for slug, _ in shown.topics])
+    return EntryView(paper, anchor(paper.id), rank, dates, also, topics, paper_parts(paper), len(paper.appearances), slugs)
 
 
 @dataclass(frozen=True)
@@ -470,9 +480,16 @@ def recurring(model: SiteModel) -> list[Tagged]:
     return shown[:RECURRING_SHOWN]
 
 
-def papers_per_day(model: SiteModel, last: int = 90) -> list[tuple[str, int]]:
-    """(day, papers) for the last `last` days with papers, oldest first."""
-    return [(d.date.isoformat(), d.paper_count) for d in model.days[-last:]]
+def papers_per_day(model: SiteModel, last: int = 60) -> list[tuple[str, int]]:
+    """(day, papers) for every calendar day from the `last`-th last day with papers to
+    the latest, oldest first: a day without papers (a weekend, a gap in the data) is a
+    zero, so that a chart of them has a real time axis."""
+    days = model.days[-last:]
+    if not days:
+        return []
+    counts = {d.date: d.paper_count for d in days}
+    first = days[0].date.toordinal()
+    return [(date.fromordinal(n).isoformat(), counts.get(date.fromordinal(n), 0)) for n in range(first, days[-1].date.toordinal() + 1)]
 
 
 def papers_per_month(papers: Iterable[Paper]) -> list[tuple[str, int]]:

@@ -17,13 +17,14 @@ each topic's pages).
 from __future__ import annotations
 
 import posixpath
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache, partial
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import jinja2
+from markupsafe import Markup
 
 from ..records import Paper
 from ..topics import Topic
@@ -49,6 +50,9 @@ from .model import (
 from .text import long_date, month_name, short_date
 from .urls import (
     ARCHIVE,
+    FEEDS,
+    FEEDS_OPML,
+    FEEDS_SITEMAP,
     HEALTH,
     HOME,
     PAPERS_JSON,
@@ -180,10 +184,23 @@ def make_day(inputs: DayInputs) -> Files:
     day = DayView(inputs.date, len({t.paper.id for s in inputs.sections for t in s.papers}), inputs.previous, inputs.next)
     with MEMO.apart():
         sections = _day_sections(day, inputs.sections)
-        page = _render("day.md.j2", day=day, sections=sections)
+        papers = [one for s in inputs.sections for one in s.papers]
+        page = _render("day.md.j2", day=day, sections=sections, toolbar=_toolbar(papers))
         bib = _bibliography(e.paper for s in sections for e in s.entries)
     yield day.page, page
     yield bib_path(day.page), bib
+
+
+def _toolbar(papers: Iterable[Tagged], leave_out: str = "") -> Markup:
+    """The reading controls for a page of `papers`: its topics (but `leave_out`, the
+    page's own) to filter by, most papers first, and upvotes if any paper has them."""
+    counts: Counter[tuple[str, str]] = Counter()
+    upvotes = False
+    for one in papers:
+        counts.update(one.topics)
+        upvotes = upvotes or isinstance(one.paper.meta.get("upvotes"), int)
+    topics = sorted(((slug, escape.md(name), n) for (slug, name), n in counts.items() if slug != leave_out), key=lambda t: (-t[2], t[0]))
+    return entries.toolbar(topics, upvotes)
 
 
 def _day_sections(day: DayView, sections: tuple[Section, ...]) -> tuple[SectionView, ...]:
@@ -290,6 +307,7 @@ def make_topic(inputs: TopicInputs) -> Files:
             year=newest,
             earlier=earlier,
             months=topic_months(page, newest.papers) if newest else (),
+            toolbar=_toolbar(newest.papers if newest else (), topic.slug),
             chart=svg,
             feed=topic_feed(topic.slug),
             bib_limit=TOPIC_BIB_LIMIT,
@@ -311,6 +329,7 @@ def make_topic_year(inputs: TopicEarlierInputs) -> Files:
             year=year.year,
             count=len(year.papers),
             months=topic_months(page, year.papers),
+            toolbar=_toolbar(year.papers, topic.slug),
             years=list(inputs.years),
             pages=pages,
         ),
@@ -346,6 +365,7 @@ class HomeInputs:
     counts: tuple[tuple[str, int], ...]
     per_day: tuple[tuple[str, int], ...]
     per_month: tuple[tuple[str, int], ...]
+    recent: tuple[tuple[date, int], ...] = ()  # the days before the latest, newest first
 
 
 @dataclass(frozen=True)
@@ -372,6 +392,9 @@ class RecurringInputs:
     papers: tuple[Tagged, ...]
 
 
+RECENT_DAYS = 7  # days listed on the home page after the latest
+
+
 def index_pages(model: SiteModel, site_url: str) -> Iterator[Page]:
     latest = model.latest_day
     shown: dict[str, Tagged] = {}  # the latest day's papers, each once, in listing order
@@ -386,6 +409,7 @@ def index_pages(model: SiteModel, site_url: str) -> Iterator[Page]:
         counts,
         tuple(papers_per_day(model)),
         tuple(papers_per_month(model.papers.values())),
+        tuple((d.date, d.paper_count) for d in reversed(model.days[-1 - RECENT_DAYS : -1])),
     )
     yield Page("home", (HOME,), make_home, home)
     yield Page("archive", (ARCHIVE,), make_archive, ArchiveInputs(tuple((d.date, d.paper_count) for d in model.days)))
@@ -393,6 +417,7 @@ def index_pages(model: SiteModel, site_url: str) -> Iterator[Page]:
     yield Page("topics", (TOPICS_INDEX,), make_topics, TopicsInputs(rows))
     yield Page("recurring", (RECURRING,), make_recurring, RecurringInputs(tuple(recurring(model))))
     yield Page("health", (HEALTH,), make_health, health(model))
+    yield Page("feeds", (FEEDS, FEEDS_OPML, FEEDS_SITEMAP), make_feeds, FeedsInputs(rows, site_url))
     latest_papers = tuple(feeds.latest(model.newest_first, by_last_day=True))
     yield Page(
         "feed",
@@ -411,14 +436,22 @@ def index_pages(model: SiteModel, site_url: str) -> Iterator[Page]:
 
 def make_home(inputs: HomeInputs) -> Files:
     latest = DayView(inputs.latest, inputs.latest_count) if inputs.latest else None
-    shown = [entry_view(t, HOME, None, inputs.latest) for t in inputs.papers]
-    per_day = charts.bar_chart(list(inputs.per_day), "Papers per day, the last 90 days with papers")
+    shown = tuple(entry_view(t, HOME, None, inputs.latest) for t in inputs.papers)
+    per_day = charts.bar_chart(list(inputs.per_day), "Papers per day")
     months = list(inputs.per_month)
     per_month = charts.bar_chart(months, "Papers first listed each month") if len(months) > 2 else None
+    recent = [{"title": long_date(day), "href": href(HOME, date_page(day)), "count": count} for day, count in inputs.recent]
     yield (
         HOME,
         _render(
-            "home.md.j2", page=HOME, latest=latest, latest_entries=shown, counts=dict(inputs.counts), per_day=per_day, per_month=per_month
+            "home.md.j2",
+            page=HOME,
+            latest=latest,
+            latest_entries=shown,
+            recent=recent,
+            counts=dict(inputs.counts),
+            per_day=per_day,
+            per_month=per_month,
         ),
     )
 
@@ -456,6 +489,20 @@ def make_topics(inputs: TopicsInputs) -> Files:
 
 def make_recurring(inputs: RecurringInputs) -> Files:
     yield RECURRING, _render("recurring.md.j2", entries=[entry_view(t, RECURRING) for t in inputs.papers])
+
+
+@dataclass(frozen=True)
+class FeedsInputs:
+    topics: tuple[TopicRow, ...]
+    site_url: str
+
+
+def make_feeds(inputs: FeedsInputs) -> Files:
+    topics = [{"name": t.name, "description": t.description, "papers": t.papers, "feed": topic_feed(t.slug)} for t in inputs.topics]
+    yield FEEDS, _render("feeds.md.j2", page=FEEDS, topics=topics, feed_size=feeds.FEED_SIZE)
+    listed = [("Paper Digest", SITE_FEED)] + [(f"Paper Digest: {t.name}", topic_feed(t.slug)) for t in inputs.topics]
+    yield FEEDS_OPML, feeds.opml(listed, inputs.site_url)
+    yield FEEDS_SITEMAP, feeds.empty_sitemap()
 
 
 def make_health(inputs: HealthView) -> Files:

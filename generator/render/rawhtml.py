@@ -23,7 +23,7 @@ OPEN = "<!-- digest-raw-html"
 CLOSE = "-->"
 _PLACEHOLDER = "digest-raw-html-{}"
 _RENDERED = re.compile(r"<p>digest-raw-html-(\d+)</p>")
-_BLOCK_START = re.compile(r"<(?:p|div|details|ul|ol|table|svg|figure|nav)[\s>]")
+_BLOCK_START = re.compile(r"</?(?:p|div|details|ul|ol|table|svg|figure|nav|article|form)[\s>]")
 
 
 def lift(markdown: str) -> str:

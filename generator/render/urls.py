@@ -8,7 +8,9 @@ address MkDocs serves it at, entry anchors, and links between them.
     topics/SLUG.md           a topic's newest year; topics/SLUG.bib its BibTeX
     topics/SLUG/YYYY.md      a topic's earlier years
     recurring.md, health.md  papers listed most often; fetch status
-    feed.xml, feeds/SLUG.xml RSS
+    feed.xml, feeds/SLUG.xml RSS, each styled by stylesheets/feed.xsl (hand-written)
+    feeds/index.md           every feed, to subscribe; feeds/all.opml all of them at once
+    feeds/sitemap.xml        an empty sitemap: see feeds.empty_sitemap
     papers.json              the store, lean
     search/digest/           the search index
 
@@ -31,6 +33,10 @@ TOPICS_INDEX = "topics/index.md"
 RECURRING = "recurring.md"
 HEALTH = "health.md"
 SITE_FEED = "feed.xml"
+FEEDS = "feeds/index.md"
+FEEDS_OPML = "feeds/all.opml"
+FEEDS_SITEMAP = "feeds/sitemap.xml"
+FEED_STYLE = "stylesheets/feed.xsl"
 PAPERS_JSON = "papers.json"
 SEARCH_FOLDER = "search/digest"
 

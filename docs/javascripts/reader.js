@@ -1,0 +1,341 @@
+// Reading the digest, all in the browser: nothing here talks to a server.
+//
+// - Compact or expanded entries: an abstract's first lines, or all of it; the
+//   choice is remembered.
+// - Keys: j/k move between papers, o opens the paper (O in a new tab), x opens its
+//   abstract, ? lists the keys. Material keeps its own: / and s search, n and p
+//   move by day.
+// - Reading state, kept in localStorage: a paper is "seen" once a page showed it.
+//   A pause of VISIT_GAP starts a new visit; papers first seen during this visit
+//   are marked "new" (not on a first visit ever, when everything would be), papers
+//   seen on an earlier visit can be hidden, and "Mark all as read" hides a page's.
+// - Filters (has code, a topic, least upvotes) on day and topic pages, kept in the
+//   page's address so that a filtered page can be shared.
+//
+// Entries are `article.paper` (day pages) and `li.paper` (lists); the generator
+// gives each `data-key` (its anchor), `data-code`, `data-up` and `data-topics`
+// (generator/render/entries.py). Material's `document$` runs `show` after every
+// instant-navigation page change.
+(function () {
+  "use strict";
+
+  var STORE = "paper-digest.reading.v1";
+  var VISIT_GAP = 30; // minutes
+  var MAX_SEEN = 20000; // papers remembered; the oldest are forgotten first
+  var FILTERS = ["code", "topic", "up"];
+
+  function minutes() { return Math.floor(Date.now() / 60000); }
+
+  function load() {
+    try {
+      var state = JSON.parse(localStorage.getItem(STORE) || "{}");
+      if (state && typeof state === "object" && !Array.isArray(state)) { return state; }
+    } catch (ignored) { /* unreadable: start again */ }
+    return {};
+  }
+
+  function save(state) {
+    var keys = Object.keys(state.seen || {});
+    if (keys.length > MAX_SEEN) {
+      keys.sort(function (a, b) { return state.seen[a] - state.seen[b]; });
+      keys.slice(0, keys.length - MAX_SEEN).forEach(function (key) { delete state.seen[key]; delete state.read[key]; });
+    }
+    try { localStorage.setItem(STORE, JSON.stringify(state)); } catch (ignored) { /* full or blocked: state lives for this page */ }
+  }
+
+  var state = load();
+  state.seen = state.seen || {};
+  state.read = state.read || {};
+
+  function applyView() {
+    document.documentElement.dataset.digestView = state.view === "expanded" ? "expanded" : "compact";
+  }
+  applyView();
+
+  function startVisit() {
+    var now = minutes();
+    if (!state.visit || now - state.visit.last > VISIT_GAP) {
+      state.visit = { start: now, last: now, first: !state.visit };
+    } else {
+      state.visit.last = now;
+    }
+  }
+
+  function statusOf(key) {
+    if (state.read[key]) { return "read"; }
+    var seen = state.seen[key];
+    if (seen === undefined) { return ""; }
+    if (seen < state.visit.start) { return "seen"; }
+    return state.visit.first ? "" : "new";
+  }
+
+  function entries() { return Array.prototype.slice.call(document.querySelectorAll(".paper[data-key]")); }
+
+  function mark(entry, status) {
+    entry.classList.remove("paper--new", "paper--seen", "paper--read");
+    if (status) { entry.classList.add("paper--" + status); }
+    var badge = entry.querySelector(".paper-new");
+    if (status === "new" && !badge) {
+      badge = document.createElement("span");
+      badge.className = "paper-new";
+      badge.textContent = "new";
+      var title = entry.querySelector(".paper-title");
+      (title.tagName === "A" ? title : title.firstElementChild || title).after(badge);
+    } else if (status !== "new" && badge) {
+      badge.remove();
+    }
+  }
+
+  // ---- filters ------------------------------------------------------------------
+
+  function filtersFromAddress() {
+    var params = new URLSearchParams(location.search);
+    var out = {};
+    FILTERS.forEach(function (name) { if (params.get(name)) { out[name] = params.get(name); } });
+    return out;
+  }
+
+  function keepInAddress(filters) {
+    var params = new URLSearchParams(location.search);
+    FILTERS.forEach(function (name) {
+      if (filters[name]) { params.set(name, filters[name]); } else { params.delete(name); }
+    });
+    var query = params.toString();
+    history.replaceState(history.state, "", location.pathname + (query ? "?" + query : "") + location.hash);
+  }
+
+  function passes(entry, filters) {
+    if (filters.code && !entry.dataset.code) { return false; }
+    if (filters.topic && (" " + (entry.dataset.topics || "") + " ").indexOf(" " + filters.topic + " ") < 0) { return false; }
+    if (filters.up && !(Number(entry.dataset.up || 0) >= Number(filters.up))) { return false; }
+    if (state.hideSeen && (entry.classList.contains("paper--seen") || entry.classList.contains("paper--read"))) { return false; }
+    return true;
+  }
+
+  function applyFilters(form) {
+    var filters = filtersFromAddress();
+    var all = entries();
+    var shown = 0;
+    all.forEach(function (entry) {
+      var ok = passes(entry, filters);
+      entry.hidden = !ok;
+      if (ok) { shown += 1; }
+    });
+    // A month of a topic's list with nothing left in it loses its heading too.
+    document.querySelectorAll("ul.paper-lines").forEach(function (list) {
+      var empty = !list.querySelector("li.paper:not([hidden])");
+      list.hidden = empty;
+      var heading = list.previousElementSibling;
+      if (heading && heading.tagName === "H2") { heading.hidden = empty; }
+    });
+    if (form) {
+      form.querySelector(".digest-count").textContent = shown === all.length
+        ? all.length + " paper" + (all.length === 1 ? "" : "s")
+        : "Showing " + shown + " of " + all.length + " papers";
+    }
+  }
+
+  function setUpToolbar(form) {
+    var filters = filtersFromAddress();
+    form.elements.code.checked = Boolean(filters.code);
+    if (form.elements.topic) { form.elements.topic.value = filters.topic || ""; }
+    if (form.elements.up) { form.elements.up.value = filters.up || ""; }
+    form.elements.unseen.checked = Boolean(state.hideSeen);
+    var view = form.querySelector("[data-action=view]");
+    view.setAttribute("aria-pressed", String(state.view === "expanded"));
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.addEventListener("input", function () {
+      keepInAddress({
+        code: form.elements.code.checked ? "1" : "",
+        topic: form.elements.topic ? form.elements.topic.value : "",
+        up: form.elements.up && Number(form.elements.up.value) > 0 ? String(Math.floor(Number(form.elements.up.value))) : "",
+      });
+      state.hideSeen = form.elements.unseen.checked;
+      save(state);
+      applyFilters(form);
+    });
+    form.querySelector("[data-action=read]").addEventListener("click", function () { markAllRead(form); });
+    view.addEventListener("click", function () {
+      state.view = state.view === "expanded" ? "compact" : "expanded";
+      view.setAttribute("aria-pressed", String(state.view === "expanded"));
+      save(state);
+      applyView();
+    });
+    form.querySelector("[data-action=keys]").addEventListener("click", showKeys);
+    form.hidden = false;
+  }
+
+  function markAllRead(form) {
+    entries().forEach(function (entry) {
+      state.read[entry.dataset.key] = 1;
+      mark(entry, "read");
+    });
+    save(state);
+    applyFilters(form);
+  }
+
+  // ---- abstracts --------------------------------------------------------------------
+
+  function toggleAbstract(entry, open) {
+    var abstract = entry.querySelector(".paper-abstract");
+    if (!abstract) { return; }
+    var now = open === undefined ? !entry.classList.contains("paper--open") : open;
+    entry.classList.toggle("paper--open", now);
+    var button = entry.querySelector(".paper-more");
+    if (button) {
+      button.setAttribute("aria-expanded", String(now));
+      button.textContent = now ? "Shorter abstract" : "Full abstract";
+    }
+  }
+
+  function setUpAbstract(entry) {
+    var abstract = entry.querySelector(".paper-abstract");
+    if (!abstract || abstract.dataset.ready) { return; }
+    abstract.dataset.ready = "1";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "paper-more";
+    button.textContent = "Full abstract";
+    button.setAttribute("aria-expanded", "false");
+    button.addEventListener("click", function () { toggleAbstract(entry); });
+    var meta = entry.querySelector(".paper-meta");
+    if (meta) { meta.append(" ", button); } else { abstract.after(button); }
+    abstract.addEventListener("click", function () {
+      if (!String(window.getSelection() || "")) { toggleAbstract(entry); } // not when selecting text to copy
+    });
+  }
+
+  // ---- keys -------------------------------------------------------------------------
+
+  var KEYS = [
+    ["j", "next paper"],
+    ["k", "previous paper"],
+    ["o", "open the paper (O: in a new tab)"],
+    ["x", "open or close the abstract"],
+    ["n / p", "next or previous day (on a day page)"],
+    ["/ or s", "search"],
+    ["?", "this list"],
+  ];
+
+  function showKeys() {
+    var dialog = document.getElementById("digest-keys");
+    if (!dialog) {
+      dialog = document.createElement("dialog");
+      dialog.id = "digest-keys";
+      dialog.className = "digest-keys md-typeset";
+      dialog.setAttribute("aria-labelledby", "digest-keys-title");
+      var rows = KEYS.map(function (k) { return "<tr><td><kbd>" + k[0] + "</kbd></td><td>" + k[1] + "</td></tr>"; }).join("");
+      dialog.innerHTML = '<h2 id="digest-keys-title">Keyboard shortcuts</h2><table>' + rows +
+        '</table><form method="dialog"><button type="submit">Close</button></form>';
+      document.body.appendChild(dialog);
+    }
+    if (!dialog.open) { dialog.showModal(); }
+  }
+
+  function visibleEntries() { return entries().filter(function (entry) { return !entry.hidden; }); }
+
+  function move(step) {
+    var list = visibleEntries();
+    if (!list.length) { return; }
+    var current = document.querySelector(".paper--current");
+    var at = list.indexOf(current);
+    if (at < 0) {
+      // Start from the first paper below the top of the screen (or the last above it).
+      at = list.findIndex(function (entry) { return entry.getBoundingClientRect().top >= 0; });
+      at = at < 0 ? list.length - 1 : (step > 0 ? at - 1 : at);
+    }
+    var next = list[Math.min(Math.max(at + step, 0), list.length - 1)];
+    if (current) { current.classList.remove("paper--current"); }
+    next.classList.add("paper--current");
+    next.scrollIntoView({ block: "start" });
+    var link = next.querySelector(".paper-title a, a.paper-title");
+    if (link) { link.focus({ preventScroll: true }); }
+  }
+
+  function current() { return document.querySelector(".paper--current:not([hidden])"); }
+
+  function openCurrent(newTab) {
+    var entry = current();
+    var link = entry && entry.querySelector(".paper-title a, a.paper-title");
+    if (!link) { return; }
+    if (newTab) { window.open(link.href, "_blank", "noopener"); } else { link.click(); }
+  }
+
+  function typing(event) {
+    var target = event.target;
+    return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event)) { return; }
+    var search = document.querySelector("[data-md-toggle=search]");
+    if (search && search.checked) { return; } // Material's search has the keys while open
+    var done = true;
+    switch (event.key) {
+      case "j": move(1); break;
+      case "k": move(-1); break;
+      case "o": openCurrent(false); break;
+      case "O": openCurrent(true); break;
+      case "x": if (current()) { toggleAbstract(current()); } break;
+      case "?": showKeys(); break;
+      default: done = false;
+    }
+    if (done) { event.preventDefault(); }
+  });
+
+  // ---- search results ---------------------------------------------------------------
+
+  // Results Material's search draws link to entries by anchor, the papers' keys.
+  function markResults(list) {
+    list.querySelectorAll("a.md-search-result__link").forEach(function (link) {
+      var key = decodeURIComponent((link.hash || "").slice(1));
+      var status = key ? statusOf(key) : "";
+      var article = link.querySelector("article") || link;
+      article.classList.toggle("digest-result--seen", status === "seen" || status === "read");
+      var badge = link.querySelector(".paper-new");
+      if (status === "new" && !badge) {
+        badge = document.createElement("span");
+        badge.className = "paper-new";
+        badge.textContent = "new";
+        var title = link.querySelector("h1, h2") || article;
+        title.appendChild(badge);
+      } else if (status !== "new" && badge) {
+        badge.remove();
+      }
+    });
+  }
+
+  function watchResults() {
+    var list = document.querySelector(".md-search-result__list");
+    if (!list || list.dataset.digestWatched) { return; }
+    list.dataset.digestWatched = "1";
+    new MutationObserver(function () { markResults(list); }).observe(list, { childList: true });
+  }
+
+  // ---- each page --------------------------------------------------------------------
+
+  function show() {
+    startVisit();
+    var now = minutes();
+    entries().forEach(function (entry) {
+      var key = entry.dataset.key;
+      if (state.seen[key] === undefined) { state.seen[key] = now; }
+      mark(entry, statusOf(key));
+      setUpAbstract(entry);
+    });
+    save(state);
+    var form = document.querySelector("form.digest-toolbar");
+    if (form && !form.dataset.ready) {
+      form.dataset.ready = "1";
+      setUpToolbar(form);
+    }
+    applyFilters(form);
+    watchResults();
+  }
+
+  if (typeof document$ !== "undefined") {
+    document$.subscribe(show);
+  } else {
+    document.addEventListener("DOMContentLoaded", show);
+  }
+})();
