@@ -101,6 +101,8 @@ class DataWatcher:
     the lock itself, and would otherwise wake the watcher forever."""
 
     SETTLE = 0.4  # seconds without an event before generating
+    # Not "opened" or "closed": watchdog reports reads too, and `generate` reads data/.
+    CHANGES = frozenset({"created", "modified", "deleted", "moved"})
 
     def __init__(self, data: Path, changed: Any):
         self.data, self.changed = data, changed
@@ -121,7 +123,7 @@ class DataWatcher:
 
     def _event(self, event: Any) -> None:
         paths = [event.src_path, getattr(event, "dest_path", "") or ""]
-        if event.is_directory or not any(p and self._counts(Path(p)) for p in paths):
+        if event.is_directory or event.event_type not in self.CHANGES or not any(p and self._counts(Path(p)) for p in paths):
             return
         with self._lock:
             if self._timer:

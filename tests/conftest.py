@@ -1,4 +1,5 @@
-"""Shared test helpers: a throw-away project directory and the real command line.
+"""Shared test helpers: a throw-away project directory, the real command line, and
+the real browser.
 
 Commands run through `python -m generator` in a subprocess, exactly as users and CI
 run them, with `PAPER_DIGEST_TODAY` pinned so that year inference is reproducible.
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from playwright.sync_api import Page, sync_playwright
 
 # Property tests draw few examples in the everyday suite, more on demand: each example
 # of the incremental test runs the real commands.
@@ -166,3 +168,33 @@ ABSTRACT = (
     "We propose a method for a problem that matters. Experiments on three benchmarks show that it "
     "works better than the baselines, and we release the code for others to build on."
 )
+
+
+# ---- the browser (Debian's chromium, driven by Playwright) -----------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), "install Debian's chromium (apt-get install chromium); .ci/run does"
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield instance
+        instance.close()
+
+
+def open_page(page: Page, path: str) -> None:
+    """Open a page and wait until Material's scripts run (keyboard, search, palette)."""
+    page.goto(path)
+    page.wait_for_function("() => typeof document$ !== 'undefined' && document.body.dataset.mdColorScheme !== undefined")
+    page.wait_for_load_state("networkidle")

@@ -12,21 +12,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ingest_mini, make_project
-from playwright.sync_api import Page, expect, sync_playwright
+from conftest import FIXTURES, ingest_mini, make_project, open_page
+from playwright.sync_api import Page, expect
 from sitecheck import Served, check_links
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts" / "screenshots"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def heading(text: str) -> re.Pattern:
@@ -47,15 +37,6 @@ def site(tmp_path_factory):
     served.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), "install Debian's chromium (apt-get install chromium); .ci/run does"
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield instance
-        instance.close()
-
-
 @pytest.fixture
 def page(browser, site) -> Page:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=site[0].url)
@@ -63,13 +44,6 @@ def page(browser, site) -> Page:
     tab = context.new_page()
     yield tab
     context.close()
-
-
-def open_page(page: Page, path: str) -> None:
-    """Open a page and wait until Material's scripts run (keyboard, search, palette)."""
-    page.goto(path)
-    page.wait_for_function("() => typeof document$ !== 'undefined' && document.body.dataset.mdColorScheme !== undefined")
-    page.wait_for_load_state("networkidle")
 
 
 def test_home_page(page):

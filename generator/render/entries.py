@@ -93,7 +93,7 @@ def toolbar(topics: list[tuple[str, str, int]], upvotes: bool) -> Markup:
         '<label><input name="unseen" type="checkbox"> Hide papers I have seen</label>'
         '<button type="button" data-action="read">Mark all as read</button>'
         '<button type="button" data-action="view" aria-pressed="false">Expanded view</button>'
-        '<button type="button" data-action="keys" aria-label="Keyboard shortcuts">Keys ?</button>'
+        '<button type="button" data-action="keys" title="Keyboard shortcuts">Keys (?)</button>'
         '<output class="digest-count" aria-live="polite"></output>'
         "</form>\n\n"
     )
