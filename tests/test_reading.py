@@ -28,6 +28,7 @@ from playwright.sync_api import Page, expect
 from sitecheck import Served
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
+SHOTS = ARTIFACTS / "screenshots" / "reading"  # of the sample site
 AXE = REPO / "tools" / "node_modules" / "axe-core" / "axe.min.js"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO)}
 
@@ -85,6 +86,7 @@ def visible_keys(page: Page) -> list[str]:
 @pytest.fixture(scope="module", autouse=True)
 def fresh_notes():
     (ARTIFACTS / "reading.txt").unlink(missing_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
 
 
 def note(line: str) -> None:
@@ -358,6 +360,8 @@ def test_every_page_fits_a_phone_and_no_request_fails(browser, sample):
             phone.wait_for_load_state("networkidle")
             width = phone.evaluate("document.scrollingElement.scrollWidth")
             assert width <= 390, f"{path} is {width} px wide at 390 px ({scheme})"
+            if path in ("dates/2025-03-18/", "topics/"):
+                phone.screenshot(path=SHOTS / f"{path.split('/')[0]}-phone-{scheme}.png")
         phone.context.close()
     assert failed == []
     sizes = {p: (site / p / "index.html").stat().st_size for p in paths if p.startswith("dates/2")}
@@ -372,7 +376,7 @@ def test_chart_labels_are_readable_on_a_phone(browser, sample):
         ".digest-chart-axis span, figure.digest-chart-box figcaption", "all => all.map(e => parseFloat(getComputedStyle(e).fontSize))"
     )
     assert sizes and min(sizes) >= 11
-    phone.screenshot(path=ARTIFACTS / "screenshots" / "reading-home-phone.png", full_page=True)
+    phone.screenshot(path=SHOTS / "home-phone.png", full_page=True)
     phone.context.close()
 
 
@@ -401,8 +405,8 @@ def test_accessibility_pass_finds_no_violation(browser, sample):
             result = desk.evaluate("async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})")
             for v in result["violations"]:
                 found.setdefault(f"{v['id']} ({scheme})", []).append(f"{path}: {[n['target'] for n in v['nodes'][:3]]}")
-            if scheme == "light" and path.startswith("dates/2025"):
-                desk.screenshot(path=ARTIFACTS / "screenshots" / "reading-day-desktop.png")
+            if path in ("", "dates/2025-03-18/"):
+                desk.screenshot(path=SHOTS / f"{'day' if path else 'home'}-desktop-{scheme}.png")
         desk.context.close()
     note(f"axe-core (WCAG 2.1 A and AA) on {len(AXE_PAGES)} pages, light and dark: {sum(map(len, found.values()))} violations")
     (ARTIFACTS / "axe.json").write_text(json.dumps(found, indent=1))
