@@ -26,6 +26,7 @@ from .commands.fetch import fetch
 from .commands.generate import generate
 from .commands.ingest import ingest
 from .commands.rebuild import rebuild
+from .commands.suggest import suggest_topic
 from .commands.resolve import resolve
 from .errors import DigestError, display_path
 from .render.feeds import DEFAULT_SITE_URL
@@ -298,6 +299,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of standard output")
     export.set_defaults(run=_run_export)
+
+    suggest = commands.add_parser(
+        "suggest",
+        help="suggest phrases and paper ids for a topic file",
+        description="Print a YAML snippet for data/topics/SLUG.yml: phrases the topic's papers use far more than the "
+        "others (for include), papers close to the topic's papers but not in it (for add), and papers tagged by one "
+        "phrase alone that are unlike the rest (for remove), each with its reason as a comment. Suggestions to judge, "
+        "not rules: paste what is right, then run check --diff.",
+    )
+    suggest.add_argument("slug", metavar="SLUG", help="the topic (its file name without .yml)")
+    suggest.add_argument(
+        "--new",
+        nargs="+",
+        metavar="PHRASE",
+        help="for a topic that does not exist yet: its include phrases; prints a whole topic file",
+    )
+    suggest.set_defaults(run=_run_suggest)
     return parser
 
 
@@ -482,6 +500,11 @@ def _run_check(args: argparse.Namespace, project: Project) -> int:
     failed = errors or (args.strict and warnings)
     print(f"check: {errors} error(s), {warnings} warning(s)", file=sys.stderr if failed else sys.stdout)
     return 1 if failed else 0
+
+
+def _run_suggest(args: argparse.Namespace, project: Project) -> int:
+    sys.stdout.write(suggest_topic(project, args.slug, args.new or ()))
+    return 0
 
 
 def _run_export(args: argparse.Namespace, project: Project) -> int:

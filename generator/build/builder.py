@@ -3,6 +3,7 @@
     up_to_date()  has anything that generate reads changed since the last run?
     load()        the store, sparing the digests of records read before
     tag()         the topics applied, sparing the phrase matches of records seen before
+    related()     each paper's related papers, comparing only the papers new since
     start()       pages whose inputs are ready early, made while the caller goes on
     finish()      every other page, and docs/ completed
 
@@ -25,7 +26,10 @@ from ..render.model import Tagged
 from ..render.pages import Part
 from ..store import Store, StoreState
 from ..topics import Tagging, Topic, rules_digest, tag
+from ..related import Neighbours
+from ..related import compute as compute_related
 from . import cache, shards
+from . import related as kept_related
 from .keys import Keys, code_digest, digest
 from .papers_json import reusing_lines
 from .parallel import default_workers, fork_map
@@ -100,6 +104,14 @@ class Build:
         if keep:
             cache.save(self.root, MATCHES_CACHE, key, tagging.matched)
         return tagging
+
+    def related(self, papers: Mapping[str, Paper], digests: Mapping[str, str], keep: bool = True) -> Neighbours:
+        """Every paper's related papers, given the last run's (build/related.py); with
+        `keep`, this run's are kept for the next."""
+        digests = digests or {i: p.digest() for i, p in papers.items()}  # a recent window's records are cut ones
+        if not self.fast:
+            return compute_related(papers, digests)
+        return kept_related.neighbours(self.root, code_digest(), papers, digests, keep=keep)
 
     def keys(self, papers: Mapping[str, Paper], digests: Mapping[str, str]) -> None:
         """Pages are keyed from now on (see keys.py), papers by these records' digests."""

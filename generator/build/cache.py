@@ -34,7 +34,7 @@ def load(root: Path, name: str, key: str) -> Any | None:
 
 def save(root: Path, name: str, key: str, value: Any) -> None:
     data = msgspec.json.encode({"key": key, "value": value}, order="sorted")
-    _write(root / FOLDER / name, data)
+    write(root / FOLDER / name, data)
 
 
 def load_list(root: Path, name: str) -> tuple[str, list[str]] | None:
@@ -52,11 +52,13 @@ def load_list(root: Path, name: str) -> tuple[str, list[str]] | None:
 def save_list(root: Path, name: str, key: str, items: Iterable[str]) -> None:
     """Save `items`, none of which may hold a newline."""
     text = key + "\n" + "".join(f"{item}\n" for item in items)
-    _write(root / FOLDER / name, text.encode("utf-8"))
+    write(root / FOLDER / name, text.encode("utf-8"))
 
 
-def _write(path: Path, data: bytes) -> None:
+def write(path: Path, data: bytes) -> None:
+    """Keep `data` at `path` (a file under .cache/), if it can be written."""
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         write_if_changed(path, data, sync=False)
     except OSError:
         pass  # an unwritable cache is no cache: the next run does the work again

@@ -23,6 +23,7 @@ def paper_record(shown: Tagged, listing_topics: Mapping[str, str], full: bool = 
     record["authors"] = list(paper.authors)
     record["links"] = [{"kind": l.kind, "url": l.url} for l in paper_links(paper, derived=full)]
     record["topics"] = [slug for slug, _ in shown.topics]
+    record["related"] = [paper_id for paper_id, _, _ in shown.related]
     record["appearances"] = [
         {
             "date": a.date.isoformat(),

@@ -37,16 +37,18 @@ RECURRING_MIN = 2
 RECURRING_SHOWN = 500
 
 TopicNames = tuple[tuple[str, str], ...]  # (slug, name) of each of a paper's topics, in topic order
+# (id, title, day last listed) of each of a paper's related papers, best first: what its links show.
+RelatedPapers = tuple[tuple[str, str, date], ...]
 
 
 class Tagged:
-    """A paper as the site shows it: its record and its topics. Two Tagged of the same
-    record and topic names show alike on any page."""
+    """A paper as the site shows it: its record, its topics, and its related papers.
+    Two Tagged of the same record, topic names and related papers show alike on any page."""
 
-    __slots__ = ("paper", "topics")
+    __slots__ = ("paper", "topics", "related")
 
-    def __init__(self, paper: Paper, topics: TopicNames):
-        self.paper, self.topics = paper, topics
+    def __init__(self, paper: Paper, topics: TopicNames, related: RelatedPapers = ()):
+        self.paper, self.topics, self.related = paper, topics, related
 
 
 class Record:
@@ -248,6 +250,7 @@ class EntryView:
     parts: PaperParts
     times_listed: int
     topic_slugs: str = ""  # every topic of the paper, space-separated, for the page's filters
+    related: tuple[NavLink, ...] = ()  # its related papers, each to its newest entry (day pages only)
 
     @property
     def title(self) -> Markup:
@@ -262,7 +265,14 @@ def entry_view(shown: Tagged, page: str, rank: int | None = None, here: date | N
     also = dates if here is None else tuple([one for d, one in zip(days, dates) if d != here])
     topics = tuple([one for target, one in nav_topics(shown.topics, page) if target != page]) if with_topics else ()
     slugs = " ".join([slug for slug, _ in shown.topics])
-    return EntryView(paper, anchor(paper.id), rank, dates, also, topics, paper_parts(paper), len(paper.appearances), slugs)
+    related = nav_related(shown.related, page) if here is not None and shown.related else ()
+    return EntryView(paper, anchor(paper.id), rank, dates, also, topics, paper_parts(paper), len(paper.appearances), slugs, related)
+
+
+def nav_related(related: RelatedPapers, page: str) -> tuple[NavLink, ...]:
+    """Links to related papers' newest entries, titled, as seen from `page`."""
+    base = sibling_base(page)
+    return tuple(NavLink(escape.md(latex.repair(title)), entry_link(base, date_page(last), anchor(paper_id))) for paper_id, title, last in related)
 
 
 @dataclass(frozen=True)
@@ -396,14 +406,19 @@ def tagged_model(
     topics: list[Topic],
     tagging: Tagging,
     fetches: Mapping[tuple[str, str, date], FetchRecord] = {},
+    related: Mapping[str, tuple[str, ...]] = {},
 ) -> SiteModel:
-    """A model of the papers and their topics, not laid out yet: enough for papers.json."""
+    """A model of the papers, their topics and related papers, not laid out yet: enough
+    for papers.json. `related`: paper id -> the ids of its related papers, best first."""
     names = {t.slug: t.name for t in topics}
     sets = _TopicSets(names)
     topics_of = tagging.topics_of
     ids = list(papers)
+    shown = [tuple((r, papers[r].title, papers[r].last_date) for r in related.get(i, ()) if r in papers) for i in ids]
     # In one pass of map() (in C): a run makes one for every paper.
-    tagged = dict(zip(ids, map(Tagged, map(papers.__getitem__, ids), map(sets.__getitem__, map(topics_of.get, ids, repeat(()))))))
+    tagged = dict(
+        zip(ids, map(Tagged, map(papers.__getitem__, ids), map(sets.__getitem__, map(topics_of.get, ids, repeat(()))), shown))
+    )
     return SiteModel(papers, listings, topics, tagging, fetches, tagged, topic_names=names)
 
 

@@ -68,7 +68,7 @@ def _rules(topic: Topic) -> tuple:
     return tuple(tuple(i.value for i in items) for items in (topic.include, topic.exclude, topic.add, topic.remove)) + (topic.name,)
 
 
-def _matched(tagging: Tagging, paper_id: str, slug: str, key: str) -> list[str]:
+def matched_phrases(tagging: Tagging, paper_id: str, slug: str, key: str) -> list[str]:
     """The phrases of `key` (include or exclude) of topic `slug` that the paper matched."""
     numbers = tagging.matched.get(tagging.digests.get(paper_id, ""), ())
     return [phrase for rule_slug, rule_key, phrase in (tagging.rules[n] for n in numbers) if rule_slug == slug and rule_key == key]
@@ -94,7 +94,7 @@ def _why_in(
         return f"add: {added}{_line(topic, 'add', added)}"
     if any(listings[a.listing].topic == topic.slug for a in papers[paper_id].appearances if a.listing in listings):
         return "listed in a listing ingested with --topic " + topic.slug
-    phrases = _matched(tagging, paper_id, topic.slug, "include")
+    phrases = matched_phrases(tagging, paper_id, topic.slug, "include")
     return f"include phrase {phrases[0]!r}{_line(topic, 'include', phrases[0])}" if phrases else "include phrase"
 
 
@@ -107,10 +107,10 @@ def _why_out(
     removed = _named(topic.remove, paper_id, resolve)
     if removed:
         return f"remove: {removed}{_line(topic, 'remove', removed)}"
-    excluded = _matched(after, paper_id, topic.slug, "exclude")
+    excluded = matched_phrases(after, paper_id, topic.slug, "exclude")
     if excluded:
         return f"exclude phrase {excluded[0]!r}{_line(topic, 'exclude', excluded[0])}"
     if old_topic and _named(old_topic.add, paper_id, resolve):
         return f"add: {_named(old_topic.add, paper_id, resolve)} was taken out"
-    phrases = _matched(before, paper_id, topic.slug, "include")
+    phrases = matched_phrases(before, paper_id, topic.slug, "include")
     return f"include phrase {phrases[0]!r} was taken out or changed" if phrases else "no rule tags it any more"

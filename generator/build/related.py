@@ -1,0 +1,123 @@
+"""Related papers kept between runs: the last run's word weights, vectors and
+neighbours in `.cache/related/`, so that a daily run vectorizes and compares only
+the papers that are new or changed (generator/related/ says why the answer is the
+same as computing it all again).
+
+Kept: the epoch's fitted vectorizer (pickled by scikit-learn's own rules, read back
+only from this project's own cache), and one .npz of the papers' ids, record
+digests, vectors and neighbour lists. Both are keyed by the epoch's key and the
+generator's code; anything else, damaged, or unreadable is ignored and the whole
+answer is computed.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+from pathlib import Path
+from typing import Mapping
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..records import Paper
+from ..related import Model, Neighbours, compute, fit, update
+from ..related.vectors import epoch, epoch_key
+from . import cache
+
+FOLDER = "related"
+
+
+def neighbours(root: Path, code: str, papers: Mapping[str, Paper], digests: Mapping[str, str], keep: bool = True) -> Neighbours:
+    """compute(papers, digests), sparing what the last run did with the same epoch."""
+    key = f"{code}:{epoch_key(epoch(papers), digests)}"
+    model = _load_model(root, key)
+    before = _load(root, key) if model is not None else None
+    if model is None:
+        model = fit(papers, digests)
+    if before is None:
+        found = compute(papers, digests, model)
+    else:
+        kept, old = before
+        changed = {i for i in papers if old.get(i) != digests[i]}
+        found = update(kept, papers, changed, model)
+    if keep:
+        _save_model(root, key, model)
+        _save(root, key, found, digests)
+    return found
+
+
+def _path(root: Path, name: str) -> Path:
+    return root / cache.FOLDER / FOLDER / name
+
+
+def _load_model(root: Path, key: str) -> Model | None:
+    try:
+        data = _path(root, "model.pickle").read_bytes()
+        saved_key, vectorizer = pickle.loads(data)  # our own cache, written by _save_model
+    except Exception:  # noqa: BLE001 - any damage means: fit again
+        return None
+    return Model(key.split(":", 1)[1], vectorizer) if saved_key == key else None
+
+
+def _save_model(root: Path, key: str, model: Model) -> None:
+    cache.write(_path(root, "model.pickle"), pickle.dumps((key, model.vectorizer), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _load(root: Path, key: str) -> tuple[Neighbours, dict[str, str]] | None:
+    try:
+        with np.load(_path(root, "neighbours.npz"), allow_pickle=False) as saved:
+            if str(saved["key"]) != key:
+                return None
+            ids = _strings(saved["ids"])
+            rows = sp.csr_matrix((saved["data"], saved["indices"], saved["indptr"]), shape=tuple(saved["shape"]))
+            digests = dict(zip(ids, _strings(saved["digests"])))
+            best = _unpack(ids, saved["best"].tolist(), saved["best_scores"].tolist(), saved["best_counts"].tolist())
+    except Exception:  # noqa: BLE001 - damaged or another format: compute it all
+        return None
+    return Neighbours(ids, rows, best), digests
+
+
+def _save(root: Path, key: str, found: Neighbours, digests: Mapping[str, str]) -> None:
+    position = {paper_id: n for n, paper_id in enumerate(found.ids)}
+    best, best_scores, counts = [], [], []
+    for paper_id in found.ids:
+        scored = found.best.get(paper_id, ())
+        counts.append(len(scored))
+        best_scores += [s for s, _ in scored]
+        best += [position[i] for _, i in scored]
+    rows = found.rows.tocsr()
+    out = io.BytesIO()
+    np.savez(
+        out,
+        key=np.array(key),
+        ids=_bytes(found.ids),
+        digests=_bytes([digests[i] for i in found.ids]),
+        data=rows.data,
+        indices=rows.indices,
+        indptr=rows.indptr,
+        shape=np.array(rows.shape),
+        best=np.array(best, dtype=np.int64),
+        best_scores=np.array(best_scores, dtype=np.float64),
+        best_counts=np.array(counts, dtype=np.int64),
+    )
+    cache.write(_path(root, "neighbours.npz"), out.getvalue())
+
+
+def _unpack(ids: list[str], positions: list[int], scores: list[float], counts: list[int]) -> dict[str, tuple[tuple[float, str], ...]]:
+    best, at = {}, 0
+    for paper_id, count in zip(ids, counts):
+        best[paper_id] = tuple(zip(scores[at : at + count], [ids[n] for n in positions[at : at + count]]))
+        at += count
+    return best
+
+
+def _bytes(strings: list[str]) -> np.ndarray:
+    """Strings (ids, digests: no newline in any) as one array of UTF-8 bytes: numpy's
+    own string arrays take four bytes a character of the longest."""
+    return np.frombuffer("\n".join(strings).encode("utf-8"), dtype=np.uint8)
+
+
+def _strings(array: np.ndarray) -> list[str]:
+    text = array.tobytes().decode("utf-8")
+    return text.split("\n") if text else []

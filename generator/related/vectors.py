@@ -1,0 +1,135 @@
+"""Papers as vectors of their words: TF-IDF over title and abstract (scikit-learn),
+each cut to its most telling words.
+
+The weights of words (their IDF) come from the archive as it was at an *epoch*: the
+papers first listed up to the day the archive reached one of a fixed series of
+sizes (64, 80, 100, ... growing by a quarter). A new day does not move the epoch,
+so it changes no stored paper's vector and a daily run computes only the new
+papers'; when the archive has grown by a quarter, the epoch moves and every vector
+is made again. The epoch is a function of the store alone, so a run from scratch
+and an incremental one use the same weights. Words the epoch's papers do not have
+are not used until the next epoch.
+
+Each vector keeps its TOP_TERMS heaviest words (then normalized): a paper is about a
+few words, and comparing only those makes comparing every pair of a large archive
+cheap (see neighbours.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from typing import Mapping, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from ..records import Paper
+
+TOP_TERMS = 24
+FIRST_EPOCH = 64  # papers
+GROWTH = 1.25
+# What the vectors are made with; part of the epoch's key, so that a change makes them again.
+PARAMETERS = f"tfidf-v1 top={TOP_TERMS} title*2 english-stop sublinear min_df=2 max_df=0.5"
+
+
+def text_of(paper: Paper) -> str:
+    """What a paper is about: its title (twice: a title word says more) and abstract."""
+    return f"{paper.title}\n{paper.title}\n{paper.abstract}"
+
+
+def epoch_size(count: int) -> int:
+    """The largest size of the series FIRST_EPOCH * GROWTH^k not above `count` (all of
+    them when fewer than FIRST_EPOCH)."""
+    size = FIRST_EPOCH
+    if count < size:
+        return count
+    while int(size * GROWTH) <= count:
+        size = int(size * GROWTH)
+    return size
+
+
+def epoch(papers: Mapping[str, Paper]) -> list[str]:
+    """The ids of the papers whose words weigh the vectors: those first listed on or
+    before the day on which the archive, in order of first listing, reached its epoch
+    size. Whole days: a new day never splits the epoch."""
+    order = sorted(papers, key=lambda i: (papers[i].first_date, i))
+    size = epoch_size(len(order))
+    if not size:
+        return []
+    last: date = papers[order[size - 1]].first_date
+    return [i for i in order if papers[i].first_date <= last]
+
+
+@dataclass(frozen=True)
+class Model:
+    """The epoch's vocabulary and word weights, and the key of what they were made from."""
+
+    key: str
+    vectorizer: TfidfVectorizer
+
+
+def epoch_key(ids: Sequence[str], digests: Mapping[str, str]) -> str:
+    """A digest of the epoch's papers' records (their text decides the weights)."""
+    found = hashlib.blake2b(PARAMETERS.encode(), digest_size=16)
+    for paper_id in sorted(ids):
+        found.update(f"{paper_id}\0{digests[paper_id]}\n".encode())
+    return found.hexdigest()
+
+
+def fit(papers: Mapping[str, Paper], digests: Mapping[str, str]) -> Model:
+    ids = epoch(papers)
+    vectorizer = _vectorizer()
+    if ids:
+        try:
+            vectorizer.fit([text_of(papers[i]) for i in ids])
+        except ValueError:  # no word is in two of the epoch's papers: nothing to compare by
+            vectorizer = _vectorizer(min_df=1, max_df=1.0)
+            vectorizer.fit([text_of(papers[i]) for i in ids] or [""])
+    return Model(epoch_key(ids, digests), vectorizer)
+
+
+def _vectorizer(min_df: int = 2, max_df: float = 0.5) -> TfidfVectorizer:
+    return TfidfVectorizer(
+        lowercase=True,
+        strip_accents="unicode",
+        stop_words="english",
+        token_pattern=r"(?u)\b[^\W\d_][\w-]*[^\W_]\b|\b[^\W\d_]\b",  # words, not numbers
+        sublinear_tf=True,
+        min_df=min_df,
+        max_df=max_df,
+        dtype=np.float64,
+    )
+
+
+def vectorize(model: Model, papers: Sequence[Paper]) -> sp.csr_matrix:
+    """One row a paper: its TOP_TERMS heaviest words, L2-normalized, indices sorted
+    (neighbours.py relies on the order: see there)."""
+    if not papers or not hasattr(model.vectorizer, "vocabulary_"):
+        return sp.csr_matrix((len(papers), max(len(getattr(model.vectorizer, "vocabulary_", {})), 1)))
+    full = model.vectorizer.transform([text_of(p) for p in papers]).tocsr()
+    return _keep_top(full)
+
+
+def _keep_top(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    rows, cols, values = [], [], []
+    for n in range(matrix.shape[0]):
+        start, end = matrix.indptr[n], matrix.indptr[n + 1]
+        data, index = matrix.data[start:end], matrix.indices[start:end]
+        if len(data) > TOP_TERMS:
+            # Heaviest first, ties by word index: the same words on every run.
+            chosen = np.lexsort((index, -data))[:TOP_TERMS]
+            data, index = data[chosen], index[chosen]
+        norm = float(np.sqrt(np.dot(data, data)))
+        if norm > 0:
+            order = np.argsort(index, kind="stable")
+            rows.append(np.full(len(index), n, dtype=np.int32))
+            cols.append(index[order])
+            values.append(data[order] / norm)
+    if not rows:
+        return sp.csr_matrix(matrix.shape)
+    kept = sp.csr_matrix((np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))), shape=matrix.shape)
+    kept.sort_indices()
+    return kept
