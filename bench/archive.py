@@ -28,6 +28,7 @@ import json
 import os
 import platform
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -165,6 +166,12 @@ def run(command: list[str], cwd: Path, measure: bool = False) -> tuple[float, fl
     return elapsed, peak, proc.stdout
 
 
+def related_bytes(site: Path) -> int:
+    """Bytes of the related-papers lines in the built day pages: what related papers add to the site."""
+    found = re.compile(rb'<p class="paper-related">.*?</p>\n?')
+    return sum(len(m) for page in (site / "dates").glob("*/index.html") for m in found.findall(page.read_bytes()))
+
+
 def folder_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
 
@@ -223,6 +230,7 @@ def bench(size: int, keep: bool, compare_builtin: bool) -> dict[str, object]:
         "build s": build_s,
         "peak MB": max(peak for _, peak, _ in measured.values()),
         "site MB": folder_mb(site),
+        "related %": 100 * related_bytes(site) / (folder_mb(site) * 1e6),
         "search KB": first["bytes"] / 1e3 if first else "n/a",
         "search s": first["seconds"] if first else "n/a",
         "word": searched["word"],
@@ -264,7 +272,7 @@ def main() -> None:
         f"# {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, "
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, {platform.machine()}"
     )
-    columns = ["papers", "pages", "ingest s", "generate s", "day s", "build s", "peak MB", "site MB", "search KB", "search s"]
+    columns = ["papers", "pages", "ingest s", "generate s", "day s", "build s", "peak MB", "site MB", "related %", "search KB", "search s"]
     print("| " + " | ".join(columns) + " |")
     print("|" + " ---: |" * len(columns))
     notes = []

@@ -26,8 +26,8 @@ from .commands.fetch import fetch
 from .commands.generate import generate
 from .commands.ingest import ingest
 from .commands.rebuild import rebuild
-from .commands.suggest import suggest_topic
 from .commands.resolve import resolve
+from .commands.suggest import suggest_topic
 from .errors import DigestError, display_path
 from .render.feeds import DEFAULT_SITE_URL
 from .sources import http
@@ -293,9 +293,9 @@ def build_parser() -> argparse.ArgumentParser:
         "export",
         help="print the store as JSON",
         description='Write the store as JSON: {"papers": [{"id", "title", "abstract", "authors", "links", "topics", '
-        '"appearances": [{"date", "listing", "topic", "rank", "url"}]}]}, where url is the site-relative address '
-        "of the appearance's entry. The built site's papers.json is the same without abstracts, arXiv/PDF/Hugging "
-        "Face links and url.",
+        '"related", "appearances": [{"date", "listing", "topic", "rank", "url"}]}]}, where related are the ids of '
+        "the paper's related papers, best first, and url is the site-relative address of the appearance's entry. "
+        "The built site's papers.json is the same without abstracts, arXiv/PDF/Hugging Face links and url.",
     )
     export.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of standard output")
     export.set_defaults(run=_run_export)

@@ -117,9 +117,13 @@ def test_j_and_k_move_between_papers_x_opens_the_abstract_and_o_the_paper(page):
     page.keyboard.press("k")
     expect(page.locator(".paper--current")).to_have_attribute("data-key", SCRIPT)
     assert page.locator(".paper--current").count() == 1
-    # x: the abstract opens, its button says so; x again closes it.
+    # x: the abstract opens, with the related papers folded in it; x again closes it.
+    related = entry(page, SCRIPT).locator(".paper-related")
+    expect(related).to_be_hidden()
     page.keyboard.press("x")
     expect(entry(page, SCRIPT)).to_have_class(re.compile(r"\bpaper--open\b"))
+    expect(related).to_be_visible()
+    expect(related.get_by_role("link").first).to_have_attribute("href", re.compile(r"^\.\./2025-03-\d\d/#[a-z0-9-]+$"))
     expect(entry(page, SCRIPT).locator(".paper-more")).to_have_attribute("aria-expanded", "true")
     page.keyboard.press("x")
     expect(entry(page, SCRIPT)).not_to_have_class(re.compile(r"\bpaper--open\b"))

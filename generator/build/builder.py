@@ -22,12 +22,12 @@ from typing import Annotated, Iterable, Mapping
 import msgspec
 
 from ..records import Listing, Paper
+from ..related import Neighbours
+from ..related import compute as compute_related
 from ..render.model import Tagged
 from ..render.pages import Part
 from ..store import Store, StoreState
 from ..topics import Tagging, Topic, rules_digest, tag
-from ..related import Neighbours
-from ..related import compute as compute_related
 from . import cache, shards
 from . import related as kept_related
 from .keys import Keys, code_digest, digest
@@ -111,7 +111,7 @@ class Build:
         digests = digests or {i: p.digest() for i, p in papers.items()}  # a recent window's records are cut ones
         if not self.fast:
             return compute_related(papers, digests)
-        return kept_related.neighbours(self.root, code_digest(), papers, digests, keep=keep)
+        return kept_related.neighbours(self.root, code_digest(), papers, digests, keep=keep, workers=self.workers or 1)
 
     def keys(self, papers: Mapping[str, Paper], digests: Mapping[str, str]) -> None:
         """Pages are keyed from now on (see keys.py), papers by these records' digests."""

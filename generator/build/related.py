@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import pickle
+from functools import partial
 from pathlib import Path
 from typing import Mapping
 
@@ -24,19 +25,23 @@ from ..records import Paper
 from ..related import Model, Neighbours, compute, fit, update
 from ..related.vectors import epoch, epoch_key
 from . import cache
+from .parallel import fork_map
 
 FOLDER = "related"
 
 
-def neighbours(root: Path, code: str, papers: Mapping[str, Paper], digests: Mapping[str, str], keep: bool = True) -> Neighbours:
-    """compute(papers, digests), sparing what the last run did with the same epoch."""
+def neighbours(
+    root: Path, code: str, papers: Mapping[str, Paper], digests: Mapping[str, str], keep: bool = True, workers: int = 1
+) -> Neighbours:
+    """compute(papers, digests), sparing what the last run did with the same epoch; a
+    whole computation shares its products between `workers` processes."""
     key = f"{code}:{epoch_key(epoch(papers), digests)}"
     model = _load_model(root, key)
     before = _load(root, key) if model is not None else None
     if model is None:
         model = fit(papers, digests)
     if before is None:
-        found = compute(papers, digests, model)
+        found = compute(papers, digests, model, partial(_shared, workers=workers))
     else:
         kept, old = before
         changed = {i for i in papers if old.get(i) != digests[i]}
@@ -70,12 +75,14 @@ def _load(root: Path, key: str) -> tuple[Neighbours, dict[str, str]] | None:
             if str(saved["key"]) != key:
                 return None
             ids = _strings(saved["ids"])
-            rows = sp.csr_matrix((saved["data"], saved["indices"], saved["indptr"]), shape=tuple(saved["shape"]))
+            shape = tuple(saved["shape"])
+            rows = sp.csr_matrix((saved["data"], saved["indices"], saved["indptr"]), shape=shape)
+            asks = sp.csr_matrix((saved["q_data"], saved["q_indices"], saved["q_indptr"]), shape=shape)
             digests = dict(zip(ids, _strings(saved["digests"])))
             best = _unpack(ids, saved["best"].tolist(), saved["best_scores"].tolist(), saved["best_counts"].tolist())
     except Exception:  # noqa: BLE001 - damaged or another format: compute it all
         return None
-    return Neighbours(ids, rows, best), digests
+    return Neighbours(ids, rows, asks, best), digests
 
 
 def _save(root: Path, key: str, found: Neighbours, digests: Mapping[str, str]) -> None:
@@ -86,7 +93,7 @@ def _save(root: Path, key: str, found: Neighbours, digests: Mapping[str, str]) -
         counts.append(len(scored))
         best_scores += [s for s, _ in scored]
         best += [position[i] for _, i in scored]
-    rows = found.rows.tocsr()
+    rows, asks = found.rows.tocsr(), found.queries.tocsr()
     out = io.BytesIO()
     np.savez(
         out,
@@ -97,6 +104,9 @@ def _save(root: Path, key: str, found: Neighbours, digests: Mapping[str, str]) -
         indices=rows.indices,
         indptr=rows.indptr,
         shape=np.array(rows.shape),
+        q_data=asks.data,
+        q_indices=asks.indices,
+        q_indptr=asks.indptr,
         best=np.array(best, dtype=np.int64),
         best_scores=np.array(best_scores, dtype=np.float64),
         best_counts=np.array(counts, dtype=np.int64),
@@ -121,3 +131,10 @@ def _bytes(strings: list[str]) -> np.ndarray:
 def _strings(array: np.ndarray) -> list[str]:
     text = array.tobytes().decode("utf-8")
     return text.split("\n") if text else []
+
+
+def _shared(function, blocks: list, workers: int) -> list:
+    """The blocks of products in `workers` forked processes, when there are enough."""
+    if workers <= 1 or len(blocks) < 2 * workers:
+        return [function(block) for block in blocks]
+    return fork_map(function, blocks, workers)

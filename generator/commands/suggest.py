@@ -53,4 +53,3 @@ def _check_new(slug: str, new: Sequence[str], topics: list[Topic]) -> None:
         raise DigestError([Diagnostic("suggest", None, f"topic {slug!r} exists: leave out --new to get suggestions for it")])
     if not any(p.strip() for p in new):
         raise DigestError([Diagnostic("suggest", None, "--new needs at least one phrase")])
-

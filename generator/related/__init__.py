@@ -16,25 +16,29 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..records import Paper
-from .neighbours import RELATED, Neighbours, all_nearest
+from .neighbours import RELATED, MapBlocks, Neighbours, _here, all_nearest
 from .neighbours import update as _update
-from .vectors import Model, fit, vectorize
+from .vectors import Model, fit, queries, vectorize
 
 __all__ = ["RELATED", "Model", "Neighbours", "compute", "fit", "update", "vectorize"]
 
 
-def compute(papers: Mapping[str, Paper], digests: Mapping[str, str], model: Model | None = None) -> Neighbours:
+def compute(
+    papers: Mapping[str, Paper], digests: Mapping[str, str], model: Model | None = None, map_blocks: MapBlocks | None = None
+) -> Neighbours:
     """Every paper's related papers, from nothing but the papers (and their records'
-    digests, which key the epoch's word weights)."""
+    digests, which key the epoch's word weights). `map_blocks` may share the blocks
+    of products between processes (build/parallel.py); the answer is the same."""
     model = model or fit(papers, digests)
     ids = sorted(papers)
-    return all_nearest(vectorize(model, [papers[i] for i in ids]), ids)
+    rows = vectorize(model, [papers[i] for i in ids])
+    return all_nearest(rows, queries(rows), ids, map_blocks or _here)
 
 
 def update(before: Neighbours, papers: Mapping[str, Paper], changed: set[str], model: Model) -> Neighbours:
     """compute(papers) given `before`, a run's result with the same model: `changed`
     are the papers whose records differ from that run's (new ones included); the
-    others' rows are taken from `before`."""
+    others' vectors are taken from `before`."""
     ids = sorted(papers)
     fresh = sorted(changed)
     made = vectorize(model, [papers[i] for i in fresh])
@@ -42,7 +46,9 @@ def update(before: Neighbours, papers: Mapping[str, Paper], changed: set[str], m
     where = {paper_id: n for n, paper_id in enumerate(before.ids)}
     offset = before.rows.shape[0]
     where.update({paper_id: offset + n for n, paper_id in enumerate(fresh)})
-    both = sp.vstack([before.rows, made], format="csr")
-    rows = both[np.array([where[i] for i in ids], dtype=np.int64)] if ids else both[:0]
+    pick = np.array([where[i] for i in ids], dtype=np.int64)
+    rows = sp.vstack([before.rows, made], format="csr")[pick]
+    asks = sp.vstack([before.queries, queries(made)], format="csr")[pick]
     rows.sort_indices()
-    return _update(before, rows, ids, set(changed))
+    asks.sort_indices()
+    return _update(before, rows, asks, ids, set(changed))

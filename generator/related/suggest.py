@@ -24,6 +24,7 @@ from .vectors import text_of
 SHOWN = 10  # suggestions of each kind
 PHRASES = 8
 MIN_CLOSENESS = 0.15  # an untagged paper less like the topic than this is not suggested
+ODD_SHARE = 0.2  # a paper tagged by one phrase is suggested for removal if among this share least like the topic
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,8 @@ def suggest(
 ) -> Suggestions:
     """`members`: the topic's papers now; `single_phrase`: those tagged by one include
     phrase alone (and no `add` or listing), with that phrase; `known_phrases`: the
-    topic's include phrases, not suggested again."""
+    topic's include phrases, not suggested again. Closeness is the cosine of a paper
+    with the mean of the topic's papers."""
     members = sorted(set(members) & set(found.ids))
     if not members:
         return Suggestions(0, (), (), ())
@@ -60,8 +62,9 @@ def suggest(
     inside = set(members)
     outside = [(float(closeness[n]), i) for n, i in enumerate(found.ids) if i not in inside and closeness[n] >= MIN_CLOSENESS]
     add = [Suggestion(i, f"{_title(papers[i])} (closeness {c:.2f})") for c, i in sorted(outside, key=lambda x: (-x[0], x[1]))[:SHOWN]]
-    typical = float(np.median([closeness[position[i]] for i in members]))
-    odd = [(float(closeness[position[i]]), i) for i in members if i in single_phrase and closeness[position[i]] < typical / 2]
+    mine = np.array([closeness[position[i]] for i in members])
+    typical, low = float(np.median(mine)), float(np.quantile(mine, ODD_SHARE))
+    odd = [(float(closeness[position[i]]), i) for i in members if i in single_phrase and closeness[position[i]] <= low]
     remove = [
         Suggestion(i, f"{_title(papers[i])} (only {single_phrase[i]!r}; closeness {c:.2f}, the topic's median {typical:.2f})")
         for c, i in sorted(odd)[:SHOWN]

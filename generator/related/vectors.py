@@ -28,7 +28,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..records import Paper
 
-TOP_TERMS = 24
+TOP_TERMS = 48  # words of a paper compared with
+QUERY_TERMS = 16  # words of a paper that look for others (neighbours.py)
 FIRST_EPOCH = 64  # papers
 GROWTH = 1.25
 # What the vectors are made with; part of the epoch's key, so that a change makes them again.
@@ -113,14 +114,20 @@ def vectorize(model: Model, papers: Sequence[Paper]) -> sp.csr_matrix:
     return _keep_top(full)
 
 
-def _keep_top(matrix: sp.csr_matrix) -> sp.csr_matrix:
+def queries(rows: sp.csr_matrix) -> sp.csr_matrix:
+    """Each row cut to its QUERY_TERMS heaviest words, normalized again: what a paper
+    looks for others by (neighbours.py)."""
+    return _keep_top(rows, QUERY_TERMS)
+
+
+def _keep_top(matrix: sp.csr_matrix, keep: int = TOP_TERMS) -> sp.csr_matrix:
     rows, cols, values = [], [], []
     for n in range(matrix.shape[0]):
         start, end = matrix.indptr[n], matrix.indptr[n + 1]
         data, index = matrix.data[start:end], matrix.indices[start:end]
-        if len(data) > TOP_TERMS:
+        if len(data) > keep:
             # Heaviest first, ties by word index: the same words on every run.
-            chosen = np.lexsort((index, -data))[:TOP_TERMS]
+            chosen = np.lexsort((index, -data))[:keep]
             data, index = data[chosen], index[chosen]
         norm = float(np.sqrt(np.dot(data, data)))
         if norm > 0:

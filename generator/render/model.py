@@ -272,7 +272,9 @@ def entry_view(shown: Tagged, page: str, rank: int | None = None, here: date | N
 def nav_related(related: RelatedPapers, page: str) -> tuple[NavLink, ...]:
     """Links to related papers' newest entries, titled, as seen from `page`."""
     base = sibling_base(page)
-    return tuple(NavLink(escape.md(latex.repair(title)), entry_link(base, date_page(last), anchor(paper_id))) for paper_id, title, last in related)
+    return tuple(
+        NavLink(escape.md(latex.repair(title)), entry_link(base, date_page(last), anchor(paper_id))) for paper_id, title, last in related
+    )
 
 
 @dataclass(frozen=True)
@@ -416,9 +418,7 @@ def tagged_model(
     ids = list(papers)
     shown = [tuple((r, papers[r].title, papers[r].last_date) for r in related.get(i, ()) if r in papers) for i in ids]
     # In one pass of map() (in C): a run makes one for every paper.
-    tagged = dict(
-        zip(ids, map(Tagged, map(papers.__getitem__, ids), map(sets.__getitem__, map(topics_of.get, ids, repeat(()))), shown))
-    )
+    tagged = dict(zip(ids, map(Tagged, map(papers.__getitem__, ids), map(sets.__getitem__, map(topics_of.get, ids, repeat(()))), shown)))
     return SiteModel(papers, listings, topics, tagging, fetches, tagged, topic_names=names)
 
 

@@ -1,0 +1,178 @@
+"""Related papers and topic suggestions, on the bundled sample data (data/) and the
+recorded Hugging Face page of the fixtures: the same answer every time, an update
+from new papers equal to computing it all, related pairs far likelier to share a
+topic than random ones, what each entry shows, and `suggest`."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, REPO, make_project
+from msgspec import structs
+
+from generator import related
+from generator.related.neighbours import MIN_SCORE, RELATED
+from generator.related.vectors import epoch, epoch_size
+from generator.store import Store
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+HTML_DAY = FIXTURES / "hf" / "daily_page_2024-08-01.html"
+
+
+@pytest.fixture(scope="module")
+def sample():
+    state = Store(REPO / "data").load()
+    return state.papers, state.digests
+
+
+def sample_project(root: Path):
+    project = make_project(root, None)
+    shutil.rmtree(project.data)
+    shutil.copytree(REPO / "data", project.data, ignore=shutil.ignore_patterns(".lock", ".commit-lock", ".journal"))
+    return project
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """The sample data and the fixture's recorded day page, exported with topics and related ids."""
+    project = sample_project(tmp_path_factory.mktemp("related"))
+    project.ok("ingest", HTML_DAY, "--source", "fixture")
+    out = project.ok("export")
+    return json.loads(out.out)["papers"]
+
+
+def test_the_same_papers_give_the_same_related_papers(sample):
+    papers, digests = sample
+    first, again = related.compute(papers, digests), related.compute(dict(reversed(list(papers.items()))), digests)
+    assert first.related() == again.related()
+    assert len(first.related()) == 499  # the others have no paper above the floor
+
+
+def test_each_list_is_best_first_without_the_paper_itself_and_above_the_floor(sample):
+    papers, digests = sample
+    found = related.compute(papers, digests)
+    for paper_id, scored in found.best.items():
+        assert len(scored) <= RELATED
+        assert all(other != paper_id and other in papers and score >= MIN_SCORE for score, other in scored)
+        assert list(scored) == sorted(scored, key=lambda s: (-s[0], s[1]))
+
+
+def test_an_update_from_new_changed_and_removed_papers_equals_computing_it_all(sample):
+    papers, digests = sample
+    model = related.fit(papers, digests)  # the same epoch on both sides, as between two daily runs
+    last_day = max(p.last_date for p in papers.values())
+    new = {i for i, p in papers.items() if p.first_date == last_day}
+    assert len(new) == 64  # of the 74 papers of 20 August 2025, 10 were listed before
+    changed_id, removed_id = sorted(set(papers) - new)[:2]
+    before_papers = {i: p for i, p in papers.items() if i not in new}
+    before_papers[changed_id] = structs.replace(papers[changed_id], abstract="An abstract about something else: protein folding.")
+    gone = structs.replace(papers[removed_id], id="gone-paper-of-an-earlier-run")
+    before_papers[gone.id] = gone
+    now = {i: p for i, p in papers.items() if i != removed_id}
+    before = related.compute(before_papers, digests | {gone.id: "x"}, model)
+    updated = related.update(before, now, new | {changed_id}, model)
+    whole = related.compute(now, digests, model)
+    assert updated.best == whole.best  # scores too, bit for bit
+    assert updated.ids == whole.ids and (updated.rows != whole.rows).nnz == 0
+
+
+def test_the_epoch_is_whole_days_and_moves_when_the_archive_grows_by_a_quarter(sample):
+    papers, _ = sample
+    assert [epoch_size(n) for n in (10, 64, 79, 80, 100, 511, 589, 590)] == [10, 64, 64, 80, 100, 472, 472, 590]
+    chosen = set(epoch(papers))
+    last = max(papers[i].first_date for i in chosen)
+    assert chosen == {i for i, p in papers.items() if p.first_date <= last}
+    assert 472 <= len(chosen) <= 511
+
+
+def share_a_topic(a: dict, b: dict) -> bool:
+    return bool(set(a["topics"]) & set(b["topics"]))
+
+
+def test_related_pairs_share_a_topic_at_least_three_times_as_often_as_random_pairs(exported):
+    by_id = {p["id"]: p for p in exported}
+    tagged = [p for p in exported if p["topics"]]
+    pairs = [(p, by_id[r]) for p in tagged for r in p["related"]]
+    related_share = sum(share_a_topic(a, b) for a, b in pairs) / len(pairs)
+    # Every pair of distinct tagged papers: the exact chance for a random pair.
+    random_share = sum(share_a_topic(a, b) for a, b in itertools.combinations(tagged, 2)) / (len(tagged) * (len(tagged) - 1) / 2)
+    ratio = related_share / random_share
+    ARTIFACTS.mkdir(exist_ok=True)
+    lines = [
+        f"papers: {len(exported)}, with topics: {len(tagged)}, related pairs of them: {len(pairs)}",
+        f"share a topic: related pairs {related_share:.3f}, random pairs {random_share:.3f}, ratio {ratio:.2f}",
+        "",
+    ]
+    for p in sorted(exported, key=lambda p: p["id"])[::53][:10]:
+        lines.append(p["title"])
+        lines += [f"    -> {by_id[r]['title']}" for r in p["related"]]
+    (ARTIFACTS / "related.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert len(pairs) > 1500
+    assert ratio >= 3
+
+
+def test_every_entry_shows_its_related_papers_as_links_to_their_newest_entries(tmp_path):
+    project = sample_project(tmp_path / "p")
+    project.ok("generate")
+    papers = Store(project.data).load().papers
+    day = (project.docs / "dates" / "2024-09-19.md").read_text()
+    shown = re.findall(r'<p class="paper-related">Related: (.*?)</p>', day)
+    assert len(shown) == 17  # every paper of the day
+    links = re.findall(r'<a href="([^"]+)">', shown[0])
+    assert 1 <= len(links) <= RELATED
+    for href in links:
+        when, anchor = re.fullmatch(r"\.\./(\d{4}-\d\d-\d\d)/#([a-z0-9-]+)", href).groups()
+        matches = [p for p in papers.values() if anchor.endswith(p.id.replace(".", "-")) or anchor == p.id]
+        assert matches and date.fromisoformat(when) == matches[0].last_date
+    listed = json.loads((project.docs / "papers.json").read_text())["papers"]
+    assert sum(1 for p in listed if p["related"]) == 499
+
+
+def test_a_new_day_generated_on_the_kept_neighbours_equals_a_run_from_scratch(tmp_path):
+    daily = sample_project(tmp_path / "daily")
+    daily.ok("generate")  # keeps the neighbours in .cache/related
+    assert (daily.root / ".cache" / "related" / "neighbours.npz").is_file()
+    daily.ok("ingest", HTML_DAY, "--source", "fixture")
+    daily.ok("generate")
+    fresh = sample_project(tmp_path / "fresh")
+    fresh.ok("ingest", HTML_DAY, "--source", "fixture")
+    fresh.ok("generate", "--from-scratch")
+    made, expected = daily.snapshot("docs"), fresh.snapshot("docs")
+    for docs in (made, expected):
+        docs.pop(".generated")  # the daily run's lists the keys of its pages, a run from scratch keeps none
+    assert made == expected
+
+
+def test_suggest_for_a_topic_and_for_a_new_one(tmp_path):
+    project = sample_project(tmp_path / "p")
+    shown = project.ok("suggest", "diffusion-models").out
+    assert shown.startswith("# Suggestions for data/topics/diffusion-models.yml (62 papers)\n")
+    assert re.search(r"^include:\n  - image generation  # in 22 of the topic's 62 papers, 7 of the others$", shown, re.M)
+    assert re.search(r'^add:\n  - "2409\.\d{5}"  # .* \(closeness 0\.\d\d\)$', shown, re.M)
+    assert "remove:\n" in shown
+    new = project.ok("suggest", "time-series", "--new", "time series", "forecasting").out
+    assert new.splitlines()[:6] == [
+        "# Suggestions for a new topic 'time-series': its phrases tag 8 papers",
+        "# Suggestions only: keep what is right, then run `python -m generator check --diff`.",
+        "name: Time series",
+        "description: TODO one sentence on what the topic is about",
+        "include:",
+        "  - time series",
+    ]
+    # What it prints is a topic file the project reads (with a description written).
+    (project.data / "topics" / "time-series.yml").write_text(new.replace("TODO one sentence on what the topic is about", "Forecasting."))
+    assert "time-series.yml: Time series: " in project.ok("check").out
+
+
+def test_suggest_says_what_is_wrong(tmp_path):
+    project = sample_project(tmp_path / "p")
+    unknown = project.run("suggest", "difusion-models")
+    assert unknown.code == 1 and "no topic 'difusion-models' in data/topics/; did you mean 'diffusion-models'?" in unknown.err
+    exists = project.run("suggest", "diffusion-models", "--new", "diffusion")
+    assert exists.code == 1 and "topic 'diffusion-models' exists: leave out --new to get suggestions for it" in exists.err
