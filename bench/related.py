@@ -6,9 +6,12 @@ day pages `generate` then writes again for them).
     .venv/bin/python bench/related.py --sizes 10000 30000 100000
 
 The archive is bench/archive.py's synthetic one (ingested with the real command);
-the computation runs in a process of its own, in the generator's own functions.
-Extra memory is the process's peak RSS during the step above its RSS before it
-(the peak is reset first: /proc/self/clear_refs). Prints a Markdown table.
+the computation runs in a process of its own, in the generator's own functions:
+from scratch as `generate` does it (products shared between two forked processes),
+and again in one process, whose extra memory is measured: its peak RSS during the
+step above its RSS before it (the peak reset first: /proc/self/clear_refs); a forked
+worker holds its own blocks' products on top of the pages it shares. Prints a
+Markdown table.
 """
 
 from __future__ import annotations
@@ -49,14 +52,17 @@ def measured(step):
 
 state = Store(Path(sys.argv[1]) / "data").load()
 papers, digests = state.papers, state.digests
-whole, scratch_s, scratch_mb = measured(lambda: related.compute(papers, digests))
+from functools import partial
+from generator.build.related import _shared
+whole, scratch_s, _ = measured(lambda: related.compute(papers, digests, map_blocks=partial(_shared, workers=2)))
+_, one_s, scratch_mb = measured(lambda: related.compute(papers, digests))
 last = max(p.first_date for p in papers.values())
 new = {i for i, p in papers.items() if p.first_date == last}
 model = related.fit(papers, digests)
 before = related.compute({i: p for i, p in papers.items() if i not in new}, digests, model)
 daily, daily_s, daily_mb = measured(lambda: related.update(before, papers, new, model))
 changed = sum(1 for i in papers if i not in new and daily.best.get(i) != before.best.get(i))
-print(json.dumps({"scratch s": scratch_s, "scratch MB": scratch_mb, "daily s": daily_s, "daily MB": daily_mb,
+print(json.dumps({"scratch s": scratch_s, "one process s": one_s, "scratch MB": scratch_mb, "daily s": daily_s, "daily MB": daily_mb,
                   "new": len(new), "changed": changed, "with related": len(whole.related()),
                   "same": daily.best == related.compute(papers, digests, model).best}))
 """
@@ -86,7 +92,7 @@ def main() -> None:
     for size in args.sizes:
         r = bench(size)
         print(
-            f"| {r['papers']:,} | {r['scratch s']:.1f} | {r['scratch MB']:,.0f} | {r['daily s']:.2f} | {r['new']} | "
+            f"| {r['papers']:,} | {r['scratch s']:.1f} | {r['one process s']:.1f} | {r['scratch MB']:,.0f} | {r['daily s']:.2f} | {r['new']} | "
             f"{r['changed']} | {r['with related']:,} | {'yes' if r['same'] else 'NO'} |",
             flush=True,
         )

@@ -51,6 +51,9 @@ def test_the_same_papers_give_the_same_related_papers(sample):
     papers, digests = sample
     first, again = related.compute(papers, digests), related.compute(dict(reversed(list(papers.items()))), digests)
     assert first.related() == again.related()
+    # Counted while fitting (a run from scratch) or counted apart (a cached model): the same vectors.
+    apart = related.compute(papers, digests, related.fit(papers, digests))
+    assert (apart.rows != first.rows).nnz == 0 and apart.best == first.best
     assert len(first.related()) == 499  # the others have no paper above the floor
 
 

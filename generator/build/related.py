@@ -3,7 +3,7 @@ neighbours in `.cache/related/`, so that a daily run vectorizes and compares onl
 the papers that are new or changed (generator/related/ says why the answer is the
 same as computing it all again).
 
-Kept: the epoch's fitted vectorizer (pickled by scikit-learn's own rules, read back
+Kept: the epoch's fitted word counter and weigher (pickled by scikit-learn's own rules, read back
 only from this project's own cache), and one .npz of the papers' ids, record
 digests, vectors and neighbour lists. Both are keyed by the epoch's key and the
 generator's code; anything else, damaged, or unreadable is ignored and the whole
@@ -22,7 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..records import Paper
-from ..related import Model, Neighbours, compute, fit, update
+from ..related import Model, Neighbours, compute_with_model, update
 from ..related.vectors import epoch, epoch_key
 from . import cache
 from .parallel import fork_map
@@ -38,10 +38,8 @@ def neighbours(
     key = f"{code}:{epoch_key(epoch(papers), digests)}"
     model = _load_model(root, key)
     before = _load(root, key) if model is not None else None
-    if model is None:
-        model = fit(papers, digests)
     if before is None:
-        found = compute(papers, digests, model, partial(_shared, workers=workers))
+        model, found = compute_with_model(papers, digests, model, partial(_shared, workers=workers))
     else:
         kept, old = before
         changed = {i for i in papers if old.get(i) != digests[i]}
@@ -59,14 +57,14 @@ def _path(root: Path, name: str) -> Path:
 def _load_model(root: Path, key: str) -> Model | None:
     try:
         data = _path(root, "model.pickle").read_bytes()
-        saved_key, vectorizer = pickle.loads(data)  # our own cache, written by _save_model
+        saved_key, counter, weigher = pickle.loads(data)  # our own cache, written by _save_model
     except Exception:  # noqa: BLE001 - any damage means: fit again
         return None
-    return Model(key.split(":", 1)[1], vectorizer) if saved_key == key else None
+    return Model(key.split(":", 1)[1], counter, weigher) if saved_key == key else None
 
 
 def _save_model(root: Path, key: str, model: Model) -> None:
-    cache.write(_path(root, "model.pickle"), pickle.dumps((key, model.vectorizer), protocol=pickle.HIGHEST_PROTOCOL))
+    cache.write(_path(root, "model.pickle"), pickle.dumps((key, model.counter, model.weigher), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _load(root: Path, key: str) -> tuple[Neighbours, dict[str, str]] | None:

@@ -18,9 +18,9 @@ import scipy.sparse as sp
 from ..records import Paper
 from .neighbours import RELATED, MapBlocks, Neighbours, _here, all_nearest
 from .neighbours import update as _update
-from .vectors import Model, fit, queries, vectorize
+from .vectors import Model, fit, fit_counting, queries, vectorize, vectorize_all
 
-__all__ = ["RELATED", "Model", "Neighbours", "compute", "fit", "update", "vectorize"]
+__all__ = ["RELATED", "Model", "Neighbours", "compute", "compute_with_model", "fit", "update", "vectorize"]
 
 
 def compute(
@@ -29,10 +29,20 @@ def compute(
     """Every paper's related papers, from nothing but the papers (and their records'
     digests, which key the epoch's word weights). `map_blocks` may share the blocks
     of products between processes (build/parallel.py); the answer is the same."""
-    model = model or fit(papers, digests)
+    return compute_with_model(papers, digests, model, map_blocks)[1]
+
+
+def compute_with_model(
+    papers: Mapping[str, Paper], digests: Mapping[str, str], model: Model | None = None, map_blocks: MapBlocks | None = None
+) -> tuple[Model, Neighbours]:
+    """compute(), and the model it used (fitted here if not given)."""
     ids = sorted(papers)
-    rows = vectorize(model, [papers[i] for i in ids])
-    return all_nearest(rows, queries(rows), ids, map_blocks or _here)
+    if model is None:
+        model, known, counts = fit_counting(papers, digests)
+        rows = vectorize_all(model, papers, ids, known, counts)
+    else:
+        rows = vectorize(model, [papers[i] for i in ids])
+    return model, all_nearest(rows, queries(rows), ids, map_blocks or _here)
 
 
 def update(before: Neighbours, papers: Mapping[str, Paper], changed: set[str], model: Model) -> Neighbours:

@@ -24,7 +24,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
 from ..records import Paper
 
@@ -66,10 +66,15 @@ def epoch(papers: Mapping[str, Paper]) -> list[str]:
 
 @dataclass(frozen=True)
 class Model:
-    """The epoch's vocabulary and word weights, and the key of what they were made from."""
+    """The epoch's vocabulary (`counter`) and word weights (`weigher`), and the key of
+    what they were made from. Counting and weighing are kept apart so that a run from
+    scratch counts the epoch's papers once, while fitting: counts are whole numbers,
+    the same however they were made, and weighing is done row by row, so every
+    paper's vector comes out the same bit for bit either way."""
 
     key: str
-    vectorizer: TfidfVectorizer
+    counter: CountVectorizer
+    weigher: TfidfTransformer
 
 
 def epoch_key(ids: Sequence[str], digests: Mapping[str, str]) -> str:
@@ -81,37 +86,64 @@ def epoch_key(ids: Sequence[str], digests: Mapping[str, str]) -> str:
 
 
 def fit(papers: Mapping[str, Paper], digests: Mapping[str, str]) -> Model:
+    return fit_counting(papers, digests)[0]
+
+
+def fit_counting(papers: Mapping[str, Paper], digests: Mapping[str, str]) -> tuple[Model, dict[str, int], sp.csr_matrix]:
+    """The epoch's model, and the epoch's papers' word counts made while fitting it
+    ({id: row}, rows), which vectorize_all takes instead of counting them again."""
     ids = epoch(papers)
-    vectorizer = _vectorizer()
-    if ids:
+    texts = [text_of(papers[i]) for i in ids] or [""]
+    counter = _counter()
+    try:
+        counts = counter.fit_transform(texts)
+    except ValueError:  # no word is in two of the epoch's papers: take every word
+        counter = _counter(min_df=1, max_df=1.0)
         try:
-            vectorizer.fit([text_of(papers[i]) for i in ids])
-        except ValueError:  # no word is in two of the epoch's papers: nothing to compare by
-            vectorizer = _vectorizer(min_df=1, max_df=1.0)
-            vectorizer.fit([text_of(papers[i]) for i in ids] or [""])
-    return Model(epoch_key(ids, digests), vectorizer)
+            counts = counter.fit_transform(texts)
+        except ValueError:  # no word at all
+            counter = _counter(min_df=1, max_df=1.0, empty=True)
+            counts = counter.fit_transform(texts)
+    weigher = TfidfTransformer(sublinear_tf=True).fit(counts)
+    return Model(epoch_key(ids, digests), counter, weigher), {i: n for n, i in enumerate(ids)}, counts.tocsr()
 
 
-def _vectorizer(min_df: int = 2, max_df: float = 0.5) -> TfidfVectorizer:
-    return TfidfVectorizer(
+def _counter(min_df: int = 2, max_df: float = 0.5, empty: bool = False) -> CountVectorizer:
+    return CountVectorizer(
         lowercase=True,
         strip_accents="unicode",
-        stop_words="english",
-        token_pattern=r"(?u)\b[^\W\d_][\w-]*[^\W_]\b|\b[^\W\d_]\b",  # words, not numbers
-        sublinear_tf=True,
+        stop_words=None if empty else "english",
+        token_pattern=r"(?u)\b\w+\b" if empty else r"(?u)\b[^\W\d_][\w-]*[^\W_]\b|\b[^\W\d_]\b",  # words, not numbers
         min_df=min_df,
         max_df=max_df,
-        dtype=np.float64,
+        dtype=np.int64,
     )
 
 
 def vectorize(model: Model, papers: Sequence[Paper]) -> sp.csr_matrix:
     """One row a paper: its TOP_TERMS heaviest words, L2-normalized, indices sorted
     (neighbours.py relies on the order: see there)."""
-    if not papers or not hasattr(model.vectorizer, "vocabulary_"):
-        return sp.csr_matrix((len(papers), max(len(getattr(model.vectorizer, "vocabulary_", {})), 1)))
-    full = model.vectorizer.transform([text_of(p) for p in papers]).tocsr()
-    return _keep_top(full)
+    return _weigh(model, model.counter.transform([text_of(p) for p in papers]) if papers else None)
+
+
+def vectorize_all(
+    model: Model, papers: Mapping[str, Paper], ids: Sequence[str], known: Mapping[str, int], counts: sp.csr_matrix
+) -> sp.csr_matrix:
+    """vectorize(model, papers of `ids`), taking the counts of papers in `known` from
+    `counts` (fit_counting's) rather than counting their words again."""
+    rest = [i for i in ids if i not in known]
+    more = model.counter.transform([text_of(papers[i]) for i in rest]) if rest else sp.csr_matrix((0, counts.shape[1]), dtype=np.int64)
+    where = dict(known)
+    where.update({paper_id: counts.shape[0] + n for n, paper_id in enumerate(rest)})
+    both = sp.vstack([counts, more], format="csr")
+    return _weigh(model, both[np.array([where[i] for i in ids], dtype=np.int64)] if ids else None)
+
+
+def _weigh(model: Model, counts: sp.csr_matrix | None) -> sp.csr_matrix:
+    width = len(model.counter.vocabulary_)
+    if counts is None:
+        return sp.csr_matrix((0, width))
+    return _keep_top(model.weigher.transform(counts.astype(np.float64)).tocsr())
 
 
 def queries(rows: sp.csr_matrix) -> sp.csr_matrix:
