@@ -86,9 +86,10 @@ def main() -> None:
     args = parser.parse_args()
     print(f"# CPython {platform.python_version()}, {os.cpu_count()} cores")
     print(
-        "| papers | from scratch s | extra peak MB | daily update s | new papers | lists changed | papers with related | update = scratch |"
+        "| papers | from scratch s | in one process s | extra peak MB | daily update s | new papers | lists changed "
+        "| papers with related | update = scratch |"
     )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |")
     for size in args.sizes:
         r = bench(size)
         print(

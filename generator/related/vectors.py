@@ -32,6 +32,7 @@ TOP_TERMS = 48  # words of a paper compared with
 QUERY_TERMS = 16  # words of a paper that look for others (neighbours.py)
 FIRST_EPOCH = 64  # papers
 GROWTH = 1.25
+WEIGH_ROWS = 8192  # papers weighed at a time: bounds the memory of the uncut vectors
 # What the vectors are made with; part of the epoch's key, so that a change makes them again.
 PARAMETERS = f"tfidf-v1 top={TOP_TERMS} title*2 english-stop sublinear min_df=2 max_df=0.5"
 
@@ -116,7 +117,7 @@ def _counter(min_df: int = 2, max_df: float = 0.5, empty: bool = False) -> Count
         token_pattern=r"(?u)\b\w+\b" if empty else r"(?u)\b[^\W\d_][\w-]*[^\W_]\b|\b[^\W\d_]\b",  # words, not numbers
         min_df=min_df,
         max_df=max_df,
-        dtype=np.int64,
+        dtype=np.int32,
     )
 
 
@@ -132,7 +133,7 @@ def vectorize_all(
     """vectorize(model, papers of `ids`), taking the counts of papers in `known` from
     `counts` (fit_counting's) rather than counting their words again."""
     rest = [i for i in ids if i not in known]
-    more = model.counter.transform([text_of(papers[i]) for i in rest]) if rest else sp.csr_matrix((0, counts.shape[1]), dtype=np.int64)
+    more = model.counter.transform([text_of(papers[i]) for i in rest]) if rest else sp.csr_matrix((0, counts.shape[1]), dtype=np.int32)
     where = dict(known)
     where.update({paper_id: counts.shape[0] + n for n, paper_id in enumerate(rest)})
     both = sp.vstack([counts, more], format="csr")
@@ -140,10 +141,16 @@ def vectorize_all(
 
 
 def _weigh(model: Model, counts: sp.csr_matrix | None) -> sp.csr_matrix:
+    """Weighed and cut, WEIGH_ROWS rows at a time: only the cut rows are ever held
+    whole (weighing works row by row, so the rows are the same)."""
     width = len(model.counter.vocabulary_)
-    if counts is None:
+    if counts is None or counts.shape[0] == 0:
         return sp.csr_matrix((0, width))
-    return _keep_top(model.weigher.transform(counts.astype(np.float64)).tocsr())
+    parts = [
+        _keep_top(model.weigher.transform(counts[i : i + WEIGH_ROWS].astype(np.float64)).tocsr())
+        for i in range(0, counts.shape[0], WEIGH_ROWS)
+    ]
+    return sp.vstack(parts, format="csr")
 
 
 def queries(rows: sp.csr_matrix) -> sp.csr_matrix:
