@@ -27,7 +27,6 @@ from .commands.generate import generate
 from .commands.ingest import ingest
 from .commands.rebuild import rebuild
 from .commands.resolve import resolve
-from .commands.suggest import suggest_topic
 from .errors import DigestError, display_path
 from .render.feeds import DEFAULT_SITE_URL
 from .sources import http
@@ -503,6 +502,8 @@ def _run_check(args: argparse.Namespace, project: Project) -> int:
 
 
 def _run_suggest(args: argparse.Namespace, project: Project) -> int:
+    from .commands.suggest import suggest_topic  # scikit-learn: a second to import, for this command only
+
     sys.stdout.write(suggest_topic(project, args.slug, args.new or ()))
     return 0
 

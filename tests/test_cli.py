@@ -306,7 +306,7 @@ def test_usage_errors_exit_2(project, args, message):
     assert message in result.err
 
 
-@pytest.mark.parametrize("command", ["ingest", "generate", "check", "export"])
+@pytest.mark.parametrize("command", ["ingest", "fetch", "resolve", "rebuild", "generate", "check", "export", "suggest"])
 def test_every_command_has_help(project, command):
     result = project.ok(command, "--help")
     assert result.out.startswith(f"usage: python -m generator {command}")
@@ -314,7 +314,7 @@ def test_every_command_has_help(project, command):
 
 def test_top_level_help_lists_the_commands(project):
     out = project.ok("--help").out
-    for command in ("ingest", "generate", "check", "export"):
+    for command in ("ingest", "fetch", "resolve", "rebuild", "generate", "check", "export", "suggest"):
         assert f"    {command} " in out
 
 
@@ -326,7 +326,7 @@ def test_export_shape_and_urls(project):
     papers = {p["id"]: p for p in json.loads(project.ok("export").out)["papers"]}
     assert list(papers) == sorted(papers)
     moe = papers["sparse-mixture-of-experts-at-scale"]
-    assert list(moe) == ["id", "title", "abstract", "authors", "links", "topics", "appearances"]
+    assert list(moe) == ["id", "title", "abstract", "authors", "links", "topics", "related", "appearances"]
     assert moe["topics"] == ["mixture-of-experts"]
     assert moe["links"] == [{"kind": "code", "url": "https://github.com/example/sparse-moe"}]
     assert moe["appearances"] == [

@@ -17,23 +17,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Iterable, Mapping
+from typing import TYPE_CHECKING, Annotated, Iterable, Mapping
 
 import msgspec
 
 from ..records import Listing, Paper
-from ..related import Neighbours
-from ..related import compute as compute_related
 from ..render.model import Tagged
 from ..render.pages import Part
 from ..store import Store, StoreState
 from ..topics import Tagging, Topic, rules_digest, tag
 from . import cache, shards
-from . import related as kept_related
 from .keys import Keys, code_digest, digest
 from .papers_json import reusing_lines
 from .parallel import default_workers, fork_map
 from .writer import SiteReport, Writer, up_to_date
+
+if TYPE_CHECKING:
+    from ..related import Neighbours
 
 MATCHES_CACHE = "matches.json"
 SERIAL_MATCHES = 2_000  # papers to match below which tagging is not shared between processes
@@ -108,6 +108,11 @@ class Build:
     def related(self, papers: Mapping[str, Paper], digests: Mapping[str, str], keep: bool = True) -> Neighbours:
         """Every paper's related papers, given the last run's (build/related.py); with
         `keep`, this run's are kept for the next."""
+        # Imported here: scikit-learn and scipy take a second to import, which a run with
+        # nothing to do (up_to_date) should not pay.
+        from ..related import compute as compute_related
+        from . import related as kept_related
+
         digests = digests or {i: p.digest() for i, p in papers.items()}  # a recent window's records are cut ones
         if not self.fast:
             return compute_related(papers, digests)

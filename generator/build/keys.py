@@ -5,8 +5,7 @@ A page's key digests the code that makes pages (every module and template of the
 generator, and the versions of the libraries that write its output) and the page's
 inputs (render/pages.py), encoded with msgspec. A paper in the inputs stands for a
 digest of its record's bytes in the store (and, for a `Tagged` paper, of its topics'
-names and related papers), made once a run: the inputs of all pages name each paper
-many times.
+names), made once a run: the inputs of all pages name each paper many times.
 """
 
 from __future__ import annotations
@@ -65,15 +64,9 @@ class _TopicParts(dict):
         return found
 
 
-def _related_part(related: tuple) -> bytes:
-    """A digest of a paper's related papers as its entry shows them (ids, titles, days)."""
-    return hashlib.blake2b(repr(related).encode("utf-8"), digest_size=16).digest() if related else b""
-
-
 _PAPER_TYPES = (Tagged, Record)
 _ID = attrgetter("paper.id")
 _TOPICS = attrgetter("topics")
-_RELATED = attrgetter("related")
 
 
 class Keys:
@@ -98,8 +91,7 @@ class Keys:
         one at a time on first use in each process that makes pages."""
         items = [one for one in shown if one not in self.shown]
         records = map(self.records.__getitem__, map(_ID, items))
-        tagged = map(bytes.__add__, records, map(self.topics.__getitem__, map(_TOPICS, items)))
-        self.shown.update(zip(items, map(bytes.__add__, tagged, map(_related_part, map(_RELATED, items)))))
+        self.shown.update(zip(items, map(bytes.__add__, records, map(self.topics.__getitem__, map(_TOPICS, items)))))
 
     def papers(self, shown: Sequence[Tagged | Record]) -> list[bytes]:
         """The digest of each paper, as a page's key takes it: a Tagged paper's is its
@@ -112,8 +104,7 @@ class Keys:
                 if one is None:
                     item = shown[n]
                     record = self.records[item.paper.id]
-                    tagged = record + self.topics[item.topics] + _related_part(item.related) if type(item) is Tagged else record
-                    found[n] = self.shown[item] = tagged
+                    found[n] = self.shown[item] = record + self.topics[item.topics] if type(item) is Tagged else record
         return found
 
     def of(self, page: Page) -> str:

@@ -25,8 +25,11 @@ def reusing_lines(page: Page, keys: Keys, root: Path, docs: Path) -> Page:
 
 
 def _line_keys(inputs: PapersJsonInputs, keys: Keys) -> list[str]:
-    """A key for each paper's line: its record, its topics' names and its listings' topics."""
+    """A key for each paper's line: its record, its topics' names, its listings' topics
+    and its related papers."""
     out = list(map(bytes.hex, keys.papers(inputs.papers)))
+    if inputs.related:
+        out = [f"{key} {' '.join(related)}" if related else key for key, related in zip(out, inputs.related)]
     topical = dict(inputs.listing_topics)
     if topical:  # an appearance's listing topic is in the line: then it is in the key
         for n, shown in enumerate(inputs.papers):

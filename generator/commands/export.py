@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ..lock import reading
-from ..related import compute as compute_related
 from ..render.export import export_json
 from ..render.model import tagged_model
 from ..topics import tag
@@ -17,7 +16,10 @@ def export(project: Project, say: Say = stderr) -> str:
         state = project.store.load()
     loaded = load_checked(state, topics)
     tagging = tag(topics, loaded.papers, loaded.state.listings, loaded.resolve)
+    from ..related import compute as compute_related  # scikit-learn: a second to import
+
     related = compute_related(loaded.papers, loaded.digests).related()
     model = tagged_model(loaded.papers, loaded.state.listings, topics, tagging, related=related)
     listing_topics = {l.id: l.topic for l in loaded.state.listings.values() if l.topic}
-    return export_json([model.tagged[i] for i in sorted(model.tagged)], listing_topics)
+    ids = sorted(model.tagged)
+    return export_json([model.tagged[i] for i in ids], listing_topics, related=[related.get(i, ()) for i in ids])

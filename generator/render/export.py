@@ -15,7 +15,7 @@ from .paper_links import paper_links
 from .urls import entry_url
 
 
-def paper_record(shown: Tagged, listing_topics: Mapping[str, str], full: bool = True) -> dict[str, Any]:
+def paper_record(shown: Tagged, listing_topics: Mapping[str, str], full: bool = True, related: Sequence[str] = ()) -> dict[str, Any]:
     paper = shown.paper
     record: dict[str, Any] = {"id": paper.id, "title": paper.title}
     if full:
@@ -23,7 +23,7 @@ def paper_record(shown: Tagged, listing_topics: Mapping[str, str], full: bool = 
     record["authors"] = list(paper.authors)
     record["links"] = [{"kind": l.kind, "url": l.url} for l in paper_links(paper, derived=full)]
     record["topics"] = [slug for slug, _ in shown.topics]
-    record["related"] = [paper_id for paper_id, _, _ in shown.related]
+    record["related"] = list(related)
     record["appearances"] = [
         {
             "date": a.date.isoformat(),
@@ -43,15 +43,17 @@ def export_json(
     full: bool = True,
     known: Mapping[str, str] = {},
     keys: Sequence[str] | None = None,
+    related: Sequence[Sequence[str]] = (),
 ) -> str:
     """One paper a line, in the order given (by id): readable, diffable, and streamable
-    with line-based tools. With `keys` (one a paper), a paper whose key is in `known`
+    with line-based tools. `related`: each paper's related ids, in the same order. With
+    `keys` (one a paper), a paper whose key is in `known`
     (the lines of an earlier run, by key) takes that line instead of making it again."""
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per paper (json.dumps)
     lines = list(map(known.get, keys)) if keys is not None else [None] * len(papers)
     for n, line in enumerate(lines):
         if not line:
-            lines[n] = encode(paper_record(papers[n], listing_topics, full))
+            lines[n] = encode(paper_record(papers[n], listing_topics, full, related[n] if related else ()))
     return HEAD + ",\n".join(lines) + TAIL
 
 

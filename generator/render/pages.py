@@ -34,6 +34,7 @@ from .model import (
     MEMO,
     DayView,
     Record,
+    RelatedPapers,
     SectionView,
     SiteModel,
     Tagged,
@@ -156,11 +157,15 @@ class DayInputs:
     previous: date | None
     next: date | None
     sections: tuple[Section, ...]  # ordered by listing topic, then id
+    related: tuple[tuple[str, RelatedPapers], ...] = ()  # (paper id, its related papers) of the day's papers, by id
 
 
 def day_pages(model: SiteModel, days: Iterable[DayView]) -> Iterator[Page]:
     for day in days:
-        inputs = DayInputs(day.date, day.previous_day, day.next_day, _sections(model, day))
+        sections = _sections(model, day)
+        shown = sorted({one.paper.id for s in sections for one in s.papers})
+        related = tuple((i, model.related[i]) for i in shown if model.related.get(i))
+        inputs = DayInputs(day.date, day.previous_day, day.next_day, sections, related)
         yield Page("day", (day.page, bib_path(day.page)), make_day, inputs)
 
 
@@ -183,7 +188,7 @@ def _sections(model: SiteModel, day: DayView) -> tuple[Section, ...]:
 def make_day(inputs: DayInputs) -> Files:
     day = DayView(inputs.date, len({t.paper.id for s in inputs.sections for t in s.papers}), inputs.previous, inputs.next)
     with MEMO.apart():
-        sections = _day_sections(day, inputs.sections)
+        sections = _day_sections(day, inputs.sections, dict(inputs.related))
         papers = [one for s in inputs.sections for one in s.papers]
         page = _render("day.md.j2", day=day, sections=sections, toolbar=_toolbar(papers))
         bib = _bibliography(e.paper for s in sections for e in s.entries)
@@ -203,7 +208,7 @@ def _toolbar(papers: Iterable[Tagged], leave_out: str = "") -> Markup:
     return entries.toolbar(topics, upvotes)
 
 
-def _day_sections(day: DayView, sections: tuple[Section, ...]) -> tuple[SectionView, ...]:
+def _day_sections(day: DayView, sections: tuple[Section, ...], related: Mapping[str, RelatedPapers]) -> tuple[SectionView, ...]:
     """A day's listings, each with its entries in rank order; a paper already shown in
     an earlier listing of the day is named again, not repeated."""
     shown: set[str] = set()
@@ -211,7 +216,7 @@ def _day_sections(day: DayView, sections: tuple[Section, ...]) -> tuple[SectionV
     for section in sections:
         entries_, repeats = [], []
         for rank, one in zip(section.ranks, section.papers):
-            view = entry_view(one, day.page, rank, day.date)
+            view = entry_view(one, day.page, rank, day.date, related=related.get(one.paper.id, ()))
             (repeats if one.paper.id in shown else entries_).append(view)
             shown.add(one.paper.id)
         views.append(SectionView(section.label, f"listing-{section.listing}", tuple(entries_), tuple(repeats)))
@@ -541,6 +546,7 @@ def site_pages(model: SiteModel, site_url: str) -> Iterator[Page]:
 class PapersJsonInputs:
     papers: tuple[Tagged, ...]  # in id order
     listing_topics: tuple[tuple[str, str], ...]  # (listing id, topic) of each listing with a topic
+    related: tuple[tuple[str, ...], ...] = ()  # each paper's related ids, best first, in the order of `papers`
 
 
 def papers_json_part(model: SiteModel) -> Part:
@@ -548,8 +554,11 @@ def papers_json_part(model: SiteModel) -> Part:
 
 
 def papers_json_page(model: SiteModel) -> Page:
+    ids = sorted(model.tagged)
     inputs = PapersJsonInputs(
-        tuple([model.tagged[i] for i in sorted(model.tagged)]), tuple(sorted((l.id, l.topic) for l in model.listings.values() if l.topic))
+        tuple([model.tagged[i] for i in ids]),
+        tuple(sorted((l.id, l.topic) for l in model.listings.values() if l.topic)),
+        tuple(tuple(r for r, _, _ in model.related.get(i, ())) for i in ids),
     )
     return Page("papers.json", (PAPERS_JSON,), make_papers_json, inputs)
 
@@ -557,7 +566,7 @@ def papers_json_page(model: SiteModel) -> Page:
 def make_papers_json(inputs: PapersJsonInputs, known: Mapping[str, str] = {}, line_keys: list[str] | None = None) -> Files:
     """papers.json. `known` and `line_keys` let a caller reuse the lines of an earlier
     file (build/plan.py): the line of the nth paper is known[line_keys[n]] if there."""
-    text = export.export_json(inputs.papers, dict(inputs.listing_topics), full=False, known=known, keys=line_keys)
+    text = export.export_json(inputs.papers, dict(inputs.listing_topics), full=False, known=known, keys=line_keys, related=inputs.related)
     yield PAPERS_JSON, text.encode("utf-8")
 
 
