@@ -62,7 +62,7 @@ def _recovered(root: Path) -> list[tuple[Path, str]]:
     data = root / "data"
     with committing(data):
         notes = [(tree, recover(tree)) for tree in (data, root / "docs")]
-    for stale in (data, data / "papers", root / ".cache"):
+    for stale in (data, data / "papers", root / ".cache", root / ".cache" / "related"):
         remove_temporary_files(stale)
     return [(tree, note) for tree, note in notes if note]
 

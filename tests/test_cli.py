@@ -85,8 +85,11 @@ def test_a_changed_paper_renders_its_pages_again_and_only_them(project):
     again = project.ok("generate", "--jobs", "1")
     after = project.mtimes("docs")
     written = sorted(rel for rel in after if after[rel] != before.get(rel) and rel != ".generated")
-    # Its day page and BibTeX, its topic's page, feed and BibTeX, and the files made of every paper.
+    # Its day page and BibTeX, its topic's page, feed and BibTeX, the files made of every paper, and
+    # the day pages whose entries name it among their related papers (with its title).
     assert written == [
+        "dates/2025-03-18.md",
+        "dates/2025-03-19.md",
         "dates/2025-03-20.bib",
         "dates/2025-03-20.md",
         "feed.xml",
@@ -98,7 +101,7 @@ def test_a_changed_paper_renders_its_pages_again_and_only_them(project):
         "topics/agents.bib",
         "topics/agents.md",
     ]
-    assert again.out.startswith("generated 53 files in docs/: 10 written, 0 deleted, 43 unchanged (")
+    assert again.out.startswith("generated 53 files in docs/: 12 written, 0 deleted, 41 unchanged (")
     assert "Agents That Cite Sources" in (project.docs / "dates" / "2025-03-20.md").read_text()
     assert "Agents That Cite Sources" in (project.docs / "topics" / "agents.md").read_text()
     (project.docs / "dates" / "2025-03-18.md").unlink()  # a missing file is made again, inputs or not
@@ -119,7 +122,7 @@ def test_the_cache_only_spares_work_a_damaged_one_changes_nothing(tmp_path):
         project.ok("generate")
         return project.snapshot("docs")
 
-    assert sorted(p.name for p in cache.iterdir()) == ["matches.json", "papers-json-keys.txt", "shards.json"]
+    assert sorted(p.name for p in cache.iterdir()) == ["matches.json", "papers-json-keys.txt", "related", "shards.json"]
     matches = json.loads((cache / "matches.json").read_text())
     assert len(matches["value"]) == 6  # one entry per paper
     # Right keys, wrong values: a rule number out of range.
@@ -143,6 +146,13 @@ def test_the_cache_only_spares_work_a_damaged_one_changes_nothing(tmp_path):
     shards["value"]["papers/2025-03.json"][2][0] = 42
     (cache / "shards.json").write_text(json.dumps(shards))
     assert generated_again() == expected
+    # The related papers' vectors and lists, and their model: cut short, then not what they were.
+    for kept in ("neighbours.npz", "model.pickle"):
+        data = (cache / "related" / kept).read_bytes()
+        (cache / "related" / kept).write_bytes(data[: len(data) // 2])
+        assert generated_again() == expected
+        (cache / "related" / kept).write_bytes(b"\x00not what it was")
+        assert generated_again() == expected
     (cache / "shards.json").write_bytes(b"\x00not json")
     assert generated_again() == expected
     fresh = mini_project(tmp_path / "b")

@@ -102,19 +102,19 @@ def fit_counting(papers: Mapping[str, Paper], digests: Mapping[str, str]) -> tup
         counter = _counter(min_df=1, max_df=1.0)
         try:
             counts = counter.fit_transform(texts)
-        except ValueError:  # no word at all
-            counter = _counter(min_df=1, max_df=1.0, empty=True)
+        except ValueError:  # no word at all (no papers): a vocabulary of none of their words
+            counter = CountVectorizer(vocabulary=["\x00"], dtype=np.int32)
             counts = counter.fit_transform(texts)
     weigher = TfidfTransformer(sublinear_tf=True).fit(counts)
     return Model(epoch_key(ids, digests), counter, weigher), {i: n for n, i in enumerate(ids)}, counts.tocsr()
 
 
-def _counter(min_df: int = 2, max_df: float = 0.5, empty: bool = False) -> CountVectorizer:
+def _counter(min_df: int = 2, max_df: float = 0.5) -> CountVectorizer:
     return CountVectorizer(
         lowercase=True,
         strip_accents="unicode",
-        stop_words=None if empty else "english",
-        token_pattern=r"(?u)\b\w+\b" if empty else r"(?u)\b[^\W\d_][\w-]*[^\W_]\b|\b[^\W\d_]\b",  # words, not numbers
+        stop_words="english",
+        token_pattern=r"(?u)\b[^\W\d_][\w-]*[^\W_]\b|\b[^\W\d_]\b",  # words, not numbers
         min_df=min_df,
         max_df=max_df,
         dtype=np.int32,
