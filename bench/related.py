@@ -54,17 +54,17 @@ state = Store(Path(sys.argv[1]) / "data").load()
 papers, digests = state.papers, state.digests
 from functools import partial
 from generator.build.related import _shared
-whole, scratch_s, _ = measured(lambda: related.compute(papers, digests, map_blocks=partial(_shared, workers=2)))
-_, one_s, scratch_mb = measured(lambda: related.compute(papers, digests))
+whole, scratch_s, _ = measured(lambda: related.compute(papers, map_blocks=partial(_shared, workers=2)))
+_, one_s, scratch_mb = measured(lambda: related.compute(papers))
 last = max(p.first_date for p in papers.values())
 new = {i for i, p in papers.items() if p.first_date == last}
-model = related.fit(papers, digests)
-before = related.compute({i: p for i, p in papers.items() if i not in new}, digests, model)
+model = related.fit(papers)
+before = related.compute({i: p for i, p in papers.items() if i not in new}, model)
 daily, daily_s, daily_mb = measured(lambda: related.update(before, papers, new, model))
 changed = sum(1 for i in papers if i not in new and daily.best.get(i) != before.best.get(i))
 print(json.dumps({"scratch s": scratch_s, "one process s": one_s, "scratch MB": scratch_mb, "daily s": daily_s, "daily MB": daily_mb,
                   "new": len(new), "changed": changed, "with related": len(whole.related()),
-                  "same": daily.best == related.compute(papers, digests, model).best}))
+                  "same": daily.best == related.compute(papers, model).best}))
 """
 
 

@@ -12,6 +12,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import FIXTURES, REPO, make_project
 from msgspec import structs
@@ -49,17 +50,17 @@ def exported(tmp_path_factory):
 
 def test_the_same_papers_give_the_same_related_papers(sample):
     papers, digests = sample
-    first, again = related.compute(papers, digests), related.compute(dict(reversed(list(papers.items()))), digests)
+    first, again = related.compute(papers), related.compute(dict(reversed(list(papers.items()))))
     assert first.related() == again.related()
     # Counted while fitting (a run from scratch) or counted apart (a cached model): the same vectors.
-    apart = related.compute(papers, digests, related.fit(papers, digests))
+    apart = related.compute(papers, related.fit(papers))
     assert (apart.rows != first.rows).nnz == 0 and apart.best == first.best
     assert len(first.related()) == 499  # the others have no paper above the floor
 
 
 def test_each_list_is_best_first_without_the_paper_itself_and_above_the_floor(sample):
     papers, digests = sample
-    found = related.compute(papers, digests)
+    found = related.compute(papers)
     for paper_id, scored in found.best.items():
         assert len(scored) <= RELATED
         assert all(other != paper_id and other in papers and score >= MIN_SCORE for score, other in scored)
@@ -68,7 +69,7 @@ def test_each_list_is_best_first_without_the_paper_itself_and_above_the_floor(sa
 
 def test_an_update_from_new_changed_and_removed_papers_equals_computing_it_all(sample):
     papers, digests = sample
-    model = related.fit(papers, digests)  # the same epoch on both sides, as between two daily runs
+    model = related.fit(papers)  # the same epoch on both sides, as between two daily runs
     last_day = max(p.last_date for p in papers.values())
     new = {i for i, p in papers.items() if p.first_date == last_day}
     assert len(new) == 64  # of the 74 papers of 20 August 2025, 10 were listed before
@@ -78,9 +79,9 @@ def test_an_update_from_new_changed_and_removed_papers_equals_computing_it_all(s
     gone = structs.replace(papers[removed_id], id="gone-paper-of-an-earlier-run")
     before_papers[gone.id] = gone
     now = {i: p for i, p in papers.items() if i != removed_id}
-    before = related.compute(before_papers, digests | {gone.id: "x"}, model)
+    before = related.compute(before_papers, model)
     updated = related.update(before, now, new | {changed_id}, model)
-    whole = related.compute(now, digests, model)
+    whole = related.compute(now, model)
     assert updated.best == whole.best  # scores too, bit for bit
     assert updated.ids == whole.ids and (updated.rows != whole.rows).nnz == 0
 
@@ -138,18 +139,24 @@ def test_every_entry_shows_its_related_papers_as_links_to_their_newest_entries(t
 
 
 def test_a_new_day_generated_on_the_kept_neighbours_equals_a_run_from_scratch(tmp_path):
+    # A day after the last: the epoch stays, so the daily run updates the kept neighbours.
+    late = tmp_path / "2025-08-21.txt"
+    late.write_text((FIXTURES / "mini" / "2025-03-18.txt").read_text().replace("Mar 18", "Aug 21"))
     daily = sample_project(tmp_path / "daily")
     daily.ok("generate")  # keeps the neighbours in .cache/related
-    assert (daily.root / ".cache" / "related" / "neighbours.npz").is_file()
-    daily.ok("ingest", HTML_DAY, "--source", "fixture")
+    kept = daily.root / ".cache" / "related" / "neighbours.npz"
+    assert str(np.load(kept)["how"]) == "computed"
+    daily.ok("ingest", late, "--date", "2025-08-21")
     daily.ok("generate")
+    assert str(np.load(kept)["how"]) == "updated for 3 papers"  # the same epoch: the 3 new papers compared
     fresh = sample_project(tmp_path / "fresh")
-    fresh.ok("ingest", HTML_DAY, "--source", "fixture")
+    fresh.ok("ingest", late, "--date", "2025-08-21")
     fresh.ok("generate", "--from-scratch")
     made, expected = daily.snapshot("docs"), fresh.snapshot("docs")
     for docs in (made, expected):
         docs.pop(".generated")  # the daily run's lists the keys of its pages, a run from scratch keeps none
     assert made == expected
+    assert "paper-related" in made["dates/2025-08-21.md"].decode()
 
 
 def test_suggest_for_a_topic_and_for_a_new_one(tmp_path):

@@ -23,30 +23,32 @@ import scipy.sparse as sp
 
 from ..records import Paper
 from ..related import Model, Neighbours, compute_with_model, update
-from ..related.vectors import epoch, epoch_key
+from ..related.vectors import epoch, epoch_key, text_digests
 from . import cache
 from .parallel import fork_map
 
 FOLDER = "related"
 
 
-def neighbours(
-    root: Path, code: str, papers: Mapping[str, Paper], digests: Mapping[str, str], keep: bool = True, workers: int = 1
-) -> Neighbours:
-    """compute(papers, digests), sparing what the last run did with the same epoch; a
-    whole computation shares its products between `workers` processes."""
+def neighbours(root: Path, code: str, papers: Mapping[str, Paper], keep: bool = True, workers: int = 1) -> Neighbours:
+    """compute(papers), sparing what the last run did with the same epoch; a whole
+    computation shares its products between `workers` processes. A paper is compared
+    again only if its text changed (new, or edited): not when it is listed again."""
+    digests = text_digests(papers)
     key = f"{code}:{epoch_key(epoch(papers), digests)}"
     model = _load_model(root, key)
     before = _load(root, key) if model is not None else None
     if before is None:
         model, found = compute_with_model(papers, digests, model, partial(_shared, workers=workers))
+        how = "computed"
     else:
         kept, old = before
         changed = {i for i in papers if old.get(i) != digests[i]}
         found = update(kept, papers, changed, model)
+        how = f"updated for {len(changed)} papers"
     if keep:
         _save_model(root, key, model)
-        _save(root, key, found, digests)
+        _save(root, key, found, digests, how)
     return found
 
 
@@ -83,7 +85,8 @@ def _load(root: Path, key: str) -> tuple[Neighbours, dict[str, str]] | None:
     return Neighbours(ids, rows, asks, best), digests
 
 
-def _save(root: Path, key: str, found: Neighbours, digests: Mapping[str, str]) -> None:
+def _save(root: Path, key: str, found: Neighbours, digests: Mapping[str, str], how: str) -> None:
+    """`how` the lists were made (computed, or updated for N papers): for people and tests."""
     position = {paper_id: n for n, paper_id in enumerate(found.ids)}
     best, best_scores, counts = [], [], []
     for paper_id in found.ids:
@@ -96,6 +99,7 @@ def _save(root: Path, key: str, found: Neighbours, digests: Mapping[str, str]) -
     np.savez(
         out,
         key=np.array(key),
+        how=np.array(how),
         ids=_bytes(found.ids),
         digests=_bytes([digests[i] for i in found.ids]),
         data=rows.data,

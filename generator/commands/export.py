@@ -18,7 +18,7 @@ def export(project: Project, say: Say = stderr) -> str:
     tagging = tag(topics, loaded.papers, loaded.state.listings, loaded.resolve)
     from ..related import compute as compute_related  # scikit-learn: a second to import
 
-    related = compute_related(loaded.papers, loaded.digests).related()
+    related = compute_related(loaded.papers).related()
     model = tagged_model(loaded.papers, loaded.state.listings, topics, tagging, related=related)
     listing_topics = {l.id: l.topic for l in loaded.state.listings.values() if l.topic}
     ids = sorted(model.tagged)

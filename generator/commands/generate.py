@@ -48,7 +48,7 @@ def generate(
         build.start(search_part(loaded.papers, topics))
         # A recent window's matches are not kept: they would crowd out the whole store's.
         tagging = build.tag(topics, loaded.papers, loaded.state.listings, loaded.resolve, loaded.digests, keep=recent is None)
-        related = build.related(loaded.papers, loaded.digests, keep=recent is None)
+        related = build.related(loaded.papers, keep=recent is None)
         model = tagged_model(loaded.papers, loaded.state.listings, topics, tagging, loaded.state.fetches, related.related())
         build.prepare(model.tagged.values())
         build.start(papers_json_part(model))

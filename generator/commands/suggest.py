@@ -32,7 +32,7 @@ def suggest_topic(project: Project, slug: str, new: Sequence[str] = (), say: Say
     loaded = load_checked(state, topics)
     tagging = tag(topics, loaded.papers, loaded.state.listings, loaded.resolve, digests=loaded.digests)
     # The last generate's vectors if they are current (read, never written: a reader).
-    found = neighbours(project.root, code_digest(), loaded.papers, loaded.digests, keep=False)
+    found = neighbours(project.root, code_digest(), loaded.papers, keep=False)
     members = tagging.papers_of.get(slug, ())
     added = {loaded.resolve.get(i.value, i.value) for i in topic.add}
     listed = {i for i in members if any(loaded.state.listings[a.listing].topic == slug for a in loaded.papers[i].appearances)}

@@ -18,24 +18,23 @@ import scipy.sparse as sp
 from ..records import Paper
 from .neighbours import RELATED, MapBlocks, Neighbours, _here, all_nearest
 from .neighbours import update as _update
-from .vectors import Model, fit, fit_counting, queries, vectorize, vectorize_all
+from .vectors import Model, fit, fit_counting, queries, text_digests, vectorize, vectorize_all
 
-__all__ = ["RELATED", "Model", "Neighbours", "compute", "compute_with_model", "fit", "update", "vectorize"]
+__all__ = ["RELATED", "Model", "Neighbours", "compute", "compute_with_model", "fit", "text_digests", "update", "vectorize"]
 
 
-def compute(
-    papers: Mapping[str, Paper], digests: Mapping[str, str], model: Model | None = None, map_blocks: MapBlocks | None = None
-) -> Neighbours:
-    """Every paper's related papers, from nothing but the papers (and their records'
-    digests, which key the epoch's word weights). `map_blocks` may share the blocks
-    of products between processes (build/parallel.py); the answer is the same."""
-    return compute_with_model(papers, digests, model, map_blocks)[1]
+def compute(papers: Mapping[str, Paper], model: Model | None = None, map_blocks: MapBlocks | None = None) -> Neighbours:
+    """Every paper's related papers, from nothing but the papers. `map_blocks` may
+    share the blocks of products between processes (build/parallel.py); the answer
+    is the same."""
+    return compute_with_model(papers, text_digests(papers), model, map_blocks)[1]
 
 
 def compute_with_model(
     papers: Mapping[str, Paper], digests: Mapping[str, str], model: Model | None = None, map_blocks: MapBlocks | None = None
 ) -> tuple[Model, Neighbours]:
-    """compute(), and the model it used (fitted here if not given)."""
+    """compute(), and the model it used (fitted here if not given); `digests` are the
+    papers' text_digests, which key the epoch's word weights."""
     ids = sorted(papers)
     if model is None:
         model, known, counts = fit_counting(papers, digests)

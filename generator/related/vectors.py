@@ -78,16 +78,23 @@ class Model:
     weigher: TfidfTransformer
 
 
+def text_digests(papers: Mapping[str, Paper]) -> dict[str, str]:
+    """{id: a digest of the paper's text}: what its vector is made of. Not the record's
+    digest, which changes when the paper is listed again; its words do not."""
+    return {i: hashlib.blake2b(text_of(p).encode("utf-8"), digest_size=12).hexdigest() for i, p in papers.items()}
+
+
 def epoch_key(ids: Sequence[str], digests: Mapping[str, str]) -> str:
-    """A digest of the epoch's papers' records (their text decides the weights)."""
+    """A digest of the epoch's papers' texts (text_digests), which decide the weights."""
     found = hashlib.blake2b(PARAMETERS.encode(), digest_size=16)
     for paper_id in sorted(ids):
         found.update(f"{paper_id}\0{digests[paper_id]}\n".encode())
     return found.hexdigest()
 
 
-def fit(papers: Mapping[str, Paper], digests: Mapping[str, str]) -> Model:
-    return fit_counting(papers, digests)[0]
+def fit(papers: Mapping[str, Paper], digests: Mapping[str, str] | None = None) -> Model:
+    """The epoch's model; `digests`: the papers' text_digests, if made already."""
+    return fit_counting(papers, digests if digests is not None else text_digests(papers))[0]
 
 
 def fit_counting(papers: Mapping[str, Paper], digests: Mapping[str, str]) -> tuple[Model, dict[str, int], sp.csr_matrix]:
