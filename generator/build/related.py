@@ -3,7 +3,7 @@ neighbours in `.cache/related/`, so that a daily run vectorizes and compares onl
 the papers that are new or changed (generator/related/ says why the answer is the
 same as computing it all again).
 
-Kept: the epoch's fitted word counter and weigher (pickled by scikit-learn's own rules, read back
+Kept: the epoch's model (its vocabulary, word weights and stop words, pickled; read back
 only from this project's own cache), and one .npz of the papers' ids, record
 digests, vectors and neighbour lists. Both are keyed by the epoch's key and the
 generator's code; anything else, damaged, or unreadable is ignored and the whole
@@ -59,14 +59,14 @@ def _path(root: Path, name: str) -> Path:
 def _load_model(root: Path, key: str) -> Model | None:
     try:
         data = _path(root, "model.pickle").read_bytes()
-        saved_key, counter, weigher = pickle.loads(data)  # our own cache, written by _save_model
+        saved_key, model = pickle.loads(data)  # our own cache, written by _save_model: plain data
     except Exception:  # noqa: BLE001 - any damage means: fit again
         return None
-    return Model(key.split(":", 1)[1], counter, weigher) if saved_key == key else None
+    return model if saved_key == key and isinstance(model, Model) else None
 
 
 def _save_model(root: Path, key: str, model: Model) -> None:
-    cache.write(_path(root, "model.pickle"), pickle.dumps((key, model.counter, model.weigher), protocol=pickle.HIGHEST_PROTOCOL))
+    cache.write(_path(root, "model.pickle"), pickle.dumps((key, model), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _load(root: Path, key: str) -> tuple[Neighbours, dict[str, str]] | None:

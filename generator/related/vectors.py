@@ -1,5 +1,5 @@
-"""Papers as vectors of their words: TF-IDF over title and abstract (scikit-learn),
-each cut to its most telling words.
+"""Papers as vectors of their words: TF-IDF over title and abstract (the vocabulary
+built with scikit-learn), each cut to its most telling words.
 
 The weights of words (their IDF) come from the archive as it was at an *epoch*: the
 papers first listed up to the day the archive reached one of a fixed series of
@@ -18,13 +18,15 @@ cheap (see neighbours.py).
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
 from ..records import Paper
 
@@ -34,7 +36,7 @@ FIRST_EPOCH = 64  # papers
 GROWTH = 1.25
 WEIGH_ROWS = 8192  # papers weighed at a time: bounds the memory of the uncut vectors
 # What the vectors are made with; part of the epoch's key, so that a change makes them again.
-PARAMETERS = f"tfidf-v1 top={TOP_TERMS} title*2 english-stop sublinear min_df=2 max_df=0.5"
+PARAMETERS = f"tfidf-v2 top={TOP_TERMS} query={QUERY_TERMS} title*2 english-stop sublinear smooth-idf min_df=2 max_df=0.5"
 
 
 def text_of(paper: Paper) -> str:
@@ -67,15 +69,26 @@ def epoch(papers: Mapping[str, Paper]) -> list[str]:
 
 @dataclass(frozen=True)
 class Model:
-    """The epoch's vocabulary (`counter`) and word weights (`weigher`), and the key of
-    what they were made from. Counting and weighing are kept apart so that a run from
-    scratch counts the epoch's papers once, while fitting: counts are whole numbers,
-    the same however they were made, and weighing is done row by row, so every
-    paper's vector comes out the same bit for bit either way."""
+    """The epoch's vocabulary, word weights (IDF) and stop words, and the key of what
+    they were made from: plain data, so that the daily run, which only counts and
+    weighs a day's papers, needs no scikit-learn (a second or more to import).
+    scikit-learn builds the vocabulary (fit_counting); counting and weighing are
+    done here the same way for every paper, so a paper's vector is the same bit for
+    bit whether it was counted while fitting or on its own."""
 
     key: str
-    counter: CountVectorizer
-    weigher: TfidfTransformer
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    stop_words: frozenset[str]
+
+
+_TOKEN = re.compile(r"\b[^\W\d_][\w-]*[^\W_]\b|\b[^\W\d_]\b")  # words, not numbers
+
+
+def words_of(text: str, stop_words: frozenset[str]) -> list[str]:
+    """The words vectors count: accents off, lower case, stop words out."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
+    return [w for w in _TOKEN.findall(plain) if w not in stop_words]
 
 
 def text_digests(papers: Mapping[str, Paper]) -> dict[str, str]:
@@ -100,38 +113,51 @@ def fit(papers: Mapping[str, Paper], digests: Mapping[str, str] | None = None) -
 def fit_counting(papers: Mapping[str, Paper], digests: Mapping[str, str]) -> tuple[Model, dict[str, int], sp.csr_matrix]:
     """The epoch's model, and the epoch's papers' word counts made while fitting it
     ({id: row}, rows), which vectorize_all takes instead of counting them again."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
     ids = epoch(papers)
-    texts = [text_of(papers[i]) for i in ids] or [""]
-    counter = _counter()
-    try:
-        counts = counter.fit_transform(texts)
-    except ValueError:  # no word is in two of the epoch's papers: take every word
-        counter = _counter(min_df=1, max_df=1.0)
+    texts = [text_of(papers[i]) for i in ids]
+    stop = frozenset(ENGLISH_STOP_WORDS)
+    vocabulary: dict[str, int] = {}
+    counts = sp.csr_matrix((len(ids), 0), dtype=np.int32)
+    for min_df, max_df in ((2, 0.5), (1, 1.0)):  # no word in two papers (a tiny archive): every word
+        counter = CountVectorizer(analyzer=partial(words_of, stop_words=stop), min_df=min_df, max_df=max_df, dtype=np.int32)
         try:
-            counts = counter.fit_transform(texts)
-        except ValueError:  # no word at all (no papers): a vocabulary of none of their words
-            counter = CountVectorizer(vocabulary=["\x00"], dtype=np.int32)
-            counts = counter.fit_transform(texts)
-    weigher = TfidfTransformer(sublinear_tf=True).fit(counts)
-    return Model(epoch_key(ids, digests), counter, weigher), {i: n for n, i in enumerate(ids)}, counts.tocsr()
+            counts = counter.fit_transform(texts).tocsr()
+        except ValueError:  # no word (or no paper) at all
+            continue
+        vocabulary = {word: int(n) for word, n in counter.vocabulary_.items()}
+        break
+    counts.sort_indices()
+    # Smoothed IDF, as if one more paper had every word: no word weighs nothing or infinitely.
+    df = np.bincount(counts.indices, minlength=len(vocabulary)).astype(np.float64)
+    idf = np.log((1.0 + len(ids)) / (1.0 + df)) + 1.0
+    return Model(epoch_key(ids, digests), vocabulary, idf, stop), {i: n for n, i in enumerate(ids)}, counts
 
 
-def _counter(min_df: int = 2, max_df: float = 0.5) -> CountVectorizer:
-    return CountVectorizer(
-        lowercase=True,
-        strip_accents="unicode",
-        stop_words="english",
-        token_pattern=r"(?u)\b[^\W\d_][\w-]*[^\W_]\b|\b[^\W\d_]\b",  # words, not numbers
-        min_df=min_df,
-        max_df=max_df,
-        dtype=np.int32,
+def count(model: Model, texts: Sequence[str]) -> sp.csr_matrix:
+    """How often each word of the vocabulary is in each text, a row a text."""
+    indptr, indices, data = [0], [], []
+    for text in texts:
+        found: dict[int, int] = {}
+        for word in words_of(text, model.stop_words):
+            n = model.vocabulary.get(word)
+            if n is not None:
+                found[n] = found.get(n, 0) + 1
+        for n in sorted(found):
+            indices.append(n)
+            data.append(found[n])
+        indptr.append(len(indices))
+    return sp.csr_matrix(
+        (np.array(data, dtype=np.int32), np.array(indices, dtype=np.int32), np.array(indptr, dtype=np.int64)),
+        shape=(len(texts), len(model.vocabulary)),
     )
 
 
 def vectorize(model: Model, papers: Sequence[Paper]) -> sp.csr_matrix:
     """One row a paper: its TOP_TERMS heaviest words, L2-normalized, indices sorted
     (neighbours.py relies on the order: see there)."""
-    return _weigh(model, model.counter.transform([text_of(p) for p in papers]) if papers else None)
+    return _weigh(model, count(model, [text_of(p) for p in papers]))
 
 
 def vectorize_all(
@@ -140,30 +166,26 @@ def vectorize_all(
     """vectorize(model, papers of `ids`), taking the counts of papers in `known` from
     `counts` (fit_counting's) rather than counting their words again."""
     rest = [i for i in ids if i not in known]
-    more = model.counter.transform([text_of(papers[i]) for i in rest]) if rest else sp.csr_matrix((0, counts.shape[1]), dtype=np.int32)
+    more = count(model, [text_of(papers[i]) for i in rest])
     where = dict(known)
     where.update({paper_id: counts.shape[0] + n for n, paper_id in enumerate(rest)})
-    both = sp.vstack([counts, more], format="csr")
-    return _weigh(model, both[np.array([where[i] for i in ids], dtype=np.int64)] if ids else None)
+    both = sp.vstack([counts.astype(np.int32), more], format="csr")
+    return _weigh(model, both[np.array([where[i] for i in ids], dtype=np.int64)])
 
 
-def _weigh(model: Model, counts: sp.csr_matrix | None) -> sp.csr_matrix:
-    """Weighed and cut, WEIGH_ROWS rows at a time: only the cut rows are ever held
-    whole (weighing works row by row, so the rows are the same)."""
-    width = len(model.counter.vocabulary_)
-    if counts is None or counts.shape[0] == 0:
-        return sp.csr_matrix((0, width))
-    parts = [
-        _keep_top(model.weigher.transform(counts[i : i + WEIGH_ROWS].astype(np.float64)).tocsr())
-        for i in range(0, counts.shape[0], WEIGH_ROWS)
-    ]
+def _weigh(model: Model, counts: sp.csr_matrix) -> sp.csr_matrix:
+    """Sublinear counts (1 + log) times IDF, then cut (_keep_top), WEIGH_ROWS rows at a
+    time: only cut rows are ever held whole. Row by row, so the same for a paper
+    however many are weighed with it."""
+    if counts.shape[0] == 0:
+        return sp.csr_matrix((0, len(model.vocabulary)))
+    parts = []
+    for i in range(0, counts.shape[0], WEIGH_ROWS):
+        part = counts[i : i + WEIGH_ROWS].tocsr()
+        part.sort_indices()
+        weights = (np.log(part.data.astype(np.float64)) + 1.0) * model.idf[part.indices]
+        parts.append(_keep_top(sp.csr_matrix((weights, part.indices, part.indptr), shape=part.shape)))
     return sp.vstack(parts, format="csr")
-
-
-def queries(rows: sp.csr_matrix) -> sp.csr_matrix:
-    """Each row cut to its QUERY_TERMS heaviest words, normalized again: what a paper
-    looks for others by (neighbours.py)."""
-    return _keep_top(rows, QUERY_TERMS)
 
 
 def _keep_top(matrix: sp.csr_matrix, keep: int = TOP_TERMS) -> sp.csr_matrix:
@@ -186,3 +208,9 @@ def _keep_top(matrix: sp.csr_matrix, keep: int = TOP_TERMS) -> sp.csr_matrix:
     kept = sp.csr_matrix((np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))), shape=matrix.shape)
     kept.sort_indices()
     return kept
+
+
+def queries(rows: sp.csr_matrix) -> sp.csr_matrix:
+    """Each row cut to its QUERY_TERMS heaviest words, normalized again: what a paper
+    looks for others by (neighbours.py)."""
+    return _keep_top(rows, QUERY_TERMS)
