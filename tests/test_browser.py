@@ -146,9 +146,11 @@ def test_keyboard_n_and_p_move_between_days(page):
     # The instant navigation swaps the content first and the head's prev/next links
     # after: a key pressed between the two would follow the old page's link.
     expect(page.locator('link[rel="prev"]')).to_have_attribute("href", re.compile("2025-03-19"))
+    expect(page.locator("form.digest-toolbar")).to_be_visible()  # the new page's scripts have run: under load a key could come first
     page.keyboard.press("p")
     expect(page.locator("h1")).to_have_text(heading("Wednesday, 19 March 2025"))
     expect(page.locator('link[rel="prev"]')).to_have_attribute("href", re.compile("2025-03-18"))
+    expect(page.locator("form.digest-toolbar")).to_be_visible()
     page.keyboard.press("p")  # the head's prev/next links followed the instant navigation
     expect(page.locator("h1")).to_have_text(heading("Tuesday, 18 March 2025"))
 
