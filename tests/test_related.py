@@ -9,7 +9,6 @@ import itertools
 import json
 import re
 import shutil
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +19,8 @@ from msgspec import structs
 from generator import related
 from generator.related.neighbours import MIN_SCORE, RELATED
 from generator.related.vectors import epoch, epoch_size
+from generator.render import related_files
+from generator.render.urls import anchor, entry_url
 from generator.store import Store
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -121,21 +122,29 @@ def test_related_pairs_share_a_topic_at_least_three_times_as_often_as_random_pai
     assert ratio >= 3
 
 
-def test_every_entry_shows_its_related_papers_as_links_to_their_newest_entries(tmp_path):
+def test_every_entry_has_its_related_papers_in_the_index_as_its_newest_entries(tmp_path):
     project = sample_project(tmp_path / "p")
     project.ok("generate")
     papers = Store(project.data).load().papers
+    index = project.docs / "search" / "digest"
+    meta = json.loads((index / "meta.json").read_text())
+    assert meta["related_files"] == 2  # 511 papers, about 256 a file
+    lists = {}
+    for n in range(meta["related_files"]):
+        lists.update(json.loads((index / "related" / f"{n}.json").read_text()))
+    docs = [d for n in range(-(-len(papers) // meta["docs_per_file"])) for d in json.loads((index / "docs" / f"{n}.json").read_text())]
     day = (project.docs / "dates" / "2024-09-19.md").read_text()
-    shown = re.findall(r'<p class="paper-related">Related: (.*?)</p>', day)
-    assert len(shown) == 17  # every paper of the day
-    links = re.findall(r'<a href="([^"]+)">', shown[0])
-    assert 1 <= len(links) <= RELATED
-    for href in links:
-        when, anchor = re.fullmatch(r"\.\./(\d{4}-\d\d-\d\d)/#([a-z0-9-]+)", href).groups()
-        matches = [p for p in papers.values() if anchor.endswith(p.id.replace(".", "-")) or anchor == p.id]
-        assert matches and date.fromisoformat(when) == matches[0].last_date
-    listed = json.loads((project.docs / "papers.json").read_text())["papers"]
-    assert sum(1 for p in listed if p["related"]) == 499
+    assert "paper-related" not in day  # not printed: a changed list changes no page
+    keys = re.findall(r'<article class="paper" data-key="([a-z0-9-]+)"', day)
+    assert len(keys) == 17
+    listed = {p["id"]: p["related"] for p in json.loads((project.docs / "papers.json").read_text())["papers"]}
+    for key in keys:
+        paper = next(p for p in papers.values() if anchor(p.id) == key)
+        assert key in json.loads((index / "related" / f"{related_files.fnv1a(key) % 2}.json").read_text())
+        shown = [docs[n][1] for n in lists[key]]  # the address of each related paper's entry
+        assert shown == [entry_url(r, papers[r].last_date) for r in listed[paper.id]]
+        assert 1 <= len(shown) <= RELATED
+    assert sum(1 for r in listed.values() if r) == len(lists) == 499
 
 
 def test_a_new_day_generated_on_the_kept_neighbours_equals_a_run_from_scratch(tmp_path):
@@ -146,6 +155,7 @@ def test_a_new_day_generated_on_the_kept_neighbours_equals_a_run_from_scratch(tm
     daily.ok("generate")  # keeps the neighbours in .cache/related
     kept = daily.root / ".cache" / "related" / "neighbours.npz"
     assert str(np.load(kept)["how"]) == "computed"
+    first = daily.snapshot("docs")
     daily.ok("ingest", late, "--date", "2025-08-21")
     daily.ok("generate")
     assert str(np.load(kept)["how"]) == "updated for 3 papers"  # the same epoch: the 3 new papers compared
@@ -156,7 +166,11 @@ def test_a_new_day_generated_on_the_kept_neighbours_equals_a_run_from_scratch(tm
     for docs in (made, expected):
         docs.pop(".generated")  # the daily run's lists the keys of its pages, a run from scratch keeps none
     assert made == expected
-    assert "paper-related" in made["dates/2025-08-21.md"].decode()
+
+    def listed(docs):  # the papers with related papers in the index
+        return {key for path, text in docs.items() if path.startswith("search/digest/related/") for key in json.loads(text)}
+
+    assert len(listed(made) - listed(first)) == 3  # the new papers'
 
 
 def test_suggest_for_a_topic_and_for_a_new_one(tmp_path):

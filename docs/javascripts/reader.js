@@ -3,7 +3,7 @@
 // - Compact or expanded entries: an abstract's first lines, or all of it; the
 //   choice is remembered.
 // - Keys: j/k move between papers, o opens the paper (O in a new tab), x opens its
-//   abstract, ? lists the keys. Material keeps its own: / and s search, n and p
+//   abstract, r shows its related papers, ? lists the keys. Material keeps its own: / and s search, n and p
 //   move by day.
 // - Reading state, kept in localStorage: a paper is "seen" once a page showed it.
 //   A pause of VISIT_GAP starts a new visit; papers first seen during this visit
@@ -11,6 +11,8 @@
 //   seen on an earlier visit can be hidden, and "Mark all as read" hides a page's.
 // - Filters (has code, a topic, least upvotes) on day and topic pages, kept in the
 //   page's address so that a filtered page can be shared.
+// - Related papers of an entry on a day page, fetched when asked for: they are not
+//   on the pages (generator/render/related_files.py says why and where they are).
 //
 // Entries are `article.paper` (day pages) and `li.paper` (lists); the generator
 // gives each `data-key` (its anchor), `data-code`, `data-up` and `data-topics`
@@ -23,6 +25,9 @@
   var VISIT_GAP = 30; // minutes
   var MAX_SEEN = 20000; // papers remembered; the oldest are forgotten first
   var FILTERS = ["code", "topic", "up"];
+  // This script is SITE/javascripts/reader.js: the site and its paper index from there.
+  var SITE = new URL("../", document.currentScript.src);
+  var INDEX = new URL("search/digest/", SITE);
 
   function minutes() { return Math.floor(Date.now() / 60000); }
 
@@ -181,7 +186,7 @@
     if (!abstract) { return; }
     var now = open === undefined ? !entry.classList.contains("paper--open") : open;
     entry.classList.toggle("paper--open", now);
-    var button = entry.querySelector(".paper-more");
+    var button = entry.querySelector(".paper-more:not(.paper-related-toggle)");
     if (button) {
       button.setAttribute("aria-expanded", String(now));
       button.textContent = now ? "Shorter abstract" : "Full abstract";
@@ -205,6 +210,89 @@
     });
   }
 
+  // ---- related papers ---------------------------------------------------------------
+
+  var fetched = {}; // index file -> Promise of its JSON, kept across instant page changes
+
+  function indexFile(path) {
+    if (!fetched[path]) {
+      fetched[path] = fetch(new URL(path, INDEX)).then(function (answer) {
+        if (!answer.ok) { throw new Error(path + ": HTTP " + answer.status); }
+        return answer.json();
+      });
+      fetched[path].catch(function () { delete fetched[path]; }); // the next click tries again
+    }
+    return fetched[path];
+  }
+
+  // 32-bit FNV-1a, as related_files.py picks a paper's file (anchors are ASCII).
+  function fnv1a(text) {
+    var value = 0x811c9dc5;
+    for (var i = 0; i < text.length; i++) { value = Math.imul(value ^ text.charCodeAt(i), 0x01000193) >>> 0; }
+    return value;
+  }
+
+  // [title, address, authors, day] of each related paper, best first.
+  function relatedOf(key) {
+    return indexFile("meta.json").then(function (meta) {
+      return indexFile("related/" + (fnv1a(key) % meta.related_files) + ".json").then(function (lists) {
+        return Promise.all((lists[key] || []).map(function (n) {
+          return indexFile("docs/" + Math.floor(n / meta.docs_per_file) + ".json").then(function (docs) { return docs[n % meta.docs_per_file]; });
+        }));
+      });
+    });
+  }
+
+  function relatedBox(docs) {
+    var box = document.createElement("div");
+    box.className = "paper-related";
+    if (!docs.length) {
+      box.textContent = "No related papers in the digest.";
+      return box;
+    }
+    var list = document.createElement("ul");
+    docs.forEach(function (doc) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = new URL(doc[1], SITE).href;
+      link.textContent = doc[0]; // text, never markup: titles are scraped
+      item.append(link, " · " + doc[3]);
+      list.append(item);
+    });
+    box.append("Related papers", list);
+    return box;
+  }
+
+  function toggleRelated(entry) {
+    var button = entry.querySelector(".paper-related-toggle");
+    if (!button || button.getAttribute("aria-busy") === "true") { return; }
+    var box = entry.querySelector(".paper-related");
+    if (box) {
+      box.hidden = !box.hidden;
+      button.setAttribute("aria-expanded", String(!box.hidden));
+      return;
+    }
+    button.setAttribute("aria-busy", "true");
+    relatedOf(entry.dataset.key).then(function (docs) {
+      (entry.querySelector(".paper-abstract") || entry.querySelector(".paper-meta")).after(relatedBox(docs));
+      button.setAttribute("aria-expanded", "true");
+    }, function (error) {
+      console.warn("Paper Digest related papers: " + error);
+      button.textContent = "Related (failed, try again)";
+    }).then(function () { button.removeAttribute("aria-busy"); });
+  }
+
+  function setUpRelated(entry) {
+    if (entry.tagName !== "ARTICLE" || entry.querySelector(".paper-related-toggle")) { return; }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "paper-more paper-related-toggle";
+    button.textContent = "Related";
+    button.setAttribute("aria-expanded", "false");
+    button.addEventListener("click", function () { toggleRelated(entry); });
+    entry.querySelector(".paper-meta").append(" ", button);
+  }
+
   // ---- keys -------------------------------------------------------------------------
 
   var KEYS = [
@@ -212,6 +300,7 @@
     ["k", "previous paper"],
     ["o", "open the paper (O: in a new tab)"],
     ["x", "open or close the abstract"],
+    ["r", "show or hide related papers (on a day page)"],
     ["n / p", "next or previous day (on a day page)"],
     ["/ or s", "search"],
     ["?", "this list"],
@@ -277,6 +366,7 @@
       case "o": openCurrent(false); break;
       case "O": openCurrent(true); break;
       case "x": if (current()) { toggleAbstract(current()); } break;
+      case "r": if (current()) { toggleRelated(current()); } break;
       case "?": showKeys(); break;
       default: done = false;
     }
@@ -322,6 +412,7 @@
       if (state.seen[key] === undefined) { state.seen[key] = now; }
       mark(entry, statusOf(key));
       setUpAbstract(entry);
+      setUpRelated(entry);
     });
     save(state);
     var form = document.querySelector("form.digest-toolbar");

@@ -49,6 +49,7 @@ COSTS = {
     "search": 42,
     "search docs": 40,
     "papers.json": 25,
+    "related": 5,
     "home": 100,
     "recurring": 50,
 }

@@ -55,9 +55,6 @@ def full_entry(e: EntryView, here) -> Markup:
     out.append(f'<p class="paper-meta">{meta}</p>\n')
     if parts.abstract:
         out.append(f'<div class="paper-abstract"><p>{parts.abstract}</p></div>\n')
-    if e.related:
-        # Folded with the abstract in the compact view (the stylesheet hides it until opened).
-        out.append(f'<p class="paper-related">Related: {links(e.related)}</p>\n')
     out.append("</article>\n\n")
     return Markup("".join(out))
 

@@ -37,14 +37,12 @@ RECURRING_MIN = 2
 RECURRING_SHOWN = 500
 
 TopicNames = tuple[tuple[str, str], ...]  # (slug, name) of each of a paper's topics, in topic order
-# (id, title, day last listed) of each of a paper's related papers, best first: what its links show.
-RelatedPapers = tuple[tuple[str, str, date], ...]
 
 
 class Tagged:
     """A paper as the site shows it: its record and its topics. Two Tagged of the same
-    record and topic names show alike on any page. (Its related papers are shown on
-    day pages only, which are given them apart: SiteModel.related.)"""
+    record and topic names show alike on any page. (Its related papers are not on
+    any page: SiteModel.related, render/related_files.py.)"""
 
     __slots__ = ("paper", "topics")
 
@@ -251,46 +249,21 @@ class EntryView:
     parts: PaperParts
     times_listed: int
     topic_slugs: str = ""  # every topic of the paper, space-separated, for the page's filters
-    related: tuple[NavLink, ...] = ()  # its related papers, each to its newest entry (day pages only)
 
     @property
     def title(self) -> Markup:
         return self.parts.title
 
 
-def entry_view(
-    shown: Tagged, page: str, rank: int | None = None, here: date | None = None, with_topics: bool = True, related: RelatedPapers = ()
-) -> EntryView:
+def entry_view(shown: Tagged, page: str, rank: int | None = None, here: date | None = None, with_topics: bool = True) -> EntryView:
     """A paper's entry as shown on `page`; `here` is the page's own day, if a date page.
-    Without `with_topics`, no topic links: a topic's lines do not show them. `related`:
-    the related papers it links to (a day page's entries)."""
+    Without `with_topics`, no topic links: a topic's lines do not show them."""
     paper = shown.paper
     days, dates = nav_dates(paper, page)
     also = dates if here is None else tuple([one for d, one in zip(days, dates) if d != here])
     topics = tuple([one for target, one in nav_topics(shown.topics, page) if target != page]) if with_topics else ()
     slugs = " ".join([slug for slug, _ in shown.topics])
-    related = nav_related(related, page) if related else ()
-    return EntryView(paper, anchor(paper.id), rank, dates, also, topics, paper_parts(paper), len(paper.appearances), slugs, related)
-
-
-def nav_related(related: RelatedPapers, page: str) -> tuple[NavLink, ...]:
-    """Links to related papers' newest entries, titled, as seen from `page`: titles cut
-    to RELATED_TITLE characters at a word (the link is the way to the rest)."""
-    base = sibling_base(page)
-    return tuple(
-        NavLink(escape.md(_short_title(latex.repair(title))), entry_link(base, date_page(last), anchor(paper_id)))
-        for paper_id, title, last in related
-    )
-
-
-RELATED_TITLE = 60
-
-
-def _short_title(title: str) -> str:
-    if len(title) <= RELATED_TITLE:
-        return title
-    cut = title[: RELATED_TITLE - 1].rsplit(" ", 1)[0]
-    return cut.rstrip(" ,:;-") + "…"
+    return EntryView(paper, anchor(paper.id), rank, dates, also, topics, paper_parts(paper), len(paper.appearances), slugs)
 
 
 @dataclass(frozen=True)
@@ -399,7 +372,7 @@ class SiteModel:
     topic_views: list[TopicView] = field(default_factory=list)
     topic_names: dict[str, str] = field(default_factory=dict)
     newest_first: list[Tagged] = field(default_factory=list, repr=False)  # by last listing day, then title
-    related: dict[str, RelatedPapers] = field(default_factory=dict, repr=False)  # paper id -> its related papers
+    related: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)  # paper id -> its related ids, best first
 
     @property
     def latest_day(self) -> DayView | None:
@@ -435,8 +408,7 @@ def tagged_model(
     ids = list(papers)
     # In one pass of map() (in C): a run makes one for every paper.
     tagged = dict(zip(ids, map(Tagged, map(papers.__getitem__, ids), map(sets.__getitem__, map(topics_of.get, ids, repeat(()))))))
-    shown = {i: tuple((r, papers[r].title, papers[r].last_date) for r in others if r in papers) for i, others in related.items()}
-    return SiteModel(papers, listings, topics, tagging, fetches, tagged, topic_names=names, related=shown)
+    return SiteModel(papers, listings, topics, tagging, fetches, tagged, topic_names=names, related=related)
 
 
 def lay_out(model: SiteModel) -> SiteModel:

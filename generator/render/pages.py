@@ -28,13 +28,12 @@ from markupsafe import Markup
 
 from ..records import Paper
 from ..topics import Topic
-from . import charts, entries, escape, export, feeds, rawhtml, search, urls
+from . import charts, entries, escape, export, feeds, rawhtml, related_files, search, urls
 from .health import HealthView, health
 from .model import (
     MEMO,
     DayView,
     Record,
-    RelatedPapers,
     SectionView,
     SiteModel,
     Tagged,
@@ -157,15 +156,11 @@ class DayInputs:
     previous: date | None
     next: date | None
     sections: tuple[Section, ...]  # ordered by listing topic, then id
-    related: tuple[tuple[str, RelatedPapers], ...] = ()  # (paper id, its related papers) of the day's papers, by id
 
 
 def day_pages(model: SiteModel, days: Iterable[DayView]) -> Iterator[Page]:
     for day in days:
-        sections = _sections(model, day)
-        shown = sorted({one.paper.id for s in sections for one in s.papers})
-        related = tuple((i, model.related[i]) for i in shown if model.related.get(i))
-        inputs = DayInputs(day.date, day.previous_day, day.next_day, sections, related)
+        inputs = DayInputs(day.date, day.previous_day, day.next_day, _sections(model, day))
         yield Page("day", (day.page, bib_path(day.page)), make_day, inputs)
 
 
@@ -188,7 +183,7 @@ def _sections(model: SiteModel, day: DayView) -> tuple[Section, ...]:
 def make_day(inputs: DayInputs) -> Files:
     day = DayView(inputs.date, len({t.paper.id for s in inputs.sections for t in s.papers}), inputs.previous, inputs.next)
     with MEMO.apart():
-        sections = _day_sections(day, inputs.sections, dict(inputs.related))
+        sections = _day_sections(day, inputs.sections)
         papers = [one for s in inputs.sections for one in s.papers]
         page = _render("day.md.j2", day=day, sections=sections, toolbar=_toolbar(papers))
         bib = _bibliography(e.paper for s in sections for e in s.entries)
@@ -208,7 +203,7 @@ def _toolbar(papers: Iterable[Tagged], leave_out: str = "") -> Markup:
     return entries.toolbar(topics, upvotes)
 
 
-def _day_sections(day: DayView, sections: tuple[Section, ...], related: Mapping[str, RelatedPapers]) -> tuple[SectionView, ...]:
+def _day_sections(day: DayView, sections: tuple[Section, ...]) -> tuple[SectionView, ...]:
     """A day's listings, each with its entries in rank order; a paper already shown in
     an earlier listing of the day is named again, not repeated."""
     shown: set[str] = set()
@@ -216,7 +211,7 @@ def _day_sections(day: DayView, sections: tuple[Section, ...], related: Mapping[
     for section in sections:
         entries_, repeats = [], []
         for rank, one in zip(section.ranks, section.papers):
-            view = entry_view(one, day.page, rank, day.date, related=related.get(one.paper.id, ()))
+            view = entry_view(one, day.page, rank, day.date)
             (repeats if one.paper.id in shown else entries_).append(view)
             shown.add(one.paper.id)
         views.append(SectionView(section.label, f"listing-{section.listing}", tuple(entries_), tuple(repeats)))
@@ -558,7 +553,7 @@ def papers_json_page(model: SiteModel) -> Page:
     inputs = PapersJsonInputs(
         tuple([model.tagged[i] for i in ids]),
         tuple(sorted((l.id, l.topic) for l in model.listings.values() if l.topic)),
-        tuple(tuple(r for r, _, _ in model.related.get(i, ())) for i in ids),
+        tuple(tuple(model.related.get(i, ())) for i in ids),
     )
     return Page("papers.json", (PAPERS_JSON,), make_papers_json, inputs)
 
@@ -620,3 +615,25 @@ def make_search_recent(inputs: SearchRecentInputs) -> Files:
 
 def make_search_docs(inputs: SearchDocsInputs) -> Files:
     yield inputs.path, search.document_file([r.paper for r in inputs.papers])
+
+
+# ---- related papers ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RelatedInputs:
+    path: str
+    lists: related_files.RelatedFile
+
+
+def related_part(papers: Mapping[str, Paper], related: Mapping[str, tuple[str, ...]]) -> Part:
+    return Part("related", len(papers), partial(related_pages, papers, related))
+
+
+def related_pages(papers: Mapping[str, Paper], related: Mapping[str, tuple[str, ...]]) -> Iterator[Page]:
+    for path, lists in related_files.related_files(search.ordered(papers.values()), related):
+        yield Page("related", (path,), make_related, RelatedInputs(path, lists))
+
+
+def make_related(inputs: RelatedInputs) -> Files:
+    yield inputs.path, related_files.related_file(inputs.lists)

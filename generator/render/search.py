@@ -9,6 +9,7 @@ split so that a query fetches only what it needs:
     search/digest/terms/KEY.json   {term: postings} for the terms starting with KEY
     search/digest/recent/L.json    the same for the newest month's papers, by first letter
     search/digest/docs/N.json      what a result shows, for papers N*DOCS_PER_FILE...
+    search/digest/related/K.json   related papers, by number (render/related_files.py)
 
 A query loads meta.json and shards.json (once), the term files of its words and the
 document files of the papers it shows (at most RESULTS_SHOWN, so at most that many
@@ -44,6 +45,7 @@ from typing import Iterable
 from ..identity import is_arxiv_id
 from ..records import Paper
 from . import latex
+from .related_files import file_count
 from .text import authors_line, long_date
 from .urls import SEARCH_FOLDER as FOLDER
 from .urls import entry_url, served_url, topic_page
@@ -126,6 +128,7 @@ def other_files(newest: tuple[Terms, ...], first: int, total: int, topics: Itera
             "papers": total,
             "docs_per_file": DOCS_PER_FILE,
             "results_shown": RESULTS_SHOWN,
+            "related_files": file_count(total),
             "recent": recent_names,
             "topics": [[name, served_url(topic_page(slug))] for slug, name in topics],
         }
