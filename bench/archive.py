@@ -28,7 +28,6 @@ import json
 import os
 import platform
 import random
-import re
 import shutil
 import subprocess
 import sys
@@ -167,9 +166,9 @@ def run(command: list[str], cwd: Path, measure: bool = False) -> tuple[float, fl
 
 
 def related_bytes(site: Path) -> int:
-    """Bytes of the related-papers lines in the built day pages: what related papers add to the site."""
-    found = re.compile(rb'<p class="paper-related">.*?</p>\n?')
-    return sum(len(m) for page in (site / "dates").glob("*/index.html") for m in found.findall(page.read_bytes()))
+    """Bytes of the related-papers files (render/related_files.py): what related papers add to
+    the site (the titles they show are the search index's, there with or without them)."""
+    return sum(p.stat().st_size for p in (site / "search" / "digest" / "related").glob("*.json"))
 
 
 def folder_mb(path: Path) -> float:

@@ -73,12 +73,16 @@ def test_search_for_a_title_word_and_open_the_paper(page):
     expect(hit).to_contain_text("SPARSE MIXTURE OF EXPERTS AT SCALE")
     expect(hit.locator("mark").first).to_have_text(re.compile("sparse", re.I))  # the match is highlighted
     expect(page.locator(".md-search-result__item").first).to_contain_text("Wednesday, 19 March 2025")  # grouped by day
-    # Only the index files this word needs: the two tables, one term file, one document file.
+    # Only the index files this word needs: the two tables, its abstract file, the newest month's
+    # file of "s", the vocabulary (a word of 5+ letters that finds few papers may be a typo), one
+    # document file.
     assert sorted(u.partition("/search/")[2] for u in fetched if "/digest/" in u) == [
+        "digest/abstract/0.json",
         "digest/docs/0.json",
         "digest/meta.json",
         "digest/recent/s.json",
         "digest/shards.json",
+        "digest/words/0.json",
     ]
     hit.click()
     expect(page).to_have_url(re.compile(r"/dates/2025-03-1[89]/\?h=sparse#sparse-mixture-of-experts-at-scale$"))

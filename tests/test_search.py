@@ -8,16 +8,19 @@ from datetime import date
 
 from generator.records import Appearance, Paper
 from generator.render import rawhtml, search
-from generator.render.pages import search_pages
+from generator.render.pages import related_pages, search_pages
+from generator.topics.rules import Item, Topic
 
 
 def search_files(papers, topics) -> dict[str, bytes]:
     """Every file of the index, as generate makes them."""
-    return {path: data for page in search_pages({p.id: p for p in papers}, topics) for path, data in page.make(page.inputs)}
+    by_id = {p.id: p for p in papers}
+    pages = [*search_pages(by_id, topics), *related_pages(by_id, {})]
+    return {path: data for page in pages for path, data in page.make(page.inputs)}
 
 
-def paper(pid: str, title: str, day: date, authors: tuple[str, ...] = ()) -> Paper:
-    return Paper(pid, title, "", (Appearance(day, "l1", 1),), authors)
+def paper(pid: str, title: str, day: date, authors: tuple[str, ...] = (), abstract: str = "") -> Paper:
+    return Paper(pid, title, abstract, (Appearance(day, "l1", 1),), authors)
 
 
 def test_tokens_fold_accents_and_case_and_keep_arxiv_ids_whole():
@@ -27,31 +30,43 @@ def test_tokens_fold_accents_and_case_and_keep_arxiv_ids_whole():
 
 def test_index_files_postings_and_documents():
     papers = [
-        paper("2503.00002", "Sparse Experts", date(2025, 3, 19), ("Zoë Ng",)),
-        paper("2502.00001", "Dense experts, sparse routing", date(2025, 2, 18)),
+        paper("2503.00002", "Sparse Experts", date(2025, 3, 19), ("Zoë Ng",), "Routing the experts of a sparse model."),
+        paper("2502.00001", "Dense experts, sparse routing", date(2025, 2, 18), abstract="We route tokens to experts."),
     ]
     files = search_files(papers, [])
     assert sorted(files) == [
+        "search/digest/abstract/0.json",
         "search/digest/docs/0.json",
         "search/digest/meta.json",
         "search/digest/recent/2.json",
         "search/digest/recent/e.json",
+        "search/digest/recent/m.json",
         "search/digest/recent/n.json",
+        "search/digest/recent/r.json",
         "search/digest/recent/s.json",
         "search/digest/recent/z.json",
+        "search/digest/related/0.json",
         "search/digest/shards.json",
         "search/digest/terms/25.json",
         "search/digest/terms/de.json",
         "search/digest/terms/ex.json",
         "search/digest/terms/ro.json",
         "search/digest/terms/sp.json",
+        "search/digest/words/0.json",
     ]
-    # Numbered oldest first: 2502.00001 is 0. Postings are (gap << 1) | in_title.
+    # Numbered oldest first: 2502.00001 is 0. Title postings are (gap << 1) | in_title.
     assert json.loads(files["search/digest/terms/sp.json"]) == {"sparse": [1]}
-    # The newest month's paper (1) is kept apart, by first letter.
-    assert json.loads(files["search/digest/recent/s.json"]) == {"sparse": [3]}
-    assert json.loads(files["search/digest/recent/z.json"]) == {"zoe": [2]}  # 1 << 1: an author's name
+    # Abstract postings are gaps, without the words of the title and STOP_WORDS ("we", "to").
+    assert json.loads(files["search/digest/abstract/0.json"]) == {"route": [0], "tokens": [0]}
+    # The newest month's paper (1) is kept apart, by first letter: [title postings, abstract postings].
+    assert json.loads(files["search/digest/recent/s.json"]) == {"sparse": [[3], []]}
+    assert json.loads(files["search/digest/recent/r.json"]) == {"routing": [[], [1]]}
+    assert json.loads(files["search/digest/recent/z.json"]) == {"zoe": [[2], []]}  # 1 << 1: an author's name
     assert json.loads(files["search/digest/terms/25.json"]) == {"2502.00001": [0]}
+    # The vocabulary of the older papers, by first and last two letters and length, with paper counts.
+    words = json.loads(files["search/digest/words/0.json"])
+    assert words["ro7"] == [["routing", 1]] and words["~ng7"] == [["routing", 1]]
+    assert words["to6"] == [["tokens", 1]] and "2502.00001" not in json.dumps(words)
     assert json.loads(files["search/digest/docs/0.json"])[1] == [
         "Sparse Experts",
         "dates/2025-03-19/#arxiv-2503-00002",
@@ -60,7 +75,19 @@ def test_index_files_postings_and_documents():
     ]
     assert json.loads(files["search/digest/shards.json"]) == {"25": "25", "de": "de", "ex": "ex", "ro": "ro", "sp": "sp"}
     meta = json.loads(files["search/digest/meta.json"])
-    assert meta["recent"] == {"2": "2", "e": "e", "n": "n", "s": "s", "z": "z"}
+    assert meta["recent"] == {"2": "2", "e": "e", "m": "m", "n": "n", "r": "r", "s": "s", "z": "z"}
+    assert (meta["abstract_files"], meta["words_files"], meta["related_files"]) == (1, 1, 1)
+
+
+def test_topics_are_searchable_by_their_phrases():
+    topic = Topic("mixture-of-experts", "Mixture of experts", "", "t.yml", (Item("MoE", 3), Item("Mixture-of-Experts", 4)))
+    meta = json.loads(search_files([paper("x", "A", date(2025, 3, 1))], [topic])["search/digest/meta.json"])
+    assert meta["topics"] == [["Mixture of experts", "topics/mixture-of-experts/", ["mixture-of-experts", "moe"]]]
+
+
+def test_abstract_and_vocabulary_files_grow_with_the_older_papers():
+    assert search.file_counts(0) == (1, 1)
+    assert search.file_counts(100_000) == (2048, 256)  # ~49 papers an abstract file, ~390 a vocabulary file
 
 
 def test_a_crowded_prefix_is_split_into_longer_keys(monkeypatch):
@@ -71,8 +98,8 @@ def test_a_crowded_prefix_is_split_into_longer_keys(monkeypatch):
     assert [k for k in shards if k.startswith("la")] == ["lan", "lar", "lat"]
 
 
-def test_the_main_term_files_are_made_of_ids_titles_and_authors_only():
-    old = [paper("2501.00001", "Sparse experts", date(2025, 1, 2), ("Ana Lopez",))]
+def test_the_main_term_files_are_made_of_ids_titles_authors_and_abstracts_only():
+    old = [paper("2501.00001", "Sparse experts", date(2025, 1, 2), ("Ana Lopez",), "An abstract")]
     listed_again = [
         Paper(
             "2501.00001",
@@ -82,13 +109,13 @@ def test_the_main_term_files_are_made_of_ids_titles_and_authors_only():
             ("Ana Lopez",),
         )
     ]
-    assert search.term_inputs(old) == search.term_inputs(listed_again) == (("2501.00001", "Sparse experts", ("Ana Lopez",)),)
+    assert search.term_inputs(old) == search.term_inputs(listed_again) == (("2501.00001", "Sparse experts", ("Ana Lopez",), "An abstract"),)
 
 
 def test_a_new_day_rewrites_the_newest_months_files_only():
-    old = [paper(f"2501.{n:05d}", f"Paper {n}", date(2025, 1, 1 + n // 100)) for n in range(300)]
-    old += [paper("2502.00000", "February paper", date(2025, 2, 3))]
-    new = paper("2502.00001", "A newer paper", date(2025, 2, 4))
+    old = [paper(f"2501.{n:05d}", f"Paper {n}", date(2025, 1, 1 + n // 100), abstract=f"About topic {n}") for n in range(300)]
+    old += [paper("2502.00000", "February paper", date(2025, 2, 3), abstract="About February")]
+    new = paper("2502.00001", "A newer paper", date(2025, 2, 4), abstract="About newer things")
     before, after = search_files(old, []), search_files([*old, new], [])
     changed = sorted(k for k in after if before.get(k) != after[k])
     assert changed == [
@@ -98,6 +125,7 @@ def test_a_new_day_rewrites_the_newest_months_files_only():
         "search/digest/recent/a.json",
         "search/digest/recent/n.json",
         "search/digest/recent/p.json",
+        "search/digest/recent/t.json",
     ]
 
 

@@ -375,6 +375,45 @@
 
   // ---- search results ---------------------------------------------------------------
 
+  // Honest counts and more results: the search worker (search-worker.js) says how many
+  // papers and topics matched, where Material would count groups, and answers "more".
+  var searchChannel = "BroadcastChannel" in window ? new BroadcastChannel("paper-digest-search") : null;
+  var lastCount = null;
+
+  function plural(n, word) { return n.toLocaleString("en") + " " + word + (n === 1 ? "" : "s"); }
+
+  function showCount() {
+    var meta = document.querySelector(".md-search-result__meta");
+    var input = document.querySelector("input.md-search__input");
+    if (!meta || !lastCount || !input || !input.value.trim()) { return; }
+    var text = lastCount.papers || lastCount.topics
+      ? [plural(lastCount.papers, "paper"), lastCount.topics ? plural(lastCount.topics, "topic") : ""].filter(Boolean).join(" · ")
+      : "No papers found";
+    if (lastCount.corrected.length) { text += " (with " + lastCount.corrected.join(", ") + ")"; }
+    if (meta.textContent !== text) { meta.textContent = text; }
+    meta.dataset.query = lastCount.query; // which query the count is of (tests wait for it)
+    var more = document.querySelector(".digest-search-more");
+    var list = document.querySelector(".md-search-result__list");
+    if (!more && list) {
+      more = document.createElement("button");
+      more.type = "button";
+      more.className = "digest-search-more md-button";
+      more.addEventListener("click", function () { searchChannel.postMessage({ more: lastCount.query }); });
+      list.after(more);
+    }
+    if (more) {
+      var left = lastCount.papers - lastCount.shown;
+      more.hidden = left <= 0;
+      more.textContent = "Show " + Math.min(left, 20) + " more papers (" + left.toLocaleString("en") + " not shown)";
+    }
+  }
+
+  if (searchChannel) {
+    searchChannel.addEventListener("message", function (event) {
+      if (event.data && typeof event.data.papers === "number") { lastCount = event.data; showCount(); }
+    });
+  }
+
   // Results Material's search draws link to entries by anchor, the papers' keys.
   function markResults(list) {
     list.querySelectorAll("a.md-search-result__link").forEach(function (link) {
@@ -399,7 +438,9 @@
     var list = document.querySelector(".md-search-result__list");
     if (!list || list.dataset.digestWatched) { return; }
     list.dataset.digestWatched = "1";
-    new MutationObserver(function () { markResults(list); }).observe(list, { childList: true });
+    new MutationObserver(function () { markResults(list); showCount(); }).observe(list, { childList: true });
+    var meta = document.querySelector(".md-search-result__meta");
+    if (meta) { new MutationObserver(showCount).observe(meta, { childList: true, characterData: true, subtree: true }); }
   }
 
   // ---- each page --------------------------------------------------------------------

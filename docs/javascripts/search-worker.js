@@ -6,10 +6,23 @@
    READY (1), QUERY (2) with the text typed, RESULT (3) with {items, suggest}.
 
    Papers are searched in the index generator/render/search.py writes to
-   search/digest/: meta.json and shards.json, then only the term files of the words typed (and
-   the newest month's file for their first letters) and the document files of
-   the papers shown. Pages the built-in plugin indexed (the
-   hand-written ones) are searched here too, by their titles and text.
+   search/digest/ (its docstring lists the files): meta.json and shards.json once,
+   then for each word its title term file (every file of the words it begins, for
+   the word being typed), its abstract file and the newest month's file of its
+   first letter; for a word of 5+ letters that finds few papers, the vocabulary
+   files of its typo keys; and the document files of the papers shown. Pages the
+   built-in plugin indexed (the hand-written ones) are searched here too, by their
+   titles and text.
+
+   Ranking: every word must match. A paper scores, for each word, the word's IDF
+   (rarer words count more) times where it matched: title, then names and ids,
+   then abstract; a completion of the word being typed or a typo's correction
+   counts less than the word itself. Ties: newest first.
+
+   Counts and "more": Material counts result groups, so the worker tells the page
+   (docs/javascripts/reader.js) how many papers and topics matched on the
+   BroadcastChannel "paper-digest-search", and answers its "more" there with a
+   longer RESULT.
 
    Tokens and folding must stay the same as search.py's. */
 
@@ -18,13 +31,17 @@
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 const BASE = new URL("../search/digest/", self.location)
 const TOKEN = /[\p{L}\p{N}]+(?:\.[0-9]+)?/gu
-const MIN_PREFIX = 4         // a shorter last word must match a whole word: "con" would load every "con…" file
-const TITLE = 10, OTHER = 3  // a word in the title counts more than in names or ids
+const MIN_PREFIX = 3           // a shorter last word must match a whole word: "co" would load every "co…" file
+const TITLE = 3, NAME = 2, ABSTRACT = 1
+const COMPLETION = 0.8, TYPO = 0.5
+const TYPO_BELOW = 3           // a word found in fewer papers is also looked for as a typo
+const TYPO_CANDIDATES = 3      // corrections of one word whose papers are fetched
 
-let pages = []               // [{location, title, text}] from the built-in index
-let meta = null              // Promise of meta.json
-const files = new Map()      // url -> Promise of parsed JSON, so each file is fetched once
-let latest = 0               // number of the newest query
+let pages = []                 // [{location, title, text}] from the built-in index
+let meta = null                // Promise of meta.json with its shard table
+const files = new Map()        // url -> Promise of parsed JSON, so each file is fetched once
+let latest = { id: 0, query: "", shown: 0 }
+const channel = new BroadcastChannel("paper-digest-search")
 
 function fold(text) {
   return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()
@@ -32,6 +49,15 @@ function fold(text) {
 
 function tokens(text) {
   return fold(text).match(TOKEN) || []
+}
+
+const encoder = new TextEncoder()
+
+/* 32-bit FNV-1a of the UTF-8 bytes, as related_files.fnv1a picks a file. */
+function fnv1a(text) {
+  let value = 0x811c9dc5
+  for (const byte of encoder.encode(text)) value = Math.imul(value ^ byte, 0x01000193) >>> 0
+  return value
 }
 
 function load(path) {
@@ -63,7 +89,7 @@ function highlight(text, words) {
   return out + escapeHTML(text.slice(last))
 }
 
-/* The shard keys holding `word`, or every word starting with it when `prefix`. */
+/* The title shard keys holding `word`, or every word starting with it when `prefix`. */
 function keysFor(shards, word, prefix) {
   const keys = Object.keys(shards)
   const own = keys.filter(k => word.startsWith(k)).sort((a, b) => b.length - a.length)[0]
@@ -71,89 +97,216 @@ function keysFor(shards, word, prefix) {
   return [...new Set([...(own ? [own] : []), ...longer])]
 }
 
-/* paper number -> in_title, for one word (exact, or as a prefix); and the most
-   common completion of a prefix, for Material's suggestion. The newest month's
-   papers are in files of their own, by first letter. */
-async function postings(m, word, prefix) {
-  const paths = keysFor(m.shards, word, prefix).map(k => `terms/${m.shards[k]}.json`)
-  if (word[0] in m.recent) paths.push(`recent/${m.recent[word[0]]}.json`)
-  const shards = await Promise.all(paths.map(load))
-  const found = new Map()
-  let best = null, bestCount = 0
-  for (const shard of shards)
-    for (const term in shard) {
-      if (prefix ? !term.startsWith(word) : term !== word) continue
-      const list = shard[term]
-      if (list.length > bestCount) { best = term; bestCount = list.length }
-      let n = 0
-      for (const v of list) {
-        n += v >> 1
-        found.set(n, (found.get(n) || 0) | (v & 1))
-      }
-    }
-  return { found, completion: best }
+/* Add a list of title postings ((gap << 1) | in_title) to `found` (number -> weight). */
+function addTitled(found, list, factor) {
+  let n = 0
+  for (const v of list) {
+    n += v >> 1
+    const weight = (v & 1 ? TITLE : NAME) * factor
+    if (!(found.get(n) >= weight)) found.set(n, weight)
+  }
 }
 
-async function searchPapers(words, prefixLast) {
+/* Add a list of abstract postings (gaps). */
+function addAbstract(found, list, factor) {
+  let n = 0
+  const weight = ABSTRACT * factor
+  for (const gap of list) {
+    n += gap
+    if (!(found.get(n) >= weight)) found.set(n, weight)
+  }
+}
+
+/* number -> weight for the exact `terms` (each with its factor), and, with `prefix`,
+   for the title words that begin the first of them; the most common completion. */
+async function lookUp(m, terms, prefix) {
+  const found = new Map()
+  let completion = null, completionCount = 0
+  for (const [term, factor] of terms) {
+    const isPrefix = prefix && term === terms[0][0]
+    const titlePaths = keysFor(m.shards, term, isPrefix).map(k => `terms/${m.shards[k]}.json`)
+    const [titleFiles, abstractFile, recentFile] = await Promise.all([
+      Promise.all(titlePaths.map(load)),
+      load(`abstract/${fnv1a(term) % m.abstract_files}.json`),
+      term[0] in m.recent ? load(`recent/${m.recent[term[0]]}.json`) : Promise.resolve({}),
+    ])
+    const consider = (word, titled, described) => {
+      const exact = word === term
+      if (!exact && !(isPrefix && word.startsWith(term))) return
+      if (titled) addTitled(found, titled, exact ? factor : factor * COMPLETION)
+      if (described && exact) addAbstract(found, described, factor)
+      if (isPrefix && titled && titled.length > completionCount) { completion = word; completionCount = titled.length }
+    }
+    for (const file of titleFiles) for (const word in file) consider(word, file[word], null)
+    if (abstractFile[term]) consider(term, null, abstractFile[term])
+    for (const word in recentFile) consider(word, recentFile[word][0], recentFile[word][1])
+  }
+  return { found, completion }
+}
+
+/* Optimal string alignment distance, or limit + 1 once it is certain to pass `limit`. */
+function distance(a, b, limit) {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1
+  let before = null, row = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i]
+    let best = i
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let value = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + cost)
+      if (before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, before[j - 2] + 1)
+      next.push(value)
+      best = Math.min(best, value)
+    }
+    if (best > limit) return limit + 1
+    before = row
+    row = next
+  }
+  return row[b.length]
+}
+
+/* The likeliest corrections of a misspelt word: terms of the vocabulary (and of the
+   newest month's file of its first letter) within one edit, two from 9 letters. */
+async function corrections(m, word) {
+  const limit = word.length >= 9 ? 2 : 1
+  const keys = new Set()
+  for (let length = word.length - limit; length <= word.length + limit; length++)
+    if (length >= m.typo_min) keys.add(`${word.slice(0, 2)}${length}`).add(`~${word.slice(-2)}${length}`)
+  const paths = new Set([...keys].map(k => `words/${fnv1a(k) % m.words_files}.json`))
+  const [vocabulary, recent] = await Promise.all([
+    Promise.all([...paths].map(load)),
+    word[0] in m.recent ? load(`recent/${m.recent[word[0]]}.json`) : Promise.resolve({}),
+  ])
+  const papers = new Map()
+  for (const file of vocabulary)
+    for (const key of keys) for (const [term, count] of file[key] || []) papers.set(term, (papers.get(term) || 0) + count)
+  for (const term in recent) papers.set(term, (papers.get(term) || 0) + recent[term][0].length + recent[term][1].length)
+  const near = []
+  for (const [term, count] of papers) {
+    if (term === word) continue
+    const d = distance(word, term, limit)
+    if (d <= limit) near.push([term, d, count])
+  }
+  near.sort((a, b) => a[1] - b[1] || b[2] - a[2] || (a[0] < b[0] ? -1 : 1))
+  return near.slice(0, TYPO_CANDIDATES).map(([term]) => term)
+}
+
+/* number -> weight for one query word: itself (and its completions if being typed),
+   and its likeliest corrections if it finds few papers. */
+async function matches(m, word, prefix) {
+  const own = await lookUp(m, [[word, 1]], prefix)
+  let corrected = []
+  if (word.length >= 5 && own.found.size < TYPO_BELOW && !/\d/.test(word)) {
+    corrected = await corrections(m, word)
+    if (corrected.length) {
+      const more = await lookUp(m, corrected.map(t => [t, TYPO]), false)
+      for (const [n, weight] of more.found) if (!(own.found.get(n) >= weight)) own.found.set(n, weight)
+    }
+  }
+  return { ...own, corrected }
+}
+
+async function searchPapers(words, prefixLast, shown) {
   const m = await meta
-  const lists = await Promise.all(words.map((w, i) => postings(m, w, prefixLast && i === words.length - 1)))
+  const lists = await Promise.all(words.map((w, i) => matches(m, w, prefixLast && i === words.length - 1)))
   const completion = prefixLast ? lists[lists.length - 1].completion : null
-  lists.sort((a, b) => a.found.size - b.found.size)  // intersect from the rarest word
+  const corrected = lists.flatMap(l => l.corrected)
+  const weighted = lists.map(l => ({ found: l.found, idf: Math.log(1 + m.papers / Math.max(1, l.found.size)) }))
+  weighted.sort((a, b) => a.found.size - b.found.size)  // intersect from the rarest word
   const scores = new Map()
-  for (const [n, inTitle] of lists[0].found) scores.set(n, inTitle ? TITLE : OTHER)
-  for (const { found } of lists.slice(1))
+  for (const [n, weight] of weighted[0].found) scores.set(n, weight * weighted[0].idf)
+  for (const { found, idf } of weighted.slice(1))
     for (const [n, score] of scores) {
       if (!found.has(n)) scores.delete(n)
-      else scores.set(n, score + (found.get(n) ? TITLE : OTHER))
+      else scores.set(n, score + found.get(n) * idf)
     }
-  // Best score first, then newest (papers are numbered oldest first).
-  const top = [...scores].sort((a, b) => b[1] - a[1] || b[0] - a[0]).slice(0, m.results_shown)
+  const top = [...scores].sort((a, b) => b[1] - a[1] || b[0] - a[0]).slice(0, shown)
   const docs = await Promise.all(top.map(([n]) => load(`docs/${Math.floor(n / m.docs_per_file)}.json`)
     .then(file => file[n % m.docs_per_file])))
   return {
-    papers: top.map(([, score], i) => ({ doc: docs[i], score })),
-    topics: m.topics.filter(([name]) => words.every(w => tokens(name).some(t => t.startsWith(w)))),
+    total: scores.size,
+    papers: top.map(([n, score], i) => ({ doc: docs[i], score, abstractOnly: lists.every(l => l.found.get(n) <= ABSTRACT) })),
+    topics: matchingTopics(m, words),
     completion,
+    corrected,
   }
 }
 
-/* Material's result format: a list of groups, each a page and its sections. A
-   paper is a section (its entry) of its day's page, so the papers of one day
-   share a group; topics and hand-written pages are groups of one. */
-function groups(found, words, matched) {
-  const item = (location, title, text, score) => ({ location, title, text, score, terms: matched })
-  const byDay = new Map()
-  for (const { doc: [title, location, text, day], score } of found.papers) {
-    const page = location.split("#")[0]
-    if (!byDay.has(page))
-      byDay.set(page, [item(page, escapeHTML(day), "", score)])
-    const group = byDay.get(page)
-    // The day's score for every paper in it: Material folds sections scored below
-    // their page into "more", and these are matches in their own right.
-    group.push(item(location, highlight(title, words), `<p>${highlight(text, words)}</p>`, group[0].score))
-  }
-  const topics = found.topics.map(([name, location]) => [item(location, highlight(`Topic: ${name}`, words), "", TITLE)])
+/* Topics whose name or one of whose phrases the query is, or whose name and phrases
+   have a word beginning with each query word: "MoE" finds Mixture of experts. */
+function matchingTopics(m, words) {
+  const query = words.join(" ")
+  return m.topics.filter(([name, , phrases]) => {
+    const said = phrases.map(p => tokens(p).join(" "))
+    if (said.includes(query)) return true
+    const known = tokens(`${name} ${phrases.join(" ")}`)
+    return words.every(w => known.some(t => t.startsWith(w)))
+  })
+}
+
+/* Material's result format: a list of groups, each a page and its sections. Each
+   paper is a group of its own (its entry, on its newest day), and each topic. */
+function groups(found, words) {
+  const terms = Object.fromEntries(words.map(w => [w, true]))
+  const item = (location, title, text, score) => ({ location, title, text, score, terms })
+  // A group of one paper: Material shows no teaser under a group's own heading, so the
+  // line of authors and date is part of the heading.
+  const papers = found.papers.map(({ doc: [title, location, text, day], score, abstractOnly }) => {
+    const parts = [highlight(text, words), escapeHTML(day), abstractOnly ? "matched in the abstract" : ""]
+    const line = `<span class="digest-result-line">${parts.filter(Boolean).join(" · ")}</span>`
+    return [item(location, `${highlight(title, words)}${line}`, "", score)]
+  })
+  const topics = found.topics.map(([name, location]) => [item(location, highlight(`Topic: ${name}`, words), "", 1e9)])
   const own = pages
     .filter(p => words.every(w => tokens(`${p.title} ${p.text}`).some(t => t.startsWith(w))))
-    .map(p => [item(p.location, highlight(p.title, words), "", OTHER)])
-  return [...topics, ...byDay.values(), ...own]
+    .map(p => [item(p.location, highlight(p.title, words), "", 0)])
+  return [...topics, ...papers, ...own]
 }
 
-async function search(query) {
+/* The words of a query worth looking up: stop words are left out unless there is nothing else. */
+function queryWords(query, m) {
   const words = tokens(query)
   let prefixLast = !/\s$/.test(query) && words.length > 0
   if (prefixLast && words[words.length - 1].length < MIN_PREFIX) {
     prefixLast = false
     if (words[words.length - 1].length < 2) words.pop()  // one letter: wait for the next
   }
-  if (!words.length) return { items: [] }
-  const found = await searchPapers(words, prefixLast)
-  const matched = Object.fromEntries(words.map(w => [w, true]))
+  const stop = new Set(m.stop_words)
+  const kept = words.filter((w, i) => !stop.has(w) || (prefixLast && i === words.length - 1))
+  return kept.length ? { words: kept, prefixLast: prefixLast && kept[kept.length - 1] === words[words.length - 1] } : { words, prefixLast }
+}
+
+async function search(query, shown) {
+  const m = await meta
+  const { words, prefixLast } = queryWords(query, m)
+  if (!words.length) return { data: { items: [] }, count: null }
+  const found = await searchPapers(words, prefixLast, shown)
   const typed = query.split(/[\s-]+/).pop()
   const suggest = found.completion && typed && fold(typed) !== found.completion && found.completion.startsWith(fold(typed))
     ? [typed + found.completion.slice(typed.length)] : []
-  return { items: groups(found, words, matched), suggest }
+  const count = { query, papers: found.total, topics: found.topics.length, shown: found.papers.length, corrected: found.corrected }
+  return { data: { items: groups(found, words), suggest }, count }
 }
+
+async function answer(query, shown) {
+  const asked = ++latest.id
+  latest.query = query
+  latest.shown = shown
+  try {
+    const { data, count } = await search(query, shown)
+    if (asked !== latest.id) return  // a slower, older query must not replace a newer answer
+    postMessage({ type: RESULT, data })
+    channel.postMessage(count)
+  } catch (err) {
+    console.warn(`Paper Digest search: ${err}`)
+    if (asked === latest.id) postMessage({ type: RESULT, data: { items: [] } })
+  }
+}
+
+channel.addEventListener("message", ({ data }) => {
+  if (data && data.more === latest.query && meta)
+    meta.then(m => answer(latest.query, latest.shown + m.results_shown))
+})
 
 addEventListener("message", async ({ data: message }) => {
   switch (message.type) {
@@ -164,15 +317,8 @@ addEventListener("message", async ({ data: message }) => {
       postMessage({ type: READY })
       break
     case QUERY: {
-      const asked = ++latest
-      try {
-        const data = await search(message.data)
-        if (asked === latest)  // a slower, older query must not replace a newer answer
-          postMessage({ type: RESULT, data })
-      } catch (err) {
-        console.warn(`Paper Digest search: ${err}`)
-        if (asked === latest) postMessage({ type: RESULT, data: { items: [] } })
-      }
+      const m = await meta.catch(() => ({ results_shown: 20 }))
+      answer(message.data, m.results_shown)
       break
     }
   }

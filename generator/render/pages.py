@@ -570,15 +570,15 @@ def make_papers_json(inputs: PapersJsonInputs, known: Mapping[str, str] = {}, li
 
 @dataclass(frozen=True)
 class SearchTermsInputs:
-    papers: tuple[tuple[str, str, tuple[str, ...]], ...]  # (id, title, authors) of the older papers
+    papers: tuple[search.Terms, ...]  # (id, title, authors, abstract) of the older papers
 
 
 @dataclass(frozen=True)
 class SearchRecentInputs:
     first: int  # the number of the first of them
     total: int
-    papers: tuple[tuple[str, str, tuple[str, ...]], ...]  # (id, title, authors) of the newest month's papers
-    topics: tuple[tuple[str, str], ...]  # (slug, name) of every topic
+    papers: tuple[search.Terms, ...]  # (id, title, authors, abstract) of the newest month's papers
+    topics: tuple[tuple[str, str, tuple[str, ...]], ...]  # (slug, name, phrases) of every topic
 
 
 @dataclass(frozen=True)
@@ -599,7 +599,9 @@ def search_pages(papers: Mapping[str, Paper], topics: list[Topic]) -> Iterator[P
         "search",
         None,
         make_search_recent,
-        SearchRecentInputs(split, len(ordered), search.term_inputs(newest), tuple((t.slug, t.name) for t in topics)),
+        SearchRecentInputs(
+            split, len(ordered), search.term_inputs(newest), tuple((t.slug, t.name, tuple(i.value for i in t.include)) for t in topics)
+        ),
     )
     for path, chunk in search.document_chunks(ordered):
         yield Page("search docs", (path,), make_search_docs, SearchDocsInputs(path, tuple(map(Record, chunk))))

@@ -4,31 +4,44 @@ Material's built-in search sends its whole index to the browser and builds a lun
 index there: about 2.6 KB a paper, some 200 MB at 100,000 papers. This index is
 split so that a query fetches only what it needs:
 
-    search/digest/meta.json        paper count, the newest month's file table, topics
-    search/digest/shards.json      {KEY: file name} of the main term files
-    search/digest/terms/KEY.json   {term: postings} for the terms starting with KEY
-    search/digest/recent/L.json    the same for the newest month's papers, by first letter
+    search/digest/meta.json        paper count, file counts, the newest month's file table, topics
+    search/digest/shards.json      {KEY: file name} of the title term files
+    search/digest/terms/KEY.json   {term: postings} of titles, names and ids, for the terms starting with KEY
+    search/digest/abstract/H.json  {term: postings} of abstracts, for the terms whose hash is H
+    search/digest/words/H.json     {key: [[term, papers], ...]}: the vocabulary, for typos
+    search/digest/recent/L.json    {term: [title postings, abstract postings]} of the newest
+                                   month's papers, for the terms starting with L
     search/digest/docs/N.json      what a result shows, for papers N*DOCS_PER_FILE...
     search/digest/related/K.json   related papers, by number (render/related_files.py)
 
-A query loads meta.json and shards.json (once), the term files of its words and the
-document files of the papers it shows (at most RESULTS_SHOWN, so at most that many
-files of ~7 KB), so what it transfers depends on the words, not on the size of the
-archive. KEY is a word's first two characters, longer where the file would pass
-SPLIT_BYTES, which keeps any file small.
+A query loads meta.json and shards.json (once); for each word, its title term file
+(or, for the word being typed, the files of every title word it begins), its
+abstract file and the newest month's file of its first letter; and the document
+files of the papers it shows (RESULTS_SHOWN at a time). What it transfers depends
+on the words, not on the size of the archive: a title KEY is a word's first two
+characters, longer where the file would pass SPLIT_BYTES; abstract files are
+picked by a hash of the term (no table to load), about ABSTRACT_FILE_BYTES each.
 
-Indexed: titles, every author's name and arXiv ids; abstracts are not: with ten
-times a title's distinct words, they would make the index, and the term files a
-query fetches, about ten times larger.
+Titles, names and ids are searched by prefix as a reader types; abstracts by whole
+words. A paper's abstract postings leave out the words of its title and names
+(those postings say more) and STOP_WORDS.
+
+Typos: a word of 5+ letters that finds few papers is looked up in the vocabulary
+by two keys, its first two letters and its length, and its last two letters and its
+length (`_typo_keys`): a word at one edit from another keeps one of its ends, and
+its length is within one. words/H.json holds those keys' terms for lengths at least
+TYPO_MIN, with how many papers each is in, so that the worker fetches the postings
+of the likeliest few only.
 
 Papers are numbered oldest first (first listed day, then id), so a new day's papers
 take new numbers and leave every other number unchanged. The postings of the papers
 first listed in the newest month are kept apart, in a few files by first letter, so
 a new day rewrites those, meta.json and the last document file, not hundreds of
-term files: the main ones are made of the older papers' ids, titles and authors
-only, and are kept as they are. The month after, the newest month's papers join
-the main term files in one rewrite.
-Postings are delta-encoded numbers, each (gap << 1) | in_title.
+term files: the main ones are made of the older papers' ids, titles, authors and
+abstracts only, and are kept as they are. The month after, the newest month's
+papers join the main files in one rewrite (the vocabulary learns their words then).
+Title postings are delta-encoded numbers, each (gap << 1) | in_title; abstract
+postings are gaps.
 
 Tokens and folding must match the worker's exactly: letters and digits in runs
 (a run of digits may carry one ".digits", for arXiv ids), accents removed, lower case.
@@ -40,24 +53,37 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from typing import Iterable
+from typing import Any, Iterable
 
 from ..identity import is_arxiv_id
 from ..records import Paper
 from . import latex
-from .related_files import file_count
+from .related_files import file_count, fnv1a
 from .text import authors_line, long_date
 from .urls import SEARCH_FOLDER as FOLDER
 from .urls import entry_url, served_url, topic_page
 
-Terms = tuple[str, str, tuple[str, ...]]  # what a paper's postings are made of: id, title, authors
+Terms = tuple[str, str, tuple[str, ...], str]  # what a paper's postings are made of: id, title, authors, abstract
 DOCS_PER_FILE = 32
 SPLIT_BYTES = 32_000
+# Papers per abstract file and per vocabulary file, as the main files' papers grow: with
+# counts that follow from the number of papers, meta.json need not wait for the files.
+PAPERS_PER_ABSTRACT_FILE = 80
+PAPERS_PER_WORDS_FILE = 400
 MAX_KEY = 8
-RESULTS_SHOWN = 30  # the worker shows at most this many papers (sent in meta.json)
+TYPO_MIN = 4  # the shortest word a typo of 5+ letters is looked for at
+RESULTS_SHOWN = 20  # the worker shows this many papers at a time (sent in meta.json)
+# Words too common in abstracts to say what a paper is about; still found in titles.
+STOP_WORDS = frozenset(
+    "a about above after all also an and any are as at be been being both but by can could do does each for from had has have"
+    " how however i if in into is it its may more most much no not of on only or other our over same should so some such than"
+    " that the their them then there these they this those through to too under up very was we were what when where which"
+    " while who whose why will with within without would you your".split()
+)
 
 _TOKEN = re.compile(r"[^\W_]+(?:\.[0-9]+)?")
 _SAFE_KEY = re.compile(r"[a-z0-9]+")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def worker_fold(text: str) -> str:
@@ -86,17 +112,33 @@ def split_index(all_papers: Iterable[Paper]) -> tuple[list[Paper], int]:
 def term_inputs(papers: list[Paper]) -> tuple[Terms, ...]:
     """All that term files are made of: a paper listed again, or re-tagged, leaves
     them as they are."""
-    return tuple([(p.id, p.title, p.authors) for p in papers])
+    return tuple([(p.id, p.title, p.authors, p.abstract) for p in papers])
 
 
 def term_files(base: tuple[Terms, ...]) -> dict[str, bytes]:
-    """The main term files, for the papers before the newest month, and their table."""
-    postings = _postings(base)
-    shards = _shards(postings)
+    """The main files, for the papers before the newest month: title term files and
+    their table, abstract files and the vocabulary."""
+    titles, abstracts = _postings(base)
+    shards = _shards(titles)
     names = {key: _file_name(key) for key in shards}
-    files = {f"{FOLDER}/terms/{names[key]}.json": _json({t: postings[t] for t in terms}) for key, terms in shards.items()}
+    files = {f"{FOLDER}/terms/{names[key]}.json": _json({t: titles[t] for t in terms}) for key, terms in shards.items()}
     files[f"{FOLDER}/shards.json"] = _json(names)
+    abstract_files, words_files = file_counts(len(base))
+    files.update(_hashed_files("abstract", abstracts, abstract_files))
+    files.update(_hashed_files("words", _vocabulary(titles, abstracts), words_files))
     return files
+
+
+def file_counts(base: int) -> tuple[int, int]:
+    """How many abstract files and vocabulary files the main files of `base` papers have."""
+    return _power_of_two(base / PAPERS_PER_ABSTRACT_FILE), _power_of_two(base / PAPERS_PER_WORDS_FILE)
+
+
+def _power_of_two(at_least: float) -> int:
+    count = 1
+    while count < at_least:
+        count *= 2
+    return count
 
 
 def document_chunks(papers: list[Paper]) -> list[tuple[str, list[Paper]]]:
@@ -112,25 +154,32 @@ def document_file(chunk: list[Paper]) -> bytes:
     return _json([_document(p) for p in chunk])
 
 
-def other_files(newest: tuple[Terms, ...], first: int, total: int, topics: Iterable[tuple[str, str]]) -> dict[str, bytes]:
-    """The newest month's term files (its papers numbered from `first`) and meta.json."""
+def other_files(newest: tuple[Terms, ...], first: int, total: int, topics: Iterable[tuple[str, str, tuple[str, ...]]]) -> dict[str, bytes]:
+    """The newest month's term files (its papers numbered from `first`, the main files'
+    count) and meta.json. `topics`: (slug, name, phrases) of each."""
+    abstract_files, words_files = file_counts(first)
     files: dict[str, bytes] = {}
-    recent = _postings(newest, first=first)
+    titles, abstracts = _postings(newest, first=first)
     by_letter: dict[str, list[str]] = defaultdict(list)
-    for term in recent:
+    for term in sorted(titles.keys() | abstracts.keys()):
         by_letter[term[0]].append(term)
     recent_names = {letter: _file_name(letter) for letter in sorted(by_letter)}
     for letter, terms in by_letter.items():
-        files[f"{FOLDER}/recent/{recent_names[letter]}.json"] = _json({t: recent[t] for t in terms})
+        recent = {t: [titles.get(t, []), abstracts.get(t, [])] for t in terms}
+        files[f"{FOLDER}/recent/{recent_names[letter]}.json"] = _json(recent)
     files[f"{FOLDER}/meta.json"] = _json(
         {
-            "version": 2,
+            "version": 3,
             "papers": total,
             "docs_per_file": DOCS_PER_FILE,
             "results_shown": RESULTS_SHOWN,
             "related_files": file_count(total),
+            "abstract_files": abstract_files,
+            "words_files": words_files,
+            "typo_min": TYPO_MIN,
+            "stop_words": sorted(STOP_WORDS),
             "recent": recent_names,
-            "topics": [[name, served_url(topic_page(slug))] for slug, name in topics],
+            "topics": [[name, served_url(topic_page(slug)), sorted({worker_fold(p) for p in phrases})] for slug, name, phrases in topics],
         }
     )
     return files
@@ -160,29 +209,65 @@ def _plain(text: str) -> str:
     return " ".join(text.split())
 
 
-def _postings(papers: tuple[Terms, ...], first: int = 0) -> dict[str, list[int]]:
-    """term -> delta-encoded postings, (gap << 1) | in_title, in paper order; the
-    papers are numbered from `first`, and each list's first gap is from 0."""
+def _postings(papers: tuple[Terms, ...], first: int = 0) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """(title postings, abstract postings): term -> delta-encoded postings in paper
+    order, (gap << 1) | in_title for titles, names and ids, plain gaps for abstracts;
+    the papers are numbered from `first`, and each list's first gap is from 0."""
     # Papers come in number order, so each term's list is built in order: no sorting.
-    found: dict[str, list[int]] = {}
-    for number, (paper_id, title, authors) in enumerate(papers, start=first):
+    named: dict[str, list[int]] = {}
+    described: dict[str, list[int]] = {}
+    for number, (paper_id, title, authors, abstract) in enumerate(papers, start=first):
         in_title = set(tokens(title))
         others = set(tokens(" ".join(authors)))
         if is_arxiv_id(paper_id):
             others.add(worker_fold(paper_id))
         for term in in_title:
-            found.setdefault(term, []).append((number << 1) | 1)
+            named.setdefault(term, []).append((number << 1) | 1)
         for term in others - in_title:
-            found.setdefault(term, []).append(number << 1)
-    encoded: dict[str, list[int]] = {}
-    for term in sorted(found):
-        previous, out = 0, []
-        for value in found[term]:
-            number = value >> 1
-            out.append(((number - previous) << 1) | (value & 1))
-            previous = number
-        encoded[term] = out
-    return encoded
+            named.setdefault(term, []).append(number << 1)
+        for term in set(tokens(abstract)) - in_title - others - STOP_WORDS:
+            described.setdefault(term, []).append(number)
+    titles = {term: _gaps(named[term], flag_bits=1) for term in sorted(named)}
+    abstracts = {term: _gaps(described[term], flag_bits=0) for term in sorted(described)}
+    return titles, abstracts
+
+
+def _gaps(values: list[int], flag_bits: int) -> list[int]:
+    """Numbers (each with `flag_bits` low bits of flags) as gaps from the one before."""
+    previous, out = 0, []
+    for value in values:
+        number = value >> flag_bits
+        out.append(((number - previous) << flag_bits) | (value & ((1 << flag_bits) - 1)))
+        previous = number
+    return out
+
+
+def _vocabulary(*families: dict[str, list[int]]) -> dict[str, list[list[object]]]:
+    """Typo key -> [[term, papers], ...] of every word of TYPO_MIN letters or more."""
+    papers: dict[str, int] = defaultdict(int)
+    for postings in families:
+        for term, found in postings.items():
+            if len(term) >= TYPO_MIN and _LETTERS.fullmatch(term):
+                papers[term] += len(found)
+    keys: dict[str, list[list[object]]] = defaultdict(list)
+    for term in sorted(papers):
+        for key in _typo_keys(term):
+            keys[key].append([term, papers[term]])
+    return dict(sorted(keys.items()))
+
+
+def _typo_keys(term: str) -> tuple[str, str]:
+    """A term's two vocabulary keys: its first two letters and length, its last two and length."""
+    return f"{term[:2]}{len(term)}", f"~{term[-2:]}{len(term)}"
+
+
+def _hashed_files(folder: str, entries: dict[str, Any], count: int) -> dict[str, bytes]:
+    """Entries in `count` files picked by a hash of their key (related_files.fnv1a): no
+    table to load."""
+    chunks: list[dict[str, Any]] = [{} for _ in range(count)]
+    for key, value in entries.items():
+        chunks[fnv1a(key) % count][key] = value
+    return {f"{FOLDER}/{folder}/{n}.json": _json(chunk) for n, chunk in enumerate(chunks)}
 
 
 def _shards(postings: dict[str, list[int]]) -> dict[str, list[str]]:
