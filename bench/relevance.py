@@ -30,6 +30,9 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 QUERIES = REPO / "tests" / "relevance" / "queries.yml"
+sys.path.insert(0, str(REPO))
+from generator.render.urls import anchor  # noqa: E402  (the repository, not an installed copy)
+
 FIXTURE_DAY = REPO / "tests" / "fixtures" / "hf" / "daily_page_2024-08-01.html"
 CHROMIUM = "/usr/bin/chromium"
 SHOWN = 10  # results read per query
@@ -68,9 +71,6 @@ def build_site(project: Path) -> Path:
 
 def expected_key(name: str) -> str:
     """What a result link shows of an expected paper or topic: an entry's anchor, or a topic's page."""
-    sys.path.insert(0, str(REPO))
-    from generator.render.urls import anchor
-
     if name.startswith("topic:"):
         return f"topics/{name[len('topic:') :]}/"
     return anchor(name)

@@ -193,16 +193,22 @@
     }
   }
 
+  // A button that opens and closes something of an entry (its abstract, its related papers).
+  function foldButton(className, label, toggle) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = className;
+    button.textContent = label;
+    button.setAttribute("aria-expanded", "false");
+    button.addEventListener("click", toggle);
+    return button;
+  }
+
   function setUpAbstract(entry) {
     var abstract = entry.querySelector(".paper-abstract");
     if (!abstract || abstract.dataset.ready) { return; }
     abstract.dataset.ready = "1";
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "paper-more";
-    button.textContent = "Full abstract";
-    button.setAttribute("aria-expanded", "false");
-    button.addEventListener("click", function () { toggleAbstract(entry); });
+    var button = foldButton("paper-more", "Full abstract", function () { toggleAbstract(entry); });
     var meta = entry.querySelector(".paper-meta");
     if (meta) { meta.append(" ", button); } else { abstract.after(button); }
     abstract.addEventListener("click", function () {
@@ -284,12 +290,7 @@
 
   function setUpRelated(entry) {
     if (entry.tagName !== "ARTICLE" || entry.querySelector(".paper-related-toggle")) { return; }
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "paper-more paper-related-toggle";
-    button.textContent = "Related";
-    button.setAttribute("aria-expanded", "false");
-    button.addEventListener("click", function () { toggleRelated(entry); });
+    var button = foldButton("paper-more paper-related-toggle", "Related", function () { toggleRelated(entry); });
     entry.querySelector(".paper-meta").append(" ", button);
   }
 

@@ -117,31 +117,27 @@ function addAbstract(found, list, factor) {
   }
 }
 
-/* number -> weight for the exact `terms` (each with its factor), and, with `prefix`,
-   for the title words that begin the first of them; the most common completion. */
-async function lookUp(m, terms, prefix) {
-  const found = new Map()
+/* Add to `found` (number -> best weight) the papers of `term`, times `factor`, and,
+   with `prefix`, of the title words it begins; returns the most common of those. */
+async function lookUp(m, term, factor, prefix, found) {
+  const titlePaths = keysFor(m.shards, term, prefix).map(k => `terms/${m.shards[k]}.json`)
+  const [titleFiles, abstractFile, recentFile] = await Promise.all([
+    Promise.all(titlePaths.map(load)),
+    load(`abstract/${fnv1a(term) % m.abstract_files}.json`),
+    term[0] in m.recent ? load(`recent/${m.recent[term[0]]}.json`) : Promise.resolve({}),
+  ])
   let completion = null, completionCount = 0
-  for (const [term, factor] of terms) {
-    const isPrefix = prefix && term === terms[0][0]
-    const titlePaths = keysFor(m.shards, term, isPrefix).map(k => `terms/${m.shards[k]}.json`)
-    const [titleFiles, abstractFile, recentFile] = await Promise.all([
-      Promise.all(titlePaths.map(load)),
-      load(`abstract/${fnv1a(term) % m.abstract_files}.json`),
-      term[0] in m.recent ? load(`recent/${m.recent[term[0]]}.json`) : Promise.resolve({}),
-    ])
-    const consider = (word, titled, described) => {
-      const exact = word === term
-      if (!exact && !(isPrefix && word.startsWith(term))) return
-      if (titled) addTitled(found, titled, exact ? factor : factor * COMPLETION)
-      if (described && exact) addAbstract(found, described, factor)
-      if (isPrefix && titled && titled.length > completionCount) { completion = word; completionCount = titled.length }
-    }
-    for (const file of titleFiles) for (const word in file) consider(word, file[word], null)
-    if (abstractFile[term]) consider(term, null, abstractFile[term])
-    for (const word in recentFile) consider(word, recentFile[word][0], recentFile[word][1])
+  const consider = (word, titled, described) => {
+    const exact = word === term
+    if (!exact && !(prefix && word.startsWith(term))) return
+    if (titled) addTitled(found, titled, exact ? factor : factor * COMPLETION)
+    if (described && exact) addAbstract(found, described, factor)
+    if (prefix && titled && titled.length > completionCount) { completion = word; completionCount = titled.length }
   }
-  return { found, completion }
+  for (const file of titleFiles) for (const word in file) consider(word, file[word], null)
+  if (abstractFile[term]) consider(term, null, abstractFile[term])
+  for (const word in recentFile) consider(word, recentFile[word][0], recentFile[word][1])
+  return completion
 }
 
 /* Optimal string alignment distance, or limit + 1 once it is certain to pass `limit`. */
@@ -194,16 +190,14 @@ async function corrections(m, word) {
 /* number -> weight for one query word: itself (and its completions if being typed),
    and its likeliest corrections if it finds few papers. */
 async function matches(m, word, prefix) {
-  const own = await lookUp(m, [[word, 1]], prefix)
+  const found = new Map()
+  const completion = await lookUp(m, word, 1, prefix, found)
   let corrected = []
-  if (word.length >= 5 && own.found.size < TYPO_BELOW && !/\d/.test(word)) {
+  if (word.length >= 5 && found.size < TYPO_BELOW && !/\d/.test(word)) {
     corrected = await corrections(m, word)
-    if (corrected.length) {
-      const more = await lookUp(m, corrected.map(t => [t, TYPO]), false)
-      for (const [n, weight] of more.found) if (!(own.found.get(n) >= weight)) own.found.set(n, weight)
-    }
+    await Promise.all(corrected.map(term => lookUp(m, term, TYPO, false, found)))
   }
-  return { ...own, corrected }
+  return { found, completion, corrected }
 }
 
 async function searchPapers(words, prefixLast, shown) {
