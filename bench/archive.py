@@ -12,8 +12,11 @@ ingest s, generate s (from an empty docs/ and no .cache/), day s (a generate tha
 adds one day to the generated site: the daily run), `mkdocs build` s, peak memory
 (PSS of every process, workers included, the largest of any command), site MB, and
 what the first search costs a reader in Chromium (KB fetched, seconds from the last
-key to the first result). Times and peaks come from two passes of the same commands
-in two projects, as sampling memory slows what it samples (see `run`).
+key to the first result), the KB of a following search, the search index's share of
+the site (its related files left out: they are related %), the seconds and memory of
+making the index from nothing (bench/index_build.py), and the index files the daily
+run writes. Times and peaks come from two passes of the same commands in two
+projects, as sampling memory slows what it samples (see `run`).
 Below it, the files written (and seconds) by a generate with nothing new and by the
 one that adds a day, with the share of the build that one takes (the scaling issue's
 target is a tenth). --compare-builtin also builds the site with Material's built-in search index
@@ -39,7 +42,7 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from memory import run_measured  # noqa: E402
-from search_probe import common_title_word, probe  # noqa: E402
+from search_probe import common_title_words, probe  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TOPICS = 100
@@ -198,8 +201,23 @@ def commands(
     between()
     out["no-op"] = run([*py, "generate"], project, measure)
     run([*py, "ingest", str(files[-1])], project)
+    before = _stamps(project / "docs" / "search")
     out["day"] = run([*py, "generate"], project, measure)
+    after = _stamps(project / "docs" / "search")
+    out["day index files"] = (float(sum(1 for path, stamp in after.items() if before.get(path) != stamp)), None, "")
     return out
+
+
+def _stamps(folder: Path) -> dict[str, int]:
+    """Each file's modification time (a file written by a run has a new one), the related
+    papers' files left out: they are counted in the files the day writes."""
+    return {str(p): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file() and "related" not in p.parts}
+
+
+def index_build(project: Path) -> dict[str, float]:
+    """bench/index_build.py on the project: the index made from nothing, its seconds and memory."""
+    _, _, out = run([sys.executable, str(Path(__file__).resolve().parent / "index_build.py"), str(project)], project)
+    return json.loads(out)
 
 
 def bench(size: int, keep: bool, compare_builtin: bool) -> dict[str, object]:
@@ -211,8 +229,10 @@ def bench(size: int, keep: bool, compare_builtin: bool) -> dict[str, object]:
     searched: dict[str, object] = {}
 
     def search() -> None:
-        searched["word"] = word = common_title_word(site)
-        searched["first"] = probe(site, word) if word else None
+        words = common_title_words(site, 2)
+        searched["word"] = words[0] if words else None
+        searched["first"] = probe(site, words[0], following=words[1]) if len(words) == 2 else None
+        searched["index"] = index_build(project)
 
     timed = commands(project, files, measure=False, between=search)
     # The same commands again in a project of their own, for their memory.
@@ -227,11 +247,16 @@ def bench(size: int, keep: bool, compare_builtin: bool) -> dict[str, object]:
         "generate s": timed["generate"][0],
         "day s": timed["day"][0],
         "build s": build_s,
-        "peak MB": max(peak for _, peak, _ in measured.values()),
+        "peak MB": max(peak for _, peak, _ in measured.values() if peak is not None),
         "site MB": folder_mb(site),
         "related %": 100 * related_bytes(site) / (folder_mb(site) * 1e6),
         "search KB": first["bytes"] / 1e3 if first else "n/a",
         "search s": first["seconds"] if first else "n/a",
+        "next KB": first["following bytes"] / 1e3 if first else "n/a",
+        "index %": 100 * (folder_mb(site / "search" / "digest") - related_bytes(site) / 1e6) / folder_mb(site),
+        "index s": searched["index"]["index s"],
+        "index MB": searched["index"]["index MB"],
+        "index files a day": int(timed["day index files"][0]),
         "word": searched["word"],
         "no-op writes": f"{timed['no-op'][2].strip()} ({timed['no-op'][0]:.1f} s)",
         "one-day writes": f"{timed['day'][2].strip()} ({timed['day'][0]:.1f} s, {timed['day'][0] / build_s:.0%} of the build)",
@@ -272,6 +297,7 @@ def main() -> None:
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, {platform.machine()}"
     )
     columns = ["papers", "pages", "ingest s", "generate s", "day s", "build s", "peak MB", "site MB", "related %", "search KB", "search s"]
+    columns += ["next KB", "index %", "index s", "index MB", "index files a day"]
     print("| " + " | ".join(columns) + " |")
     print("|" + " ---: |" * len(columns))
     notes = []

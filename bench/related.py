@@ -61,10 +61,11 @@ new = {i for i, p in papers.items() if p.first_date == last}
 model = related.fit(papers)
 before = related.compute({i: p for i, p in papers.items() if i not in new}, model)
 daily, daily_s, daily_mb = measured(lambda: related.update(before, papers, new, model))
-changed = sum(1 for i in papers if i not in new and daily.best.get(i) != before.best.get(i))
+daily_lists, before_lists = daily.scored(), before.scored()
+changed = sum(1 for i in papers if i not in new and daily_lists.get(i) != before_lists.get(i))
 print(json.dumps({"scratch s": scratch_s, "one process s": one_s, "scratch MB": scratch_mb, "daily s": daily_s, "daily MB": daily_mb,
                   "new": len(new), "changed": changed, "with related": len(whole.related()),
-                  "same": daily.best == related.compute(papers, model).best}))
+                  "same": daily.scored() == related.compute(papers, model).scored()}))
 """
 
 

@@ -1,11 +1,13 @@
-"""What the first search costs a reader: bytes fetched and time to the first result.
+"""What search costs a reader: bytes fetched and time to the first result.
 
 Serves a built site on localhost and opens its home page in Debian's Chromium
 (through Playwright), twice. Bytes: a reader types a word key by key (every key
 sends a query), and every byte of search files fetched from the moment the page
-started is counted (the worker loads its shard table when search is set up).
-Latency: on a fresh page the whole word is pasted and one key pressed, so nothing
-it needs is loaded yet; the time from that key to the first result is measured.
+started is counted (the worker loads its shard table when search is set up); then,
+on the same page, the box is cleared and a second word typed key by key: the bytes
+of that following query. Latency: on a fresh page the whole word is pasted and one
+key pressed, so nothing it needs is loaded yet; the time from that key to the first
+result is measured.
 """
 
 from __future__ import annotations
@@ -17,22 +19,22 @@ from pathlib import Path
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-def common_title_word(site: Path) -> str | None:
-    """The title word of the most papers, from the paper index (a worst case for bytes)."""
+def common_title_words(site: Path, count: int = 2) -> list[str]:
+    """The title words of the most papers, from the paper index (a worst case for bytes), most first."""
     meta = site / "search" / "digest" / "meta.json"
     if not meta.exists():
-        return None
-    best, count = None, 0
+        return []
+    counted = []
     for path in (site / "search" / "digest" / "terms").glob("*.json"):
         for term, postings in json.loads(path.read_text()).items():
-            titled = sum(v & 1 for v in postings)
-            if titled > count and len(term) > 3 and not term[0].isdigit():
-                best, count = term, titled
-    return best
+            if len(term) > 3 and not term[0].isdigit():
+                counted.append((-sum(v & 1 for v in postings), term))
+    return [term for _, term in sorted(counted)[:count]]
 
 
-def probe(site: Path, word: str) -> dict[str, float] | None:
-    """{"bytes": ..., "seconds": ..., "results": ...}, or None without Playwright or Chromium."""
+def probe(site: Path, word: str, following: str | None = None) -> dict[str, float] | None:
+    """{"bytes": ..., "seconds": ..., "results": ..., "following bytes": ...}, or None
+    without Playwright or Chromium."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -54,6 +56,14 @@ def probe(site: Path, word: str) -> dict[str, float] | None:
             page.wait_for_load_state("networkidle")
             results = page.locator(".md-search-result__item").count()
             fetched = sum(sizes)
+            after = 0.0
+            if following:
+                sizes.clear()
+                page.locator("input.md-search__input").fill("")
+                page.keyboard.type(following, delay=80)
+                page.locator(".md-search-result__item mark").first.wait_for(timeout=120_000)
+                page.wait_for_load_state("networkidle")
+                after = float(sum(sizes))
             page.close()
             page, _ = _open(browser, served.url)
             page.locator("input.md-search__input").fill(word)  # no key event yet, so no query
@@ -64,7 +74,7 @@ def probe(site: Path, word: str) -> dict[str, float] | None:
             browser.close()
     finally:
         served.stop()
-    return {"bytes": float(fetched), "seconds": seconds, "results": float(results)}
+    return {"bytes": float(fetched), "seconds": seconds, "results": float(results), "following bytes": after}
 
 
 def _open(browser, url: str):

@@ -50,27 +50,27 @@ def test_ingest_order_does_not_change_the_store(tmp_path):
 def test_generate_writes_only_what_changed_and_deletes_stale_pages(project):
     ingest_mini(project)
     first = project.ok("generate")
-    assert first.out == "generated 62 files in docs/: 62 written, 0 deleted, 0 unchanged\n"
+    assert first.out == "generated 67 files in docs/: 67 written, 0 deleted, 0 unchanged\n"
     times = project.mtimes("docs")
     again = project.ok("generate")
     # Nothing in data/ changed: nothing is loaded, let alone rendered.
-    assert again.out == "docs/ is up to date: its 62 generated files were made from the same data/ and generator\n"
+    assert again.out == "docs/ is up to date: its 67 generated files were made from the same data/ and generator\n"
     assert again.err == ""
     assert project.mtimes("docs") == times
     topic = project.data / "topics" / "diffusion.yml"
     topic.write_text(topic.read_text() + "\n")  # a blank line at the end changes the file, not the topic
     touched = project.ok("generate")
     assert touched.out == (
-        "generated 62 files in docs/: 0 written, 0 deleted, 62 unchanged "
-        "(62 kept without rendering: their inputs had not changed)\n"  # loaded, yet nothing is rendered again
+        "generated 67 files in docs/: 0 written, 0 deleted, 67 unchanged "
+        "(67 kept without rendering: their inputs had not changed)\n"  # loaded, yet nothing is rendered again
     )
     after = project.mtimes("docs")
     assert after.pop(".generated") > times.pop(".generated")  # only the record of the run's inputs
     assert after == times
     (project.data / "topics" / "diffusion.yml").unlink()
     third = project.ok("generate")
-    assert third.out.startswith("generated 59 files in docs/: ")
-    assert ", 3 deleted, " in third.out  # the topic's page, feed and BibTeX
+    assert third.out.startswith("generated 63 files in docs/: ")
+    assert ", 4 deleted, " in third.out  # the topic's page, feed, BibTeX and search filter
     assert not (project.docs / "topics" / "diffusion.md").exists()
     assert not (project.docs / "feeds" / "diffusion.xml").exists()
     assert (project.docs / "about.md").exists()  # hand-written pages are never touched
@@ -99,12 +99,12 @@ def test_a_changed_paper_renders_its_pages_again_and_only_them(project):
         "topics/agents.bib",
         "topics/agents.md",
     ]
-    assert again.out.startswith("generated 62 files in docs/: 10 written, 0 deleted, 52 unchanged (")
+    assert again.out.startswith("generated 67 files in docs/: 10 written, 0 deleted, 57 unchanged (")
     assert "Agents That Cite Sources" in (project.docs / "dates" / "2025-03-20.md").read_text()
     assert "Agents That Cite Sources" in (project.docs / "topics" / "agents.md").read_text()
     (project.docs / "dates" / "2025-03-18.md").unlink()  # a missing file is made again, inputs or not
     third = project.ok("generate", "--jobs", "1")
-    assert third.out.startswith("generated 62 files in docs/: 1 written, 0 deleted, ")
+    assert third.out.startswith("generated 67 files in docs/: 1 written, 0 deleted, ")
     assert (project.docs / "dates" / "2025-03-18.md").is_file()
 
 
@@ -191,7 +191,7 @@ def test_recent_generates_only_the_last_days_and_a_full_run_restores_the_rest(pr
     again = project.ok("generate")
     assert (
         again.out
-        == "generated 62 files in docs/: 56 written, 0 deleted, 6 unchanged (3 kept without rendering: their inputs had not changed)\n"
+        == "generated 67 files in docs/: 57 written, 0 deleted, 10 unchanged (7 kept without rendering: their inputs had not changed)\n"
     )
     assert project.snapshot("docs") == full
 
@@ -210,9 +210,9 @@ def test_one_process_or_several_make_the_same_docs(tmp_path):
         p.ok("generate", "--jobs", jobs)
         updates.append(p.snapshot("docs"))
     assert outputs[0] == outputs[1]
-    assert len(outputs[0]) == 69  # 62 generated files, docs/.generated and 6 hand-written files
+    assert len(outputs[0]) == 74  # 67 generated files, docs/.generated and 6 hand-written files
     assert updates[0] == updates[1]
-    assert len(updates[0]) == 71  # and the new day's page and BibTeX
+    assert len(updates[0]) == 76  # and the new day's page and BibTeX
 
 
 # ---- bad input: exact messages, exit 1, nothing written ----------------------------------
@@ -423,8 +423,8 @@ def test_from_scratch_switches_the_speed_machinery_off_and_writes_the_same_docs(
     assert result.err.endswith("for 6 papers\n")  # one process
     assert not (plain.root / ".cache").exists()  # nothing kept for a next run
     listed = (plain.docs / ".generated").read_text().splitlines()
-    assert len(listed) == 62 and not any("\t" in line or line.startswith("#") for line in listed)  # files, no keys
+    assert len(listed) == 67 and not any("\t" in line or line.startswith("#") for line in listed)  # files, no keys
     generated = lambda p: {k: v for k, v in p.snapshot("docs").items() if k != ".generated"}  # noqa: E731
     assert generated(plain) == generated(fast)
     again = plain.ok("generate", "--from-scratch")  # every page made again, nothing written
-    assert again.out == "generated 62 files in docs/: 0 written, 0 deleted, 62 unchanged\n"
+    assert again.out == "generated 67 files in docs/: 0 written, 0 deleted, 67 unchanged\n"

@@ -55,14 +55,14 @@ def test_the_same_papers_give_the_same_related_papers(sample):
     assert first.related() == again.related()
     # Counted while fitting (a run from scratch) or counted apart (a cached model): the same vectors.
     apart = related.compute(papers, related.fit(papers))
-    assert (apart.rows != first.rows).nnz == 0 and apart.best == first.best
+    assert (apart.rows != first.rows).nnz == 0 and apart.scored() == first.scored()
     assert len(first.related()) == 499  # the others have no paper above the floor
 
 
 def test_each_list_is_best_first_without_the_paper_itself_and_above_the_floor(sample):
     papers, digests = sample
     found = related.compute(papers)
-    for paper_id, scored in found.best.items():
+    for paper_id, scored in found.scored().items():
         assert len(scored) <= RELATED
         assert all(other != paper_id and other in papers and score >= MIN_SCORE for score, other in scored)
         assert list(scored) == sorted(scored, key=lambda s: (-s[0], s[1]))
@@ -83,7 +83,7 @@ def test_an_update_from_new_changed_and_removed_papers_equals_computing_it_all(s
     before = related.compute(before_papers, model)
     updated = related.update(before, now, new | {changed_id}, model)
     whole = related.compute(now, model)
-    assert updated.best == whole.best  # scores too, bit for bit
+    assert updated.scored() == whole.scored()  # scores too, bit for bit
     assert updated.ids == whole.ids and (updated.rows != whole.rows).nnz == 0
 
 

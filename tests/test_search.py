@@ -6,9 +6,13 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from generator.records import Appearance, Paper
-from generator.render import rawhtml, search
-from generator.render.pages import related_pages, search_pages
+from generator.render import rawhtml, search, search_filters
+from generator.render.model import Tagged
+from generator.render.pages import filter_pages, related_pages, search_pages
 from generator.topics.rules import Item, Topic
 
 
@@ -73,21 +77,76 @@ def test_index_files_postings_and_documents():
         "Zoë Ng · arXiv 2503.00002",
         "Wednesday, 19 March 2025",
     ]
-    assert json.loads(files["search/digest/shards.json"]) == {"25": "25", "de": "de", "ex": "ex", "ro": "ro", "sp": "sp"}
+    assert json.loads(files["search/digest/shards.json"]) == {
+        "files": {"25": "25", "de": "de", "ex": "ex", "ro": "ro", "sp": "sp"},
+        "complete": {},
+    }
     meta = json.loads(files["search/digest/meta.json"])
     assert meta["recent"] == {"2": "2", "e": "e", "m": "m", "n": "n", "r": "r", "s": "s", "z": "z"}
     assert (meta["abstract_files"], meta["words_files"], meta["related_files"]) == (1, 1, 1)
 
 
+def filter_files(tagged: list[Tagged], slugs: list[str]) -> dict[str, bytes]:
+    pages = filter_pages({t.paper.id: t for t in tagged}, slugs)
+    return {path: data for page in pages for path, data in page.make(page.inputs)}
+
+
+def test_filter_files_hold_each_topics_papers_and_those_with_code_by_number():
+    code = "Code: https://github.com/a/b."
+    tagged = [
+        Tagged(paper("p0", "Zero", date(2025, 1, 2), abstract=code), (("diffusion", "Diffusion"),)),
+        Tagged(paper("p1", "One", date(2025, 1, 3)), (("diffusion", "Diffusion"), ("agents", "Agents"))),
+        Tagged(paper("p2", "Two", date(2025, 1, 3), abstract=code), ()),
+        Tagged(paper("p3", "Three", date(2025, 2, 1), abstract=code), (("agents", "Agents"),)),  # the newest month
+    ]
+    files = filter_files(tagged, ["diffusion", "agents", "surveys"])
+    assert sorted(files) == [
+        "search/digest/filters/code.json",
+        "search/digest/filters/recent.json",
+        "search/digest/filters/topic/agents.json",
+        "search/digest/filters/topic/diffusion.json",
+        "search/digest/filters/topic/surveys.json",
+    ]
+    read = {path.split("filters/")[1]: json.loads(data) for path, data in files.items()}
+    assert read["code.json"] == {"gaps": [0, 2]}
+    assert read["topic/diffusion.json"] == {"gaps": [0, 1]}
+    assert read["topic/agents.json"] == {"gaps": [1]}
+    assert read["topic/surveys.json"] == {"gaps": []}  # there, so the worker never asks for a missing file
+    # The newest month's papers apart, numbered on from the older ones: a new day rewrites this file only.
+    assert read["recent.json"] == {
+        "code": {"gaps": [3]},
+        "topic:agents": {"gaps": [3]},
+        "topic:diffusion": {"gaps": []},
+        "topic:surveys": {"gaps": []},
+    }
+
+
+def test_a_dense_filter_is_a_bitmap_and_a_sparse_one_gaps():
+    assert search_filters.encode(range(0, 400, 2)) == {"bits": "VVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVU="}
+    assert search_filters.encode([5, 900, 40_000]) == {"gaps": [5, 895, 39100]}
+
+
+@given(st.sets(st.integers(min_value=0, max_value=5000)))
+def test_a_filter_reads_back_as_it_was_written(numbers):
+    ordered = sorted(numbers)
+    assert search_filters.decode(search_filters.encode(ordered)) == ordered
+
+
+def test_months_are_ranges_of_paper_numbers():
+    papers = [paper(f"p{n}", "T", day) for n, day in enumerate([date(2024, 12, 30), date(2025, 1, 2), date(2025, 1, 9), date(2025, 3, 1)])]
+    meta = json.loads(search_files(papers, [])["search/digest/meta.json"])
+    assert meta["months"] == [["2024-12", 0], ["2025-01", 1], ["2025-03", 3]]
+
+
 def test_topics_are_searchable_by_their_phrases():
     topic = Topic("mixture-of-experts", "Mixture of experts", "", "t.yml", (Item("MoE", 3), Item("Mixture-of-Experts", 4)))
     meta = json.loads(search_files([paper("x", "A", date(2025, 3, 1))], [topic])["search/digest/meta.json"])
-    assert meta["topics"] == [["Mixture of experts", "topics/mixture-of-experts/", ["mixture-of-experts", "moe"]]]
+    assert meta["topics"] == [["mixture-of-experts", "Mixture of experts", "topics/mixture-of-experts/", ["mixture-of-experts", "moe"]]]
 
 
 def test_abstract_and_vocabulary_files_grow_with_the_older_papers():
     assert search.file_counts(0) == (1, 1)
-    assert search.file_counts(100_000) == (2048, 256)  # ~49 papers an abstract file, ~390 a vocabulary file
+    assert search.file_counts(100_000) == (4096, 256)  # ~24 papers an abstract file, ~390 a vocabulary file
 
 
 def test_a_crowded_prefix_is_split_into_longer_keys(monkeypatch):
@@ -95,7 +154,20 @@ def test_a_crowded_prefix_is_split_into_longer_keys(monkeypatch):
     papers = [paper(f"p{n}", f"language {'latent' if n % 2 else 'large'}", date(2025, 2, 18)) for n in range(8)]
     papers.append(paper("new", "Newest", date(2025, 3, 1)))
     shards = json.loads(search_files(papers, [])["search/digest/shards.json"])
-    assert [k for k in shards if k.startswith("la")] == ["lan", "lar", "lat"]
+    assert [k for k in shards["files"] if k.startswith("la")] == ["lan", "lar", "lat"]
+
+
+def test_a_crowded_prefix_is_completed_by_its_commonest_words(monkeypatch):
+    monkeypatch.setattr(search, "SPLIT_BYTES", 40)
+    monkeypatch.setattr(search, "PREFIX_FILES", 2)
+    words = ["latent"] * 5 + ["latency"] * 4 + ["lateral"] * 3 + ["latin"] * 2 + ["lattice"] * 2 + ["latvia"]
+    papers = [paper(f"p{n}", word, date(2025, 2, 18)) for n, word in enumerate(words)]
+    papers.append(paper("new", "Newest", date(2025, 3, 1)))
+    shards = json.loads(search_files(papers, [])["search/digest/shards.json"])
+    assert list(shards["files"]) == ["latenc", "latent", "later", "lati", "latt", "latv"]
+    # Six files start with "lat" and three with "late", more than PREFIX_FILES: a reader who
+    # typed either gets the files of its commonest words (COMPLETIONS of them), not all.
+    assert shards["complete"] == {"lat": ["latent", "latency", "lateral", "latin"], "late": ["latent", "latency", "lateral"]}
 
 
 def test_the_main_term_files_are_made_of_ids_titles_authors_and_abstracts_only():
@@ -119,7 +191,7 @@ def test_a_new_day_rewrites_the_newest_months_files_only():
     before, after = search_files(old, []), search_files([*old, new], [])
     changed = sorted(k for k in after if before.get(k) != after[k])
     assert changed == [
-        "search/digest/docs/9.json",
+        "search/digest/docs/37.json",
         "search/digest/meta.json",
         "search/digest/recent/2.json",
         "search/digest/recent/a.json",
@@ -131,7 +203,7 @@ def test_a_new_day_rewrites_the_newest_months_files_only():
 
 def test_non_ascii_keys_get_safe_file_names():
     files = search_files([paper("x", "Ёлка", date(2025, 2, 18)), paper("y", "New", date(2025, 3, 18))], [])
-    assert json.loads(files["search/digest/shards.json"]) == {"ел": "_d0b5d0bb"}
+    assert json.loads(files["search/digest/shards.json"])["files"] == {"ел": "_d0b5d0bb"}
     assert "search/digest/terms/_d0b5d0bb.json" in files
 
 
@@ -154,3 +226,9 @@ def test_raw_html_blocks_are_lifted_and_restored_in_place():
     assert rawhtml.lift("# No HTML\n") == "# No HTML\n"
     mixed = "<p>a\nplain text line</p>\n"  # a line not starting with "<" stays with Markdown
     assert rawhtml.lift(mixed) == mixed
+
+
+def test_an_archive_of_one_month_has_empty_main_filter_files():
+    files = filter_files([Tagged(paper("p0", "Zero", date(2025, 1, 2)), (("agents", "Agents"),))], ["agents"])
+    assert json.loads(files["search/digest/filters/topic/agents.json"]) == {"gaps": []}
+    assert json.loads(files["search/digest/filters/recent.json"]) == {"code": {"gaps": []}, "topic:agents": {"gaps": [0]}}

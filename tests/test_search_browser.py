@@ -5,6 +5,7 @@ more results on demand."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -25,7 +26,6 @@ QUERIES = yaml.safe_load((REPO / "tests" / "relevance" / "queries.yml").read_tex
 # What the search does not do yet, each with why: a query here that starts to pass fails the test.
 KNOWN_MISSES = {
     "immutable checkpoints": "whole words in abstracts: the abstract says 'checkpointed' and 'checkpointing'",
-    "super resolution topic:diffusion-models": "no filters yet",
 }
 
 
@@ -110,9 +110,10 @@ def test_counts_are_papers_and_topics_and_more_are_loaded_on_demand(page, sample
     expect(meta).to_have_text(f"{expected} papers · 1 topic")  # Diffusion models
     assert drawn(page) == 1 + search.RESULTS_SHOWN  # the topic and the first papers
     more = page.locator(".digest-search-more")
-    expect(more).to_have_text(f"Show 20 more papers ({expected - search.RESULTS_SHOWN} not shown)")
+    step = search.RESULTS_SHOWN
+    expect(more).to_have_text(f"Show {step} more papers ({expected - step} not shown)")
     more.click()
-    expect(more).to_have_text(f"Show 20 more papers ({expected - 2 * search.RESULTS_SHOWN} not shown)")
+    expect(more).to_have_text(f"Show {step} more papers ({expected - 2 * step} not shown)")
     assert drawn(page) == 1 + 2 * search.RESULTS_SHOWN
     expect(meta).to_have_text(f"{expected} papers · 1 topic")
 
@@ -122,3 +123,81 @@ def test_a_typo_says_what_it_was_read_as(page):
     assert top[0] == anchor("minicpm-unveiling-the-potential-of-small-language-models-with-scalable-training-009c3905")
     expect(page.locator(".md-search-result__meta")).to_have_text(re.compile(r"^\d+ papers? \(with chinchilla\)$"))
     expect(page.locator(".digest-result-line").first).to_contain_text("matched in the abstract")
+
+
+# ---- filters ----------------------------------------------------------------------------
+
+
+def exported(sample) -> list[dict]:
+    """The site's papers.json: each paper's topics, links and days, as the filters see them."""
+    return json.loads((sample[1].root / "docs" / "papers.json").read_text(encoding="utf-8"))["papers"]
+
+
+def has_code(paper: dict) -> bool:
+    return any(link["kind"] == "code" for link in paper["links"])
+
+
+def newest_first(papers: list[dict]) -> list[str]:
+    """Anchors in the order a query of filters alone lists them: first listed day, then id, newest first."""
+    return [anchor(p["id"]) for p in sorted(papers, key=lambda p: (p["appearances"][0]["date"], p["id"]), reverse=True)]
+
+
+def chips(page: Page, offered: bool = False) -> list[str]:
+    """The query's filters as chips (their labels and crosses), or with `offered` the filters offered."""
+    which = ".digest-chip--offer" if offered else ".digest-chip:not(.digest-chip--offer)"
+    return page.eval_on_selector_all(f".digest-search-chips {which}", "all => all.map(c => c.textContent)")
+
+
+def wait_for(page: Page, query: str) -> None:
+    expect(page.locator(".md-search-result__meta")).to_have_attribute("data-query", query)
+
+
+def test_filters_alone_list_the_newest_papers_they_keep_and_show_as_chips(page, sample):
+    kept = [p for p in exported(sample) if "mixture-of-experts" in p["topics"] and has_code(p)]
+    found = ask(page, "topic:mixture-of-experts has:code")
+    expect(page.locator(".md-search-result__meta")).to_have_text(f"{len(kept)} papers")
+    assert found == newest_first(kept)[: search.RESULTS_SHOWN]
+    assert chips(page) == ["Topic: Mixture of experts×", "Has code×"]
+    assert chips(page, offered=True) == []
+
+
+def test_months_and_years_are_alternatives_and_a_topic_is_named_by_the_start_of_its_slug(page, sample):
+    papers = exported(sample)
+    months = [p for p in papers if p["appearances"][0]["date"][:7] in ("2024-08", "2025-03")]
+    ask(page, "month:2024-08 month:2025-3")
+    expect(page.locator(".md-search-result__meta")).to_have_text(f"{len(months)} papers")
+    assert chips(page) == ["August 2024×", "March 2025×"]
+    in_2025 = [p for p in papers if p["appearances"][0]["date"].startswith("2025") and "small-language-models" in p["topics"]]
+    assert ask(page, "year:2025 topic:small") == newest_first(in_2025)[: search.RESULTS_SHOWN]
+    assert chips(page) == ["2025×", "Topic: Small language models×"]
+
+
+def test_words_and_filters_together_keep_only_papers_the_filters_allow(page, sample):
+    by_anchor = {anchor(p["id"]): p for p in exported(sample)}
+    everything = ask(page, "language")
+    narrowed = ask(page, "language topic:small-language-models")
+    assert narrowed and len(narrowed) <= len(everything)
+    assert all("small-language-models" in by_anchor[a]["topics"] for a in narrowed)
+
+
+def test_a_chip_takes_its_filter_out_and_an_offered_one_puts_it_in(page, sample):
+    papers = exported(sample)
+    ask(page, "topic:mixture-of-experts has:code")
+    page.get_by_role("button", name="Remove has:code").click()
+    wait_for(page, "topic:mixture-of-experts ")
+    topic = [p for p in papers if "mixture-of-experts" in p["topics"]]
+    expect(page.locator(".md-search-result__meta")).to_have_text(f"{len(topic)} papers")
+    ask(page, "MoE")  # a topic phrase: the topic is offered as a filter
+    assert chips(page, offered=True) == ["+ Topic: Mixture of experts", "+ Has code"]
+    page.get_by_role("button", name="Add the filter topic:mixture-of-experts").click()
+    wait_for(page, "MoE topic:mixture-of-experts ")
+    assert chips(page)[0] == "Topic: Mixture of experts×"
+
+
+def test_a_filter_that_names_nothing_finds_nothing_and_says_why(page):
+    assert ask(page, "agents topic:nope") == []
+    expect(page.locator(".md-search-result__meta")).to_have_text("No papers found")
+    bad = page.locator(".digest-chip--bad")
+    expect(bad).to_contain_text("topic:nope: no topic is called “nope”")
+    ask(page, "year:24")
+    expect(page.locator(".digest-chip--bad")).to_contain_text("year: takes a year, as in year:2024")

@@ -386,7 +386,10 @@
   function showCount() {
     var meta = document.querySelector(".md-search-result__meta");
     var input = document.querySelector("input.md-search__input");
+    var chips = document.querySelector(".digest-search-chips");
+    if (chips && (!input || !input.value.trim())) { chips.hidden = true; }
     if (!meta || !lastCount || !input || !input.value.trim()) { return; }
+    showChips(meta, input);
     var text = lastCount.papers || lastCount.topics
       ? [plural(lastCount.papers, "paper"), lastCount.topics ? plural(lastCount.topics, "topic") : ""].filter(Boolean).join(" · ")
       : "No papers found";
@@ -405,8 +408,53 @@
     if (more) {
       var left = lastCount.papers - lastCount.shown;
       more.hidden = left <= 0;
-      more.textContent = "Show " + Math.min(left, 20) + " more papers (" + left.toLocaleString("en") + " not shown)";
+      more.textContent = "Show " + Math.min(left, lastCount.step) + " more papers (" + left.toLocaleString("en") + " not shown)";
     }
+  }
+
+  // Filters as chips under the search box: each of the query's (a click on its cross
+  // takes it out of the query), then filters the reader may add (a click puts it in).
+  function showChips(meta, input) {
+    var box = document.querySelector(".digest-search-chips");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "digest-search-chips";
+      meta.after(box);
+    }
+    var shown = JSON.stringify([lastCount.filters, lastCount.offers]);
+    box.hidden = !lastCount.filters.length && !lastCount.offers.length;
+    if (box.dataset.shown === shown) { return; }
+    box.dataset.shown = shown;
+    box.textContent = "";
+    lastCount.filters.forEach(function (filter) {
+      var chip = document.createElement("span");
+      chip.className = "digest-chip" + (filter.ok ? "" : " digest-chip--bad");
+      chip.textContent = filter.ok ? filter.label : filter.token + ": " + filter.note;
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "digest-chip__remove";
+      remove.textContent = "×";
+      remove.setAttribute("aria-label", "Remove " + filter.token);
+      remove.addEventListener("click", function () { setQuery(input, input.value.split(/\s+/).filter(function (t) { return t && t !== filter.token; }).join(" ")); });
+      chip.appendChild(remove);
+      box.appendChild(chip);
+    });
+    lastCount.offers.forEach(function (offer) {
+      var add = document.createElement("button");
+      add.type = "button";
+      add.className = "digest-chip digest-chip--offer";
+      add.textContent = "+ " + offer.label;
+      add.setAttribute("aria-label", "Add the filter " + offer.token);
+      add.addEventListener("click", function () { setQuery(input, (input.value.trim() + " " + offer.token).trim()); });
+      box.appendChild(add);
+    });
+  }
+
+  // A query changed for the reader: Material searches on the input's keyup.
+  function setQuery(input, value) {
+    input.value = value ? value + " " : "";
+    input.focus();
+    input.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
   }
 
   if (searchChannel) {

@@ -89,12 +89,16 @@ function highlight(text, words) {
   return out + escapeHTML(text.slice(last))
 }
 
-/* The title shard keys holding `word`, or every word starting with it when `prefix`. */
-function keysFor(shards, word, prefix) {
-  const keys = Object.keys(shards)
-  const own = keys.filter(k => word.startsWith(k)).sort((a, b) => b.length - a.length)[0]
-  const longer = prefix ? keys.filter(k => k.length > word.length && k.startsWith(word)) : []
-  return [...new Set([...(own ? [own] : []), ...longer])]
+/* The title term files to read for `word`: the file holding it, and when `prefix`,
+   every file of the words it begins, or for a crowded prefix (one whose words fill
+   many files) the files of its commonest words, which shards.json names. */
+function titleFiles(shards, word, prefix) {
+  const keys = Object.keys(shards.files)
+  const holding = w => keys.filter(k => w.startsWith(k)).sort((a, b) => b.length - a.length)[0]
+  let found = [holding(word)]
+  if (prefix && shards.complete[word]) found = found.concat(shards.complete[word].map(holding))
+  else if (prefix) found = found.concat(keys.filter(k => k.length > word.length && k.startsWith(word)))
+  return [...new Set(found.filter(Boolean))].map(k => `terms/${shards.files[k]}.json`)
 }
 
 /* Add a list of title postings ((gap << 1) | in_title) to `found` (number -> weight). */
@@ -120,9 +124,8 @@ function addAbstract(found, list, factor) {
 /* Add to `found` (number -> best weight) the papers of `term`, times `factor`, and,
    with `prefix`, of the title words it begins; returns the most common of those. */
 async function lookUp(m, term, factor, prefix, found) {
-  const titlePaths = keysFor(m.shards, term, prefix).map(k => `terms/${m.shards[k]}.json`)
-  const [titleFiles, abstractFile, recentFile] = await Promise.all([
-    Promise.all(titlePaths.map(load)),
+  const [termFiles, abstractFile, recentFile] = await Promise.all([
+    Promise.all(titleFiles(m.shards, term, prefix).map(load)),
     load(`abstract/${fnv1a(term) % m.abstract_files}.json`),
     term[0] in m.recent ? load(`recent/${m.recent[term[0]]}.json`) : Promise.resolve({}),
   ])
@@ -134,7 +137,7 @@ async function lookUp(m, term, factor, prefix, found) {
     if (described && exact) addAbstract(found, described, factor)
     if (prefix && titled && titled.length > completionCount) { completion = word; completionCount = titled.length }
   }
-  for (const file of titleFiles) for (const word in file) consider(word, file[word], null)
+  for (const file of termFiles) for (const word in file) consider(word, file[word], null)
   if (abstractFile[term]) consider(term, null, abstractFile[term])
   for (const word in recentFile) consider(word, recentFile[word][0], recentFile[word][1])
   return completion
@@ -200,7 +203,7 @@ async function matches(m, word, prefix) {
   return { found, completion, corrected }
 }
 
-async function searchPapers(words, prefixLast, shown) {
+async function searchPapers(words, prefixLast, shown, filter, asked) {
   const m = await meta
   const lists = await Promise.all(words.map((w, i) => matches(m, w, prefixLast && i === words.length - 1)))
   const completion = prefixLast ? lists[lists.length - 1].completion : null
@@ -208,15 +211,14 @@ async function searchPapers(words, prefixLast, shown) {
   const weighted = lists.map(l => ({ found: l.found, idf: Math.log(1 + m.papers / Math.max(1, l.found.size)) }))
   weighted.sort((a, b) => a.found.size - b.found.size)  // intersect from the rarest word
   const scores = new Map()
-  for (const [n, weight] of weighted[0].found) scores.set(n, weight * weighted[0].idf)
+  for (const [n, weight] of weighted[0].found) if (!filter || filter.allows(n)) scores.set(n, weight * weighted[0].idf)
   for (const { found, idf } of weighted.slice(1))
     for (const [n, score] of scores) {
       if (!found.has(n)) scores.delete(n)
       else scores.set(n, score + found.get(n) * idf)
     }
   const top = [...scores].sort((a, b) => b[1] - a[1] || b[0] - a[0]).slice(0, shown)
-  const docs = await Promise.all(top.map(([n]) => load(`docs/${Math.floor(n / m.docs_per_file)}.json`)
-    .then(file => file[n % m.docs_per_file])))
+  const docs = await documents(m, top.map(([n]) => n), asked)
   return {
     total: scores.size,
     papers: top.map(([n, score], i) => ({ doc: docs[i], score, abstractOnly: lists.every(l => l.found.get(n) <= ABSTRACT) })),
@@ -226,11 +228,28 @@ async function searchPapers(words, prefixLast, shown) {
   }
 }
 
+/* A query of filters only: the newest papers they allow. */
+async function newestPapers(m, filter, shown, asked) {
+  const { total, numbers } = filter.newest(shown)
+  const docs = await documents(m, numbers, asked)
+  return { total, papers: docs.map(doc => ({ doc, score: 0, abstractOnly: false })), topics: [], completion: null, corrected: [] }
+}
+
+/* A query a newer one has replaced: its results would not be shown. */
+class Stale extends Error {}
+
+/* What each paper shows, from the document files; not fetched for a query already
+   replaced (typing sends a query a key). */
+function documents(m, numbers, asked) {
+  if (asked !== latest.id) throw new Stale()
+  return Promise.all(numbers.map(n => load(`docs/${Math.floor(n / m.docs_per_file)}.json`).then(file => file[n % m.docs_per_file])))
+}
+
 /* Topics whose name or one of whose phrases the query is, or whose name and phrases
    have a word beginning with each query word: "MoE" finds Mixture of experts. */
 function matchingTopics(m, words) {
   const query = words.join(" ")
-  return m.topics.filter(([name, , phrases]) => {
+  return m.topics.filter(([, name, , phrases]) => {
     const said = phrases.map(p => tokens(p).join(" "))
     if (said.includes(query)) return true
     const known = tokens(`${name} ${phrases.join(" ")}`)
@@ -238,9 +257,118 @@ function matchingTopics(m, words) {
   })
 }
 
+/* ---- filters: topic:SLUG, has:code, year:YYYY, month:YYYY-MM ----------------------------
+
+   A query's filters narrow its words' papers, or, with no words, list the newest
+   papers they allow. Topics and "has code" each narrow (a paper must be in both of
+   two topics); years and months are alternatives (any of them). A topic is named by
+   its slug or the start of one; a filter that names nothing finds nothing and says
+   why. Papers with code and each topic's are fetched when asked for
+   (render/search_filters.py); a month is a range of numbers (meta.json "months"). */
+
+const FILTER = /^(topic|has|year|month):(\S*)$/i
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+
+/* {text, filters}: the query without its filters, and each filter as
+   {token, kind, value, label, ok, note}. */
+function parseQuery(query, m) {
+  const filters = [], rest = []
+  const typed = query.split(/\s+/)
+  for (const token of typed) {
+    const match = FILTER.exec(token)
+    if (!match) rest.push(token)
+    else if (match[2]) filters.push(readFilter(m, token, match[1].toLowerCase(), match[2]))  // "topic:" alone: being typed
+  }
+  // A filter last ends the words: the word before it is not being typed.
+  return { text: rest.join(" ") + (FILTER.test(typed[typed.length - 1]) ? " " : ""), filters }
+}
+
+function readFilter(m, token, kind, raw) {
+  const value = fold(raw)
+  const bad = note => ({ token, kind, value, label: token, ok: false, note })
+  if (kind === "topic") {
+    const exact = m.topics.find(t => t[0] === value)
+    const starting = m.topics.filter(t => t[0].startsWith(value))
+    const topic = exact || (starting.length === 1 ? starting[0] : null)
+    if (topic) return { token, kind, value: topic[0], label: `Topic: ${topic[1]}`, ok: true }
+    return bad(starting.length
+      ? `${starting.length} topics start with “${raw}”: ${starting.map(t => t[0]).join(", ")}`
+      : `no topic is called “${raw}”: topic: takes the name in a topic page's address`)
+  }
+  if (kind === "has")
+    return "code".startsWith(value) ? { token, kind, value: "code", label: "Has code", ok: true } : bad("has: takes code, as in has:code")
+  if (kind === "year")
+    return /^\d{4}$/.test(value) ? { token, kind, value, label: value, ok: true } : bad("year: takes a year, as in year:2024")
+  const month = /^(\d{4})-(\d{1,2})$/.exec(value)
+  if (month && +month[2] >= 1 && +month[2] <= 12) {
+    const name = `${month[1]}-${month[2].padStart(2, "0")}`
+    return { token, kind, value: name, label: `${MONTHS[+month[2] - 1]} ${month[1]}`, ok: true }
+  }
+  return bad("month: takes a year and month, as in month:2024-09")
+}
+
+/* Numbers of an encoded list: {"gaps": [...]} or {"bits": base64}. */
+function decodeList(list, into) {
+  if (list.gaps) {
+    let n = 0
+    for (const gap of list.gaps) { n += gap; into.add(n) }
+  } else if (list.bits) {
+    const bytes = atob(list.bits)
+    for (let i = 0; i < bytes.length; i++) {
+      const byte = bytes.charCodeAt(i)
+      for (let bit = 0; bit < 8; bit++) if (byte >> bit & 1) into.add(i * 8 + bit)
+    }
+  }
+  return into
+}
+
+/* The papers a filter of `has` or `topic` allows: the older papers' file and the newest month's. */
+async function filterSet(m, key, path) {
+  const [main, recent] = await Promise.all([load(path), load("filters/recent.json")])
+  const found = decodeList(main, new Set())
+  return recent[key] ? decodeList(recent[key], found) : found
+}
+
+/* The ranges [from, to) of paper numbers first listed in a month or year. */
+function dateRanges(m, filters) {
+  const ranges = []
+  m.months.forEach(([month, from], i) => {
+    const to = i + 1 < m.months.length ? m.months[i + 1][1] : m.papers
+    if (filters.some(f => f.kind === "year" ? month.startsWith(f.value) : month === f.value)) ranges.push([from, to])
+  })
+  return ranges
+}
+
+/* {allows(n), newest(count)}: the papers every filter allows, or null without filters. */
+async function allowed(m, filters) {
+  if (!filters.length) return null
+  if (filters.some(f => !f.ok)) return { allows: () => false, newest: () => ({ total: 0, numbers: [] }) }
+  const sets = await Promise.all(filters.filter(f => f.kind === "has" || f.kind === "topic").map(f => f.kind === "has"
+    ? filterSet(m, "code", "filters/code.json")
+    : filterSet(m, `topic:${f.value}`, `filters/topic/${f.value}.json`)))
+  const dated = filters.filter(f => f.kind === "year" || f.kind === "month")
+  const ranges = dated.length ? dateRanges(m, dated) : [[0, m.papers]]
+  const inRange = n => ranges.some(([from, to]) => n >= from && n < to)
+  const allows = n => inRange(n) && sets.every(set => set.has(n))
+  return {
+    allows,
+    /* The newest `count` papers allowed, and how many there are in all. */
+    newest(count) {
+      const numbers = []
+      let total = 0
+      for (const [from, to] of ranges.slice().reverse())
+        for (let n = to - 1; n >= from; n--) if (sets.every(set => set.has(n))) {
+          total++
+          if (numbers.length < count) numbers.push(n)
+        }
+      return { total, numbers }
+    },
+  }
+}
+
 /* Material's result format: a list of groups, each a page and its sections. Each
    paper is a group of its own (its entry, on its newest day), and each topic. */
-function groups(found, words) {
+function groups(found, words, filtered) {
   const terms = Object.fromEntries(words.map(w => [w, true]))
   const item = (location, title, text, score) => ({ location, title, text, score, terms })
   // A group of one paper: Material shows no teaser under a group's own heading, so the
@@ -250,8 +378,8 @@ function groups(found, words) {
     const line = `<span class="digest-result-line">${parts.filter(Boolean).join(" · ")}</span>`
     return [item(location, `${highlight(title, words)}${line}`, "", score)]
   })
-  const topics = found.topics.map(([name, location]) => [item(location, highlight(`Topic: ${name}`, words), "", 1e9)])
-  const own = pages
+  const topics = found.topics.map(([, name, location]) => [item(location, highlight(`Topic: ${name}`, words), "", 1e9)])
+  const own = filtered || !words.length ? [] : pages
     .filter(p => words.every(w => tokens(`${p.title} ${p.text}`).some(t => t.startsWith(w))))
     .map(p => [item(p.location, highlight(p.title, words), "", 0)])
   return [...topics, ...papers, ...own]
@@ -270,16 +398,37 @@ function queryWords(query, m) {
   return kept.length ? { words: kept, prefixLast: prefixLast && kept[kept.length - 1] === words[words.length - 1] } : { words, prefixLast }
 }
 
-async function search(query, shown) {
+async function search(query, shown, asked) {
   const m = await meta
-  const { words, prefixLast } = queryWords(query, m)
-  if (!words.length) return { data: { items: [] }, count: null }
-  const found = await searchPapers(words, prefixLast, shown)
+  const { text, filters } = parseQuery(query, m)
+  const { words, prefixLast } = queryWords(text, m)
+  if (!words.length && !filters.length) return { data: { items: [] }, count: null }
+  const filter = await allowed(m, filters)
+  const found = words.length ? await searchPapers(words, prefixLast, shown, filter, asked) : await newestPapers(m, filter, shown, asked)
   const typed = query.split(/[\s-]+/).pop()
   const suggest = found.completion && typed && fold(typed) !== found.completion && found.completion.startsWith(fold(typed))
     ? [typed + found.completion.slice(typed.length)] : []
-  const count = { query, papers: found.total, topics: found.topics.length, shown: found.papers.length, corrected: found.corrected }
-  return { data: { items: groups(found, words), suggest }, count }
+  const topics = filters.length ? [] : found.topics  // with filters, a topic is offered as one instead
+  const count = {
+    query,
+    step: m.results_shown,
+    papers: found.total,
+    topics: topics.length,
+    shown: found.papers.length,
+    corrected: found.corrected,
+    filters: filters.map(({ token, label, ok, note }) => ({ token, label, ok, note: note || "" })),
+    offers: offers(found, filters),
+  }
+  return { data: { items: groups({ ...found, topics }, words, filters.length > 0), suggest }, count }
+}
+
+/* Filters a reader may add, as chips under the box: the topics the words name, and
+   papers with code. */
+function offers(found, filters) {
+  const out = found.topics.filter(([slug]) => !filters.some(f => f.kind === "topic" && f.value === slug)).slice(0, 3)
+    .map(([slug, name]) => ({ token: `topic:${slug}`, label: `Topic: ${name}` }))
+  if (found.total && !filters.some(f => f.kind === "has")) out.push({ token: "has:code", label: "Has code" })
+  return out
 }
 
 async function answer(query, shown) {
@@ -287,11 +436,12 @@ async function answer(query, shown) {
   latest.query = query
   latest.shown = shown
   try {
-    const { data, count } = await search(query, shown)
+    const { data, count } = await search(query, shown, asked)
     if (asked !== latest.id) return  // a slower, older query must not replace a newer answer
     postMessage({ type: RESULT, data })
     channel.postMessage(count)
   } catch (err) {
+    if (err instanceof Stale) return
     console.warn(`Paper Digest search: ${err}`)
     if (asked === latest.id) postMessage({ type: RESULT, data: { items: [] } })
   }
@@ -311,7 +461,7 @@ addEventListener("message", async ({ data: message }) => {
       postMessage({ type: READY })
       break
     case QUERY: {
-      const m = await meta.catch(() => ({ results_shown: 20 }))
+      const m = await meta.catch(() => ({ results_shown: 10 }))
       answer(message.data, m.results_shown)
       break
     }

@@ -105,7 +105,7 @@ class Build:
             cache.save(self.root, MATCHES_CACHE, key, tagging.matched)
         return tagging
 
-    def related(self, papers: Mapping[str, Paper], keep: bool = True) -> Neighbours:
+    def related(self, papers: Mapping[str, Paper], records: Mapping[str, str] = {}, keep: bool = True) -> Neighbours:
         """Every paper's related papers, given the last run's (build/related.py); with
         `keep`, this run's are kept for the next."""
         # Imported here: scikit-learn and scipy take a second to import, which a run with
@@ -115,7 +115,7 @@ class Build:
 
         if not self.fast:
             return compute_related(papers)
-        return kept_related.neighbours(self.root, code_digest(), papers, keep=keep, workers=self.workers or 1)
+        return kept_related.neighbours(self.root, code_digest(), papers, records, keep=keep, workers=self.workers or 1)
 
     def keys(self, papers: Mapping[str, Paper], digests: Mapping[str, str]) -> None:
         """Pages are keyed from now on (see keys.py), papers by these records' digests."""

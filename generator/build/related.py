@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import pickle
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Mapping
@@ -22,7 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..records import Paper
-from ..related import Model, Neighbours, compute_with_model, update
+from ..related import RELATED, Model, Neighbours, compute_with_model, update
 from ..related.vectors import epoch, epoch_key, text_digests
 from . import cache
 from .parallel import fork_map
@@ -30,26 +31,50 @@ from .parallel import fork_map
 FOLDER = "related"
 
 
-def neighbours(root: Path, code: str, papers: Mapping[str, Paper], keep: bool = True, workers: int = 1) -> Neighbours:
+def neighbours(
+    root: Path, code: str, papers: Mapping[str, Paper], records: Mapping[str, str] = {}, keep: bool = True, workers: int = 1
+) -> Neighbours:
     """compute(papers), sparing what the last run did with the same epoch; a whole
     computation shares its products between `workers` processes. A paper is compared
-    again only if its text changed (new, or edited): not when it is listed again."""
-    digests = text_digests(papers)
+    again only if its text changed (new, or edited): not when it is listed again.
+    `records`: the store's digests of the papers' records (StoreState.digests), by
+    which a paper's text digest is taken from the last run's when its record is the same."""
+    saved = _load(root)
+    digests = _text_digests(papers, records, saved)
     key = f"{code}:{epoch_key(epoch(papers), digests)}"
     model = _load_model(root, key)
-    before = _load(root, key) if model is not None else None
-    if before is None:
+    if model is None or saved is None or saved.key != key:
         model, found = compute_with_model(papers, digests, model, partial(_shared, workers=workers))
         how = "computed"
     else:
-        kept, old = before
-        changed = {i for i in papers if old.get(i) != digests[i]}
-        found = update(kept, papers, changed, model)
+        changed = {i for i in papers if saved.digests.get(i) != digests[i]}
+        found = update(saved.neighbours, papers, changed, model)
         how = f"updated for {len(changed)} papers"
     if keep:
         _save_model(root, key, model)
-        _save(root, key, found, digests, how)
+        _save(root, key, found, digests, records, how)
     return found
+
+
+@dataclass
+class Saved:
+    """What the last run kept: its key, its neighbours, and each paper's text digest
+    and record digest."""
+
+    key: str
+    neighbours: Neighbours
+    digests: dict[str, str]
+    records: dict[str, str]
+
+
+def _text_digests(papers: Mapping[str, Paper], records: Mapping[str, str], saved: Saved | None) -> dict[str, str]:
+    """text_digests(papers), taken from the last run's for the papers whose records are
+    as they were (a record's digest covers its text), made for the others."""
+    if saved is None or not records:
+        return text_digests(papers)
+    same = {i for i, record in records.items() if saved.records.get(i) == record and i in saved.digests}
+    made = text_digests({i: p for i, p in papers.items() if i not in same})
+    return {i: saved.digests[i] if i in same else made[i] for i in papers}
 
 
 def _path(root: Path, name: str) -> Path:
@@ -69,31 +94,25 @@ def _save_model(root: Path, key: str, model: Model) -> None:
     cache.write(_path(root, "model.pickle"), pickle.dumps((key, model), protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _load(root: Path, key: str) -> tuple[Neighbours, dict[str, str]] | None:
+def _load(root: Path) -> Saved | None:
     try:
         with np.load(_path(root, "neighbours.npz"), allow_pickle=False) as saved:
-            if str(saved["key"]) != key:
-                return None
             ids = _strings(saved["ids"])
             shape = tuple(saved["shape"])
             rows = sp.csr_matrix((saved["data"], saved["indices"], saved["indptr"]), shape=shape)
             asks = sp.csr_matrix((saved["q_data"], saved["q_indices"], saved["q_indptr"]), shape=shape)
+            best, scores = saved["best"], saved["best_scores"]
+            if best.shape != (len(ids), RELATED) or scores.shape != best.shape or best.max(initial=-1) >= len(ids):
+                return None
             digests = dict(zip(ids, _strings(saved["digests"])))
-            best = _unpack(ids, saved["best"].tolist(), saved["best_scores"].tolist(), saved["best_counts"].tolist())
+            records = {i: r for i, r in zip(ids, _strings(saved["records"])) if r}
+            return Saved(str(saved["key"]), Neighbours(ids, rows, asks, best, scores), digests, records)
     except Exception:  # noqa: BLE001 - damaged or another format: compute it all
         return None
-    return Neighbours(ids, rows, asks, best), digests
 
 
-def _save(root: Path, key: str, found: Neighbours, digests: Mapping[str, str], how: str) -> None:
+def _save(root: Path, key: str, found: Neighbours, digests: Mapping[str, str], records: Mapping[str, str], how: str) -> None:
     """`how` the lists were made (computed, or updated for N papers): for people and tests."""
-    position = {paper_id: n for n, paper_id in enumerate(found.ids)}
-    best, best_scores, counts = [], [], []
-    for paper_id in found.ids:
-        scored = found.best.get(paper_id, ())
-        counts.append(len(scored))
-        best_scores += [s for s, _ in scored]
-        best += [position[i] for _, i in scored]
     rows, asks = found.rows.tocsr(), found.queries.tocsr()
     out = io.BytesIO()
     np.savez(
@@ -102,6 +121,7 @@ def _save(root: Path, key: str, found: Neighbours, digests: Mapping[str, str], h
         how=np.array(how),
         ids=_bytes(found.ids),
         digests=_bytes([digests[i] for i in found.ids]),
+        records=_bytes([records.get(i, "") for i in found.ids]),
         data=rows.data,
         indices=rows.indices,
         indptr=rows.indptr,
@@ -109,19 +129,10 @@ def _save(root: Path, key: str, found: Neighbours, digests: Mapping[str, str], h
         q_data=asks.data,
         q_indices=asks.indices,
         q_indptr=asks.indptr,
-        best=np.array(best, dtype=np.int64),
-        best_scores=np.array(best_scores, dtype=np.float64),
-        best_counts=np.array(counts, dtype=np.int64),
+        best=found.best,
+        best_scores=found.scores,
     )
     cache.write(_path(root, "neighbours.npz"), out.getvalue())
-
-
-def _unpack(ids: list[str], positions: list[int], scores: list[float], counts: list[int]) -> dict[str, tuple[tuple[float, str], ...]]:
-    best, at = {}, 0
-    for paper_id, count in zip(ids, counts):
-        best[paper_id] = tuple(zip(scores[at : at + count], [ids[n] for n in positions[at : at + count]]))
-        at += count
-    return best
 
 
 def _bytes(strings: list[str]) -> np.ndarray:

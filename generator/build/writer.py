@@ -50,6 +50,7 @@ COSTS = {
     "search docs": 40,
     "papers.json": 25,
     "related": 5,
+    "search filters": 3,
     "home": 100,
     "recurring": 50,
 }

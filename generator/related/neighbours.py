@@ -27,7 +27,7 @@ RELATED = 5
 MIN_SCORE = 0.1  # below this, "related" is noise
 BLOCK = 1024  # queries a product at a time: the product's size, not the archive's, bounds memory
 
-Scored = tuple[tuple[float, str], ...]  # (score, id), best first
+Scored = tuple[tuple[float, int], ...]  # (score, position in the id-ordered papers), best first
 # How blocks of work are shared out (build/parallel.py's fork_map, or in this process).
 MapBlocks = Callable[[Callable[[list[int]], dict], list[list[int]]], list[dict]]
 
@@ -39,77 +39,118 @@ def _here(function: Callable[[list[int]], dict], blocks: list[list[int]]) -> lis
 @dataclass
 class Neighbours:
     """The archive's papers in id order, their vectors and queries (rows), and each
-    one's related papers."""
+    one's related papers as a table: row n holds the positions (in `ids`) of paper n's
+    related papers, best first, then -1; `scores` their scores. Tables, not a dict of
+    lists, because a daily run reads, shifts and keeps all of them: as arrays that is
+    a few copies, not a Python object a paper."""
 
     ids: list[str]
     rows: sp.csr_matrix
     queries: sp.csr_matrix
-    best: dict[str, Scored]
+    best: np.ndarray  # int64, (papers, RELATED)
+    scores: np.ndarray  # float64, (papers, RELATED)
 
     def related(self) -> dict[str, tuple[str, ...]]:
-        return {paper_id: tuple(i for _, i in scored) for paper_id, scored in self.best.items() if scored}
+        """{id: its related ids, best first} of the papers that have any."""
+        ids = self.ids
+        return {ids[n]: tuple(ids[p] for p in row if p >= 0) for n, row in enumerate(self.best.tolist()) if row[0] >= 0}
+
+    def scored(self) -> dict[str, tuple[tuple[float, str], ...]]:
+        """{id: ((score, related id), ...)} of every paper: the table, for tests and people."""
+        ids = self.ids
+        return {
+            ids[n]: tuple((s, ids[p]) for p, s in zip(row, scores) if p >= 0)
+            for n, (row, scores) in enumerate(zip(self.best.tolist(), self.scores.tolist()))
+        }
 
 
-def order(candidates: Iterable[tuple[float, str]]) -> Scored:
+def empty_table(papers: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.full((papers, RELATED), -1, dtype=np.int64), np.zeros((papers, RELATED), dtype=np.float64)
+
+
+def put(best: np.ndarray, scores: np.ndarray, found: dict[int, Scored]) -> None:
+    """Write lists into the table's rows (by position), replacing what was there."""
+    for at, scored in found.items():
+        best[at] = -1
+        scores[at] = 0.0
+        for k, (score, other) in enumerate(scored):
+            best[at, k] = other
+            scores[at, k] = score
+
+
+def order(candidates: Iterable[tuple[float, int]]) -> Scored:
+    """Best first, ties by position (the papers are in id order: by id)."""
     return tuple(sorted(candidates, key=lambda c: (-c[0], c[1]))[:RELATED])
 
 
-def nearest(
-    queries: sp.csr_matrix, rows: sp.csr_matrix, ids: Sequence[str], of: Sequence[int], map_blocks: MapBlocks = _here
-) -> dict[str, Scored]:
+def nearest(queries: sp.csr_matrix, rows: sp.csr_matrix, of: Sequence[int], map_blocks: MapBlocks = _here) -> dict[int, Scored]:
     """The related papers of the papers at positions `of`, among all of `rows`."""
     columns = rows.T.tocsr()
 
-    def block_of(block: list[int]) -> dict[str, Scored]:
+    def block_of(block: list[int]) -> dict[int, Scored]:
         product = (queries[block] @ columns).tocsr()
         found = {}
         for n, at in enumerate(block):
             lo, hi = product.indptr[n], product.indptr[n + 1]
-            found[ids[at]] = _best(product.data[lo:hi], product.indices[lo:hi], at, ids)
+            found[at] = _best(product.data[lo:hi], product.indices[lo:hi], at)
         return found
 
-    out: dict[str, Scored] = {}
+    out: dict[int, Scored] = {}
     for part in map_blocks(block_of, [list(of[i : i + BLOCK]) for i in range(0, len(of), BLOCK)]):
         out.update(part)
     return out
 
 
-def _best(scores: np.ndarray, where: np.ndarray, me: int, ids: Sequence[str]) -> Scored:
+def _best(scores: np.ndarray, where: np.ndarray, me: int) -> Scored:
     keep = (scores >= MIN_SCORE) & (where != me)
     scores, where = scores[keep], where[keep]
     if len(scores) > RELATED * 4:
-        # The top scores with room for ties at the cut, then the exact order by id.
+        # The top scores with room for ties at the cut, then the exact order by position.
         cut = np.partition(scores, len(scores) - RELATED)[len(scores) - RELATED]
         chosen = scores >= cut
         scores, where = scores[chosen], where[chosen]
-    return order(zip(scores.tolist(), [ids[w] for w in where.tolist()]))
+    return order(zip(scores.tolist(), where.tolist()))
 
 
 def all_nearest(rows: sp.csr_matrix, queries: sp.csr_matrix, ids: Sequence[str], map_blocks: MapBlocks = _here) -> Neighbours:
-    return Neighbours(list(ids), rows, queries, nearest(queries, rows, ids, range(len(ids)), map_blocks))
+    best, scores = empty_table(len(ids))
+    put(best, scores, nearest(queries, rows, range(len(ids)), map_blocks))
+    return Neighbours(list(ids), rows, queries, best, scores)
 
 
 def update(before: Neighbours, rows: sp.csr_matrix, queries: sp.csr_matrix, ids: Sequence[str], changed: set[str]) -> Neighbours:
-    """The neighbours of the papers `ids` (with `rows` and `queries`), from those of an
-    earlier run: `changed` are the papers new or changed since (their rows are new),
-    and papers of `before` not in `ids` are gone. Exactly what all_nearest gives, with
-    far fewer products: a paper whose list held neither a changed nor a gone paper
-    can only gain changed ones, and only those are scored for it."""
+    """The neighbours of the papers `ids` (sorted, with `rows` and `queries`), from those
+    of an earlier run: `changed` are the papers new or changed since (their rows are
+    new), and papers of `before` not in `ids` are gone. Exactly what all_nearest gives,
+    with far fewer products: a paper whose list held neither a changed nor a gone
+    paper can only gain changed ones, and only those are scored for it."""
     position = {paper_id: n for n, paper_id in enumerate(ids)}
-    gone = set(before.ids) - set(ids)
-    touched = changed | gone
-    redo = [position[i] for i in ids if i in changed or any(j in touched for _, j in before.best.get(i, ()))]
-    best = {i: scored for i, scored in before.best.items() if i in position}
-    best.update(nearest(queries, rows, ids, redo))
+    # Where each of the earlier papers is now (-1: gone), and which of them are touched.
+    moved = np.array([position.get(i, -1) for i in before.ids], dtype=np.int64)
+    touched = moved < 0
+    earlier = {paper_id: n for n, paper_id in enumerate(before.ids)}
+    touched[[earlier[i] for i in changed if i in earlier]] = True
+    listed = before.best >= 0
+    holds_touched = (listed & touched[np.where(listed, before.best, 0)]).any(axis=1)
+    # The earlier lists, in today's positions.
+    best, scores = empty_table(len(ids))
+    kept = np.nonzero(moved >= 0)[0]
+    best[moved[kept]] = np.where(listed[kept], moved[np.where(listed[kept], before.best[kept], 0)], -1)
+    scores[moved[kept]] = before.scores[kept]
+    redo = sorted({position[i] for i in changed} | set(moved[kept[holds_touched[kept]]].tolist()))
+    put(best, scores, nearest(queries, rows, redo))
     fresh = [position[i] for i in sorted(changed)]
     if fresh:
-        redone = {ids[n] for n in redo}
+        redone = set(redo)
         # Row j: paper j's query against each changed paper's vector, as all_nearest scores it.
         product = (queries @ rows[fresh].T).tocoo()
-        gains: dict[int, list[tuple[float, str]]] = {}
+        gains: dict[int, list[tuple[float, int]]] = {}
         for j, f, score in zip(product.row.tolist(), product.col.tolist(), product.data.tolist()):
-            if score >= MIN_SCORE and ids[j] not in redone:
-                gains.setdefault(j, []).append((score, ids[fresh[f]]))
-        for j, found in gains.items():
-            best[ids[j]] = order(list(best.get(ids[j], ())) + found)
-    return Neighbours(list(ids), rows, queries, best)
+            if score >= MIN_SCORE and j not in redone:
+                gains.setdefault(j, []).append((score, fresh[f]))
+        put(best, scores, {j: order(_listed(best, scores, j) + found) for j, found in gains.items()})
+    return Neighbours(list(ids), rows, queries, best, scores)
+
+
+def _listed(best: np.ndarray, scores: np.ndarray, row: int) -> list[tuple[float, int]]:
+    return [(s, p) for p, s in zip(best[row].tolist(), scores[row].tolist()) if p >= 0]

@@ -28,7 +28,7 @@ from markupsafe import Markup
 
 from ..records import Paper
 from ..topics import Topic
-from . import charts, entries, escape, export, feeds, rawhtml, related_files, search, urls
+from . import charts, entries, escape, export, feeds, rawhtml, related_files, search, search_filters, urls
 from .health import HealthView, health
 from .model import (
     MEMO,
@@ -47,6 +47,7 @@ from .model import (
     section_label,
     topic_months,
 )
+from .paper_links import has_code_link
 from .text import long_date, month_name, short_date
 from .urls import (
     ARCHIVE,
@@ -579,6 +580,7 @@ class SearchRecentInputs:
     total: int
     papers: tuple[search.Terms, ...]  # (id, title, authors, abstract) of the newest month's papers
     topics: tuple[tuple[str, str, tuple[str, ...]], ...]  # (slug, name, phrases) of every topic
+    months: tuple[tuple[str, int], ...]  # ("YYYY-MM", the number of its first paper) of every month
 
 
 @dataclass(frozen=True)
@@ -600,7 +602,11 @@ def search_pages(papers: Mapping[str, Paper], topics: list[Topic]) -> Iterator[P
         None,
         make_search_recent,
         SearchRecentInputs(
-            split, len(ordered), search.term_inputs(newest), tuple((t.slug, t.name, tuple(i.value for i in t.include)) for t in topics)
+            split,
+            len(ordered),
+            search.term_inputs(newest),
+            tuple((t.slug, t.name, tuple(i.value for i in t.include)) for t in topics),
+            search.month_starts(ordered),
         ),
     )
     for path, chunk in search.document_chunks(ordered):
@@ -612,11 +618,51 @@ def make_search_terms(inputs: SearchTermsInputs) -> Files:
 
 
 def make_search_recent(inputs: SearchRecentInputs) -> Files:
-    return search.other_files(inputs.papers, inputs.first, inputs.total, inputs.topics).items()
+    return search.other_files(inputs.papers, inputs.first, inputs.total, inputs.topics, inputs.months).items()
 
 
 def make_search_docs(inputs: SearchDocsInputs) -> Files:
     yield inputs.path, search.document_file([r.paper for r in inputs.papers])
+
+
+# ---- search filters ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FilterInputs:
+    recent: bool  # the newest month's papers, or the older ones
+    first: int  # the number of the first of these papers in the index
+    papers: tuple[Tagged, ...]  # in index order, with their topics
+    slugs: tuple[str, ...]  # every topic's
+
+
+def filters_part(model: SiteModel) -> Part:
+    slugs = tuple(sorted(t.slug for t in model.topics))
+    return Part("search filters", len(model.papers), partial(filter_pages, model.tagged, slugs))
+
+
+def filter_pages(tagged: Mapping[str, Tagged], slugs: Iterable[str]) -> Iterator[Page]:
+    """The filter files (render/search_filters.py): those of the papers before the
+    newest month, made again only when one of those papers or its topics changes,
+    and the newest month's, made again each day. Keyed by the papers (their digests),
+    not by the lists, so that a day does not look for code links in every abstract."""
+    slugs = tuple(sorted(slugs))
+    ordered, split = search.split_index(t.paper for t in tagged.values())
+    papers = [tagged[p.id] for p in ordered]
+    paths = tuple(search_filters.main_paths(slugs).values())
+    yield Page("search filters", paths, make_filter_files, FilterInputs(False, 0, tuple(papers[:split]), slugs))
+    yield Page("search filters", (search_filters.RECENT_PATH,), make_filter_files, FilterInputs(True, split, tuple(papers[split:]), slugs))
+
+
+def make_filter_files(inputs: FilterInputs) -> Files:
+    allowed = [(has_code_link(t.paper), tuple(slug for slug, _ in t.topics)) for t in inputs.papers]
+    lists = search_filters.numbers_by_filter(allowed, inputs.slugs)
+    if inputs.recent:
+        yield search_filters.RECENT_PATH, search_filters.recent_file(lists.items(), inputs.first)
+        return
+    paths = search_filters.main_paths(inputs.slugs)
+    for key, numbers in lists.items():
+        yield paths[key], search_filters.filter_file(numbers)
 
 
 # ---- related papers ---------------------------------------------------------------------

@@ -4,8 +4,11 @@ Material's built-in search sends its whole index to the browser and builds a lun
 index there: about 2.6 KB a paper, some 200 MB at 100,000 papers. This index is
 split so that a query fetches only what it needs:
 
-    search/digest/meta.json        paper count, file counts, the newest month's file table, topics
-    search/digest/shards.json      {KEY: file name} of the title term files
+    search/digest/meta.json        paper count, file counts, the newest month's file table, topics,
+                                   the number of each month's first paper (for `month:` and `year:`)
+    search/digest/shards.json      {"files": {KEY: file name}} of the title term files, and
+                                   {"complete": {prefix: [term, ...]}}: the commonest words
+                                   of a crowded prefix (below)
     search/digest/terms/KEY.json   {term: postings} of titles, names and ids, for the terms starting with KEY
     search/digest/abstract/H.json  {term: postings} of abstracts, for the terms whose hash is H
     search/digest/words/H.json     {key: [[term, papers], ...]}: the vocabulary, for typos
@@ -13,6 +16,7 @@ split so that a query fetches only what it needs:
                                    month's papers, for the terms starting with L
     search/digest/docs/N.json      what a result shows, for papers N*DOCS_PER_FILE...
     search/digest/related/K.json   related papers, by number (render/related_files.py)
+    search/digest/filters/...      papers with code and each topic's, by number (render/search_filters.py)
 
 A query loads meta.json and shards.json (once); for each word, its title term file
 (or, for the word being typed, the files of every title word it begins), its
@@ -20,10 +24,12 @@ abstract file and the newest month's file of its first letter; and the document
 files of the papers it shows (RESULTS_SHOWN at a time). What it transfers depends
 on the words, not on the size of the archive: a title KEY is a word's first two
 characters, longer where the file would pass SPLIT_BYTES; abstract files are
-picked by a hash of the term (no table to load), about ABSTRACT_FILE_BYTES each.
+picked by a hash of the term (no table to load), about PAPERS_PER_ABSTRACT_FILE papers' words each.
 
 Titles, names and ids are searched by prefix as a reader types; abstracts by whole
-words. A paper's abstract postings leave out the words of its title and names
+words. A prefix whose words fill more than PREFIX_FILES term files ("ion", when
+hundreds of title words start with it) is completed by its COMPLETIONS commonest
+words instead, from shards.json, so that a key typed costs a few files at most. A paper's abstract postings leave out the words of its title and names
 (those postings say more) and STOP_WORDS.
 
 Typos: a word of 5+ letters that finds few papers is looked up in the vocabulary
@@ -49,6 +55,8 @@ Tokens and folding must match the worker's exactly: letters and digits in runs
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import json
 import re
 import unicodedata
@@ -64,15 +72,18 @@ from .urls import SEARCH_FOLDER as FOLDER
 from .urls import entry_url, served_url, topic_page
 
 Terms = tuple[str, str, tuple[str, ...], str]  # what a paper's postings are made of: id, title, authors, abstract
-DOCS_PER_FILE = 32
+DOCS_PER_FILE = 8
 SPLIT_BYTES = 32_000
 # Papers per abstract file and per vocabulary file, as the main files' papers grow: with
 # counts that follow from the number of papers, meta.json need not wait for the files.
-PAPERS_PER_ABSTRACT_FILE = 80
+PAPERS_PER_ABSTRACT_FILE = 40
 PAPERS_PER_WORDS_FILE = 400
 MAX_KEY = 8
+PREFIX_FILES = 3  # a prefix whose words fill more term files is completed from shards.json
+COMPLETIONS = 4  # words a crowded prefix is completed with, the commonest
+MIN_PREFIX = 3  # the worker's: a shorter word is matched whole
 TYPO_MIN = 4  # the shortest word a typo of 5+ letters is looked for at
-RESULTS_SHOWN = 20  # the worker shows this many papers at a time (sent in meta.json)
+RESULTS_SHOWN = 10  # the worker shows this many papers at a time, as many as Material draws at first (sent in meta.json)
 # Words too common in abstracts to say what a paper is about; still found in titles.
 STOP_WORDS = frozenset(
     "a about above after all also an and any are as at be been being both but by can could do does each for from had has have"
@@ -122,7 +133,7 @@ def term_files(base: tuple[Terms, ...]) -> dict[str, bytes]:
     shards = _shards(titles)
     names = {key: _file_name(key) for key in shards}
     files = {f"{FOLDER}/terms/{names[key]}.json": _json({t: titles[t] for t in terms}) for key, terms in shards.items()}
-    files[f"{FOLDER}/shards.json"] = _json(names)
+    files[f"{FOLDER}/shards.json"] = _json({"files": names, "complete": _completions(titles, list(shards))})
     abstract_files, words_files = file_counts(len(base))
     files.update(_hashed_files("abstract", abstracts, abstract_files))
     files.update(_hashed_files("words", _vocabulary(titles, abstracts), words_files))
@@ -154,9 +165,15 @@ def document_file(chunk: list[Paper]) -> bytes:
     return _json([_document(p) for p in chunk])
 
 
-def other_files(newest: tuple[Terms, ...], first: int, total: int, topics: Iterable[tuple[str, str, tuple[str, ...]]]) -> dict[str, bytes]:
+def other_files(
+    newest: tuple[Terms, ...],
+    first: int,
+    total: int,
+    topics: Iterable[tuple[str, str, tuple[str, ...]]],
+    months: Iterable[tuple[str, int]] = (),
+) -> dict[str, bytes]:
     """The newest month's term files (its papers numbered from `first`, the main files'
-    count) and meta.json. `topics`: (slug, name, phrases) of each."""
+    count) and meta.json. `topics`: (slug, name, phrases) of each; `months`: month_starts."""
     abstract_files, words_files = file_counts(first)
     files: dict[str, bytes] = {}
     titles, abstracts = _postings(newest, first=first)
@@ -169,7 +186,7 @@ def other_files(newest: tuple[Terms, ...], first: int, total: int, topics: Itera
         files[f"{FOLDER}/recent/{recent_names[letter]}.json"] = _json(recent)
     files[f"{FOLDER}/meta.json"] = _json(
         {
-            "version": 3,
+            "version": 4,
             "papers": total,
             "docs_per_file": DOCS_PER_FILE,
             "results_shown": RESULTS_SHOWN,
@@ -179,10 +196,24 @@ def other_files(newest: tuple[Terms, ...], first: int, total: int, topics: Itera
             "typo_min": TYPO_MIN,
             "stop_words": sorted(STOP_WORDS),
             "recent": recent_names,
-            "topics": [[name, served_url(topic_page(slug)), sorted({worker_fold(p) for p in phrases})] for slug, name, phrases in topics],
+            "topics": [
+                [slug, name, served_url(topic_page(slug)), sorted({worker_fold(p) for p in phrases})] for slug, name, phrases in topics
+            ],
+            "months": [list(m) for m in months],
         }
     )
     return files
+
+
+def month_starts(papers: list[Paper]) -> tuple[tuple[str, int], ...]:
+    """("YYYY-MM", the number of its first paper) of each month papers were first listed
+    in, for papers in index order: the `month:` and `year:` filters are ranges of numbers."""
+    starts: list[tuple[str, int]] = []
+    for number, paper in enumerate(papers):
+        month = paper.first_date.isoformat()[:7]
+        if not starts or starts[-1][0] != month:
+            starts.append((month, number))
+    return tuple(starts)
 
 
 def _recent_start(papers: list[Paper]) -> int:
@@ -293,6 +324,24 @@ def _shards(postings: dict[str, list[int]]) -> dict[str, list[str]]:
     for key, terms in firsts.items():
         place(key, terms)
     return dict(sorted(shards.items()))
+
+
+def _completions(titles: dict[str, list[int]], keys: list[str]) -> dict[str, list[str]]:
+    """{prefix: its COMPLETIONS commonest title words} of every prefix (MIN_PREFIX
+    characters or more) that more than PREFIX_FILES term file keys start with: what
+    the worker loads when a reader has typed it, instead of every file."""
+    starting: dict[str, int] = defaultdict(int)
+    for key in keys:
+        for length in range(MIN_PREFIX, len(key) + 1):
+            starting[key[:length]] += 1
+    terms = sorted(titles)
+    found = {}
+    for prefix in sorted(p for p, count in starting.items() if count > PREFIX_FILES):
+        start = bisect.bisect_left(terms, prefix)
+        end = bisect.bisect_left(terms, prefix + "\U0010ffff")
+        common = heapq.nsmallest(COMPLETIONS, terms[start:end], key=lambda t: (-len(titles[t]), t))
+        found[prefix] = common
+    return found
 
 
 def _size(term: str, postings: list[int]) -> int:
