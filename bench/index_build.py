@@ -37,7 +37,7 @@ def main() -> None:
     topics = load_valid_topics(project.store, lambda message: None)
     loaded = load_checked(build.load(project.store), topics)
     tagging = build.tag(topics, loaded.papers, loaded.state.listings, loaded.resolve, loaded.digests, keep=False)
-    model = tagged_model(loaded.papers, loaded.state.listings, topics, tagging, loaded.state.fetches, {})
+    model = tagged_model(loaded.papers, loaded.state.listings, topics, tagging, loaded.state.fetches)
     before = peak_mb()
     start = time.perf_counter()
     files = size = 0

@@ -19,7 +19,7 @@ def every_page(root):
     state = store.load()
     topics, _ = load_topics(store.topic_files())
     model = lay_out(tagged_model(state.papers, state.listings, topics, tag(topics, state.papers, state.listings), state.fetches))
-    return [*pages.search_pages(state.papers, topics), pages.papers_json_page(model), *pages.site_pages(model, "https://x.io/")]
+    return [*pages.search_pages(state.papers, topics), pages.papers_json_page(model, {}), *pages.site_pages(model, "https://x.io/")]
 
 
 def test_every_page_is_made_by_a_module_level_function_of_its_inputs_alone(tmp_path):

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.records import Appearance, Paper
-from generator.render import rawhtml, search, search_filters
+from generator.render import rawhtml, related_files, search, search_filters
 from generator.render.model import Tagged
 from generator.render.pages import filter_pages, related_pages, search_pages
 from generator.topics.rules import Item, Topic
@@ -232,3 +232,8 @@ def test_an_archive_of_one_month_has_empty_main_filter_files():
     files = filter_files([Tagged(paper("p0", "Zero", date(2025, 1, 2)), (("agents", "Agents"),))], ["agents"])
     assert json.loads(files["search/digest/filters/topic/agents.json"]) == {"gaps": []}
     assert json.loads(files["search/digest/filters/recent.json"]) == {"code": {"gaps": []}, "topic:agents": {"gaps": [0]}}
+
+
+@given(st.lists(st.text(max_size=120)))
+def test_hashing_many_texts_at_once_gives_each_ones_hash(texts):
+    assert related_files.fnv1a_many(texts) == [related_files.fnv1a(t) for t in texts]

@@ -7,9 +7,9 @@
 
    Papers are searched in the index generator/render/search.py writes to
    search/digest/ (its docstring lists the files): meta.json and shards.json once,
-   then for each word its title term file (every file of the words it begins, for
-   the word being typed), its abstract file and the newest month's file of its
-   first letter; for a word of 5+ letters that finds few papers, the vocabulary
+   then for each word its title term file (for the word being typed, the files of
+   the words it begins, or of its commonest completions when those are many), its
+   abstract file and the newest month's file of its first letter; for a word of 5+ letters that finds few papers, the vocabulary
    files of its typo keys; and the document files of the papers shown. Pages the
    built-in plugin indexed (the hand-written ones) are searched here too, by their
    titles and text.
@@ -18,6 +18,9 @@
    (rarer words count more) times where it matched: title, then names and ids,
    then abstract; a completion of the word being typed or a typo's correction
    counts less than the word itself. Ties: newest first.
+
+   Filters (topic:, has:code, year:, month:) are taken out of the query and narrow
+   its papers (see "filters" below); a query of filters alone lists the newest.
 
    Counts and "more": Material counts result groups, so the worker tells the page
    (docs/javascripts/reader.js) how many papers and topics matched on the

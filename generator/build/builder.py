@@ -17,13 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Iterable, Mapping
+from typing import Annotated, Callable, Iterable, Mapping
 
 import msgspec
 
 from ..records import Listing, Paper
 from ..render.model import Tagged
-from ..render.pages import Part
+from ..render.pages import Part, Related
 from ..store import Store, StoreState
 from ..topics import Tagging, Topic, rules_digest, tag
 from . import cache, shards
@@ -31,9 +31,6 @@ from .keys import Keys, code_digest, digest
 from .papers_json import reusing_lines
 from .parallel import default_workers, fork_map
 from .writer import SiteReport, Writer, up_to_date
-
-if TYPE_CHECKING:
-    from ..related import Neighbours
 
 MATCHES_CACHE = "matches.json"
 SERIAL_MATCHES = 2_000  # papers to match below which tagging is not shared between processes
@@ -105,17 +102,26 @@ class Build:
             cache.save(self.root, MATCHES_CACHE, key, tagging.matched)
         return tagging
 
-    def related(self, papers: Mapping[str, Paper], records: Mapping[str, str] = {}, keep: bool = True) -> Neighbours:
-        """Every paper's related papers, given the last run's (build/related.py); with
-        `keep`, this run's are kept for the next."""
+    def related(self, papers: Mapping[str, Paper], records: Mapping[str, str] = {}, keep: bool = True) -> Callable[[], Related]:
+        """Every paper's related ids, best first, given the last run's neighbours
+        (build/related.py); with `keep`, this run's are kept for the next. In an update
+        with more than one worker, `start` makes the pages that need them in a process
+        of their own, so they are computed there, when asked for, while this process
+        goes on; otherwise here and now, sharing the work between the workers."""
         # Imported here: scikit-learn and scipy take a second to import, which a run with
         # nothing to do (up_to_date) should not pay.
         from ..related import compute as compute_related
         from . import related as kept_related
 
         if not self.fast:
-            return compute_related(papers)
-        return kept_related.neighbours(self.root, code_digest(), papers, records, keep=keep, workers=self.workers or 1)
+            found = compute_related(papers).related()
+            return lambda: found
+        if self._the_writer().update and (self.workers or 1) > 1:
+            # A started process cannot fork workers of its own: should it have to compute
+            # every paper's list (the epoch moved, or the cache is gone), it does so alone.
+            return lambda: kept_related.neighbours(self.root, code_digest(), papers, records, keep=keep, workers=1).related()
+        found = kept_related.neighbours(self.root, code_digest(), papers, records, keep=keep, workers=self.workers or 1).related()
+        return lambda: found
 
     def keys(self, papers: Mapping[str, Paper], digests: Mapping[str, str]) -> None:
         """Pages are keyed from now on (see keys.py), papers by these records' digests."""
@@ -138,10 +144,14 @@ class Build:
 
     def _reusing(self, part: Part) -> Part:
         """papers.json made with the last run's lines of unchanged papers (papers_json.py)."""
-        if self._keys is None or part.kind != "papers.json":
+        if self._keys is None:
             return part
         keys, root, docs = self._keys, self.root, self.docs
-        return Part(part.kind, part.weight, lambda: [reusing_lines(page, keys, root, docs) for page in part.pages()])
+        return Part(
+            part.kind,
+            part.weight,
+            lambda: [reusing_lines(page, keys, root, docs) if page.kind == "papers.json" else page for page in part.pages()],
+        )
 
     def _the_writer(self) -> Writer:
         if self._writer is None:

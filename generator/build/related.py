@@ -12,7 +12,6 @@ answer is computed.
 
 from __future__ import annotations
 
-import io
 import pickle
 from dataclasses import dataclass
 from functools import partial
@@ -72,9 +71,16 @@ def _text_digests(papers: Mapping[str, Paper], records: Mapping[str, str], saved
     as they were (a record's digest covers its text), made for the others."""
     if saved is None or not records:
         return text_digests(papers)
-    same = {i for i, record in records.items() if saved.records.get(i) == record and i in saved.digests}
-    made = text_digests({i: p for i, p in papers.items() if i not in same})
-    return {i: saved.digests[i] if i in same else made[i] for i in papers}
+    kept_records, kept = saved.records, saved.digests
+    found, others = {}, {}
+    for paper_id, paper in papers.items():
+        record = records.get(paper_id)
+        if record is not None and kept_records.get(paper_id) == record and paper_id in kept:
+            found[paper_id] = kept[paper_id]
+        else:
+            others[paper_id] = paper
+    found.update(text_digests(others))
+    return found
 
 
 def _path(root: Path, name: str) -> Path:
@@ -114,9 +120,7 @@ def _load(root: Path) -> Saved | None:
 def _save(root: Path, key: str, found: Neighbours, digests: Mapping[str, str], records: Mapping[str, str], how: str) -> None:
     """`how` the lists were made (computed, or updated for N papers): for people and tests."""
     rows, asks = found.rows.tocsr(), found.queries.tocsr()
-    out = io.BytesIO()
-    np.savez(
-        out,
+    arrays = dict(
         key=np.array(key),
         how=np.array(how),
         ids=_bytes(found.ids),
@@ -132,7 +136,7 @@ def _save(root: Path, key: str, found: Neighbours, digests: Mapping[str, str], r
         best=found.best,
         best_scores=found.scores,
     )
-    cache.write(_path(root, "neighbours.npz"), out.getvalue())
+    cache.write_with(_path(root, "neighbours.npz"), lambda handle: np.savez(handle, **arrays))
 
 
 def _bytes(strings: list[str]) -> np.ndarray:

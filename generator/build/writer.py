@@ -48,9 +48,7 @@ COSTS = {
     "search terms": 42,
     "search": 42,
     "search docs": 40,
-    "papers.json": 25,
-    "related": 5,
-    "search filters": 3,
+    "papers": 33,  # papers.json, the related files and the search filters
     "home": 100,
     "recurring": 50,
 }

@@ -19,7 +19,7 @@ def export(project: Project, say: Say = stderr) -> str:
     from ..related import compute as compute_related  # scikit-learn: a second to import
 
     related = compute_related(loaded.papers).related()
-    model = tagged_model(loaded.papers, loaded.state.listings, topics, tagging, related=related)
+    model = tagged_model(loaded.papers, loaded.state.listings, topics, tagging)
     listing_topics = {l.id: l.topic for l in loaded.state.listings.values() if l.topic}
     ids = sorted(model.tagged)
     return export_json([model.tagged[i] for i in ids], listing_topics, related=[related.get(i, ()) for i in ids])

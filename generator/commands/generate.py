@@ -21,7 +21,7 @@ from ..errors import DigestError
 from ..records import Paper
 from ..render.feeds import DEFAULT_SITE_URL
 from ..render.model import lay_out, tagged_model
-from ..render.pages import filters_part, papers_json_part, related_part, search_part, site_parts
+from ..render.pages import papers_part, search_part, site_parts
 from ..store import StoreState
 from ..store.merge import PaperIndex
 from ..topics import Topic
@@ -46,14 +46,11 @@ def generate(
         loaded = load_checked(build.load(project.store), topics, recent)
         build.keys(loaded.papers, loaded.digests)
         build.start(search_part(loaded.papers, topics))
-        # A recent window's matches are not kept: they would crowd out the whole store's.
+        # A recent window's matches and neighbours are not kept: they would crowd out the whole store's.
         tagging = build.tag(topics, loaded.papers, loaded.state.listings, loaded.resolve, loaded.digests, keep=recent is None)
-        related = build.related(loaded.papers, loaded.digests, keep=recent is None)
-        model = tagged_model(loaded.papers, loaded.state.listings, topics, tagging, loaded.state.fetches, related.related())
+        model = tagged_model(loaded.papers, loaded.state.listings, topics, tagging, loaded.state.fetches)
         build.prepare(model.tagged.values())
-        build.start(papers_json_part(model))
-        build.start(related_part(loaded.papers, model.related))
-        build.start(filters_part(model))
+        build.start(papers_part(model, build.related(loaded.papers, loaded.digests, keep=recent is None)))
         lay_out(model)
         say(
             f"rendering {len(model.days)} day pages and {len(model.topic_views)} topic pages for {len(model.papers)} papers"

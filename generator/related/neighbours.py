@@ -141,13 +141,15 @@ def update(before: Neighbours, rows: sp.csr_matrix, queries: sp.csr_matrix, ids:
     put(best, scores, nearest(queries, rows, redo))
     fresh = [position[i] for i in sorted(changed)]
     if fresh:
-        redone = set(redo)
         # Row j: paper j's query against each changed paper's vector, as all_nearest scores it.
         product = (queries @ rows[fresh].T).tocoo()
+        # A score below a full list's last cannot enter it (an equal one may, by id), nor
+        # one below MIN_SCORE; the lists made again above have them already.
+        floor = np.maximum(np.where(best[:, -1] >= 0, scores[:, -1], 0.0), MIN_SCORE)
+        chosen = (product.data >= floor[product.row]) & ~np.isin(product.row, redo)
         gains: dict[int, list[tuple[float, int]]] = {}
-        for j, f, score in zip(product.row.tolist(), product.col.tolist(), product.data.tolist()):
-            if score >= MIN_SCORE and j not in redone:
-                gains.setdefault(j, []).append((score, fresh[f]))
+        for j, f, score in zip(product.row[chosen].tolist(), product.col[chosen].tolist(), product.data[chosen].tolist()):
+            gains.setdefault(j, []).append((score, fresh[f]))
         put(best, scores, {j: order(_listed(best, scores, j) + found) for j, found in gains.items()})
     return Neighbours(list(ids), rows, queries, best, scores)
 

@@ -42,7 +42,7 @@ TopicNames = tuple[tuple[str, str], ...]  # (slug, name) of each of a paper's to
 class Tagged:
     """A paper as the site shows it: its record and its topics. Two Tagged of the same
     record and topic names show alike on any page. (Its related papers are not on
-    any page: SiteModel.related, render/related_files.py.)"""
+    any page: render/related_files.py.)"""
 
     __slots__ = ("paper", "topics")
 
@@ -372,7 +372,6 @@ class SiteModel:
     topic_views: list[TopicView] = field(default_factory=list)
     topic_names: dict[str, str] = field(default_factory=dict)
     newest_first: list[Tagged] = field(default_factory=list, repr=False)  # by last listing day, then title
-    related: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)  # paper id -> its related ids, best first
 
     @property
     def latest_day(self) -> DayView | None:
@@ -398,17 +397,16 @@ def tagged_model(
     topics: list[Topic],
     tagging: Tagging,
     fetches: Mapping[tuple[str, str, date], FetchRecord] = {},
-    related: Mapping[str, tuple[str, ...]] = {},
 ) -> SiteModel:
-    """A model of the papers, their topics and related papers, not laid out yet: enough
-    for papers.json. `related`: paper id -> the ids of its related papers, best first."""
+    """A model of the papers and their topics, not laid out yet: enough for papers.json
+    (with the related ids, render/pages.py: papers_part)."""
     names = {t.slug: t.name for t in topics}
     sets = _TopicSets(names)
     topics_of = tagging.topics_of
     ids = list(papers)
     # In one pass of map() (in C): a run makes one for every paper.
     tagged = dict(zip(ids, map(Tagged, map(papers.__getitem__, ids), map(sets.__getitem__, map(topics_of.get, ids, repeat(()))))))
-    return SiteModel(papers, listings, topics, tagging, fetches, tagged, topic_names=names, related=related)
+    return SiteModel(papers, listings, topics, tagging, fetches, tagged, topic_names=names)
 
 
 def lay_out(model: SiteModel) -> SiteModel:

@@ -9,9 +9,10 @@ is given nothing else, a page cannot depend on something its key leaves out
 (tests/test_pages.py checks that every `make` is a module-level function).
 
 Pages come in parts (`Part`), laid out when asked for, so that the processes that
-make them share that work too: `search_part` needs the papers alone, `papers_json_part`
-the tagged papers, `site_parts` the laid-out model (the index pages, each day's page,
-each topic's pages).
+make them share that work too: `search_part` needs the papers alone, `papers_part`
+the tagged papers and their related ids (papers.json, the related files, the search
+filters), `site_parts` the laid-out model (the index pages, each day's page, each
+topic's pages).
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ from .urls import (
 TOPIC_BIB_LIMIT = 500
 
 Files = Iterable[tuple[str, bytes]]
+Related = Mapping[str, tuple[str, ...]]  # paper id -> its related ids, best first
 
 
 @dataclass(frozen=True)
@@ -545,16 +547,26 @@ class PapersJsonInputs:
     related: tuple[tuple[str, ...], ...] = ()  # each paper's related ids, best first, in the order of `papers`
 
 
-def papers_json_part(model: SiteModel) -> Part:
-    return Part("papers.json", len(model.papers), lambda: [papers_json_page(model)])
+def papers_part(model: SiteModel, related: Callable[[], Related]) -> Part:
+    """papers.json, the related files and the search filters: the pages of every paper,
+    laid out with the related ids `related()` gives (computed there and then, in the
+    process that makes these pages, when the caller has not computed them already)."""
+
+    def pages() -> Iterator[Page]:
+        lists = related()
+        yield papers_json_page(model, lists)
+        yield from related_pages(model.papers, lists)
+        yield from filter_pages(model.tagged, [t.slug for t in model.topics])
+
+    return Part("papers", len(model.papers), pages)
 
 
-def papers_json_page(model: SiteModel) -> Page:
+def papers_json_page(model: SiteModel, related: Related) -> Page:
     ids = sorted(model.tagged)
     inputs = PapersJsonInputs(
         tuple([model.tagged[i] for i in ids]),
         tuple(sorted((l.id, l.topic) for l in model.listings.values() if l.topic)),
-        tuple(tuple(model.related.get(i, ())) for i in ids),
+        tuple([related.get(i, ()) for i in ids]),
     )
     return Page("papers.json", (PAPERS_JSON,), make_papers_json, inputs)
 
@@ -636,11 +648,6 @@ class FilterInputs:
     slugs: tuple[str, ...]  # every topic's
 
 
-def filters_part(model: SiteModel) -> Part:
-    slugs = tuple(sorted(t.slug for t in model.topics))
-    return Part("search filters", len(model.papers), partial(filter_pages, model.tagged, slugs))
-
-
 def filter_pages(tagged: Mapping[str, Tagged], slugs: Iterable[str]) -> Iterator[Page]:
     """The filter files (render/search_filters.py): those of the papers before the
     newest month, made again only when one of those papers or its topics changes,
@@ -674,11 +681,7 @@ class RelatedInputs:
     lists: related_files.RelatedFile
 
 
-def related_part(papers: Mapping[str, Paper], related: Mapping[str, tuple[str, ...]]) -> Part:
-    return Part("related", len(papers), partial(related_pages, papers, related))
-
-
-def related_pages(papers: Mapping[str, Paper], related: Mapping[str, tuple[str, ...]]) -> Iterator[Page]:
+def related_pages(papers: Mapping[str, Paper], related: Related) -> Iterator[Page]:
     for path, lists in related_files.related_files(search.ordered(papers.values()), related):
         yield Page("related", (path,), make_related, RelatedInputs(path, lists))
 

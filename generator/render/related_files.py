@@ -21,12 +21,15 @@ with no related papers is left out of its file.
 from __future__ import annotations
 
 import json
-from typing import Mapping
+from typing import Mapping, Sequence
+
+import numpy as np
 
 from ..records import Paper
 from .urls import SEARCH_FOLDER, anchor
 
 PAPERS_PER_FILE = 256
+VECTOR_BYTES = 96  # fnv1a_many hashes longer texts one by one
 
 RelatedFile = tuple[tuple[str, tuple[int, ...]], ...]  # (anchor, related numbers), by anchor
 
@@ -51,6 +54,29 @@ def fnv1a(text: str) -> int:
     return value
 
 
+def fnv1a_many(texts: Sequence[str]) -> list[int]:
+    """[fnv1a(t) for t in texts], the same numbers made a byte position at a time for
+    all texts at once (numpy; uint32 arithmetic wraps as the & above does): a site has
+    a hundred thousand anchors and as many words to place. Texts longer than
+    VECTOR_BYTES are hashed one by one, so that one long word costs no large array."""
+    encoded = [t.encode("utf-8") for t in texts]
+    short = [n for n, e in enumerate(encoded) if len(e) <= VECTOR_BYTES]
+    out = [0] * len(encoded)
+    if short:
+        width = max(len(encoded[n]) for n in short)
+        lengths = np.array([len(encoded[n]) for n in short], dtype=np.int64)
+        table = np.frombuffer(b"".join(encoded[n].ljust(width, b"\0") for n in short), dtype=np.uint8).reshape(len(short), width)
+        value = np.full(len(short), 0x811C9DC5, dtype=np.uint32)
+        for column in range(width):
+            value = np.where(lengths > column, (value ^ table[:, column]) * np.uint32(0x01000193), value)
+        for n, hashed in zip(short, value.tolist()):
+            out[n] = hashed
+    for n, e in enumerate(encoded):
+        if len(e) > VECTOR_BYTES:
+            out[n] = fnv1a(texts[n])
+    return out
+
+
 def related_files(ordered: list[Paper], related: Mapping[str, tuple[str, ...]]) -> list[tuple[str, RelatedFile]]:
     """(path, contents) of every related file, for the papers in search index order
     (search.ordered) and each paper's related ids. Every file is made, an empty one
@@ -58,12 +84,11 @@ def related_files(ordered: list[Paper], related: Mapping[str, tuple[str, ...]]) 
     number = {paper.id: n for n, paper in enumerate(ordered)}
     files = file_count(len(ordered))
     found: list[dict[str, tuple[int, ...]]] = [{} for _ in range(files)]
-    for paper in ordered:
-        numbers = tuple(number[r] for r in related.get(paper.id, ()) if r in number)
+    listed = [(anchor(p.id), tuple([number[r] for r in related[p.id] if r in number])) for p in ordered if related.get(p.id)]
+    for (key, numbers), hashed in zip(listed, fnv1a_many([key for key, _ in listed])):
         if numbers:
-            key = anchor(paper.id)
             # Two ids with one anchor are one entry on every page: the first (oldest) speaks for both.
-            found[fnv1a(key) % files].setdefault(key, numbers)
+            found[hashed % files].setdefault(key, numbers)
     return [(file_path(k), tuple(sorted(lists.items()))) for k, lists in enumerate(found)]
 
 

@@ -66,7 +66,7 @@ from typing import Any, Iterable
 from ..identity import is_arxiv_id
 from ..records import Paper
 from . import latex
-from .related_files import file_count, fnv1a
+from .related_files import file_count, fnv1a_many
 from .text import authors_line, long_date
 from .urls import SEARCH_FOLDER as FOLDER
 from .urls import entry_url, served_url, topic_page
@@ -293,11 +293,11 @@ def _typo_keys(term: str) -> tuple[str, str]:
 
 
 def _hashed_files(folder: str, entries: dict[str, Any], count: int) -> dict[str, bytes]:
-    """Entries in `count` files picked by a hash of their key (related_files.fnv1a): no
+    """Entries in `count` files picked by a hash of their key (related_files.fnv1a_many): no
     table to load."""
     chunks: list[dict[str, Any]] = [{} for _ in range(count)]
-    for key, value in entries.items():
-        chunks[fnv1a(key) % count][key] = value
+    for (key, value), hashed in zip(entries.items(), fnv1a_many(list(entries))):
+        chunks[hashed % count][key] = value
     return {f"{FOLDER}/{folder}/{n}.json": _json(chunk) for n, chunk in enumerate(chunks)}
 
 
