@@ -22,6 +22,9 @@
    Filters (topic:, has:code, year:, month:) are taken out of the query and narrow
    its papers (see "filters" below); a query of filters alone lists the newest.
 
+   A query still being typed (its last word not ended by a space) waits PAUSE ms
+   first: typing sends a query a key, and one the next key replaces fetches nothing.
+
    Counts and "more": Material counts result groups, so the worker tells the page
    (docs/javascripts/reader.js) how many papers and topics matched on the
    BroadcastChannel "paper-digest-search", and answers its "more" there with a
@@ -39,6 +42,7 @@ const TITLE = 3, NAME = 2, ABSTRACT = 1
 const COMPLETION = 0.8, TYPO = 0.5
 const TYPO_BELOW = 3           // a word found in fewer papers is also looked for as a typo
 const TYPO_CANDIDATES = 3      // corrections of one word whose papers are fetched
+const PAUSE = 100              // ms a query still being typed waits for the next key before it fetches anything
 
 let pages = []                 // [{location, title, text}] from the built-in index
 let meta = null                // Promise of meta.json with its shard table
@@ -434,11 +438,16 @@ function offers(found, filters) {
   return out
 }
 
-async function answer(query, shown) {
+async function answer(query, shown, more = false) {
   const asked = ++latest.id
   latest.query = query
   latest.shown = shown
   try {
+    // Typing sends a query a key: one that the next key replaces within PAUSE fetches nothing.
+    if (!more && !/\s$/.test(query)) {
+      await new Promise(resolve => setTimeout(resolve, PAUSE))
+      if (asked !== latest.id) return
+    }
     const { data, count } = await search(query, shown, asked)
     if (asked !== latest.id) return  // a slower, older query must not replace a newer answer
     postMessage({ type: RESULT, data })
@@ -452,7 +461,7 @@ async function answer(query, shown) {
 
 channel.addEventListener("message", ({ data }) => {
   if (data && data.more === latest.query && meta)
-    meta.then(m => answer(latest.query, latest.shown + m.results_shown))
+    meta.then(m => answer(latest.query, latest.shown + m.results_shown, true))
 })
 
 addEventListener("message", async ({ data: message }) => {
