@@ -52,8 +52,7 @@ def probe(site: Path, word: str, following: str | None = None) -> dict[str, floa
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
             page, sizes = _open(browser, served.url)
             page.keyboard.type(word, delay=80)
-            page.locator(".md-search-result__item mark").first.wait_for(timeout=120_000)
-            page.wait_for_load_state("networkidle")
+            _answered(page, word)
             results = page.locator(".md-search-result__item").count()
             fetched = sum(sizes)
             after = 0.0
@@ -61,8 +60,7 @@ def probe(site: Path, word: str, following: str | None = None) -> dict[str, floa
                 sizes.clear()
                 page.locator("input.md-search__input").fill("")
                 page.keyboard.type(following, delay=80)
-                page.locator(".md-search-result__item mark").first.wait_for(timeout=120_000)
-                page.wait_for_load_state("networkidle")
+                _answered(page, following)
                 after = float(sum(sizes))
             page.close()
             page, _ = _open(browser, served.url)
@@ -75,6 +73,15 @@ def probe(site: Path, word: str, following: str | None = None) -> dict[str, floa
     finally:
         served.stop()
     return {"bytes": float(fetched), "seconds": seconds, "results": float(results), "following bytes": after}
+
+
+def _answered(page, query: str) -> None:
+    """Wait for the results of `query` (the page's script marks the count with the query it
+    is of), then for any fetch still under way: a wait for the network to be idle
+    returns at once on a page that has been idle before."""
+    page.wait_for_selector(f".md-search-result__meta[data-query={json.dumps(query)}]", timeout=120_000)
+    page.locator(".md-search-result__item mark").first.wait_for(timeout=120_000)
+    page.wait_for_timeout(1000)
 
 
 def _open(browser, url: str):
