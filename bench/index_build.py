@@ -12,6 +12,7 @@ runs it on each archive.
 
 from __future__ import annotations
 
+import gc
 import json
 import resource
 import sys
@@ -32,6 +33,7 @@ def peak_mb() -> float:
 
 
 def main() -> None:
+    gc.disable()  # as generate runs (commands/generate.py: _no_cycle_collector)
     project = Project(Path(sys.argv[1]))
     build = Build(project.root, project.docs, 1, fast=False)
     topics = load_valid_topics(project.store, lambda message: None)

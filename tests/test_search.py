@@ -237,3 +237,8 @@ def test_an_archive_of_one_month_has_empty_main_filter_files():
 @given(st.lists(st.text(max_size=120)))
 def test_hashing_many_texts_at_once_gives_each_ones_hash(texts):
     assert related_files.fnv1a_many(texts) == [related_files.fnv1a(t) for t in texts]
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_text_gives_the_tokens_of_the_unicode_pattern(text):
+    assert search.tokens(text) == search._TOKEN.findall(search.worker_fold(text))
