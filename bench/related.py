@@ -1,7 +1,7 @@
 """Related papers at 10,000 to 100,000 papers: the time and extra memory of computing
 them for the whole archive from scratch, and of the daily update (a new day's papers
 against the kept neighbours), with how many papers' lists that day changes (the
-day pages `generate` then writes again for them).
+related files `generate` then writes again for them).
 
     .venv/bin/python bench/related.py --sizes 10000 30000 100000
 
