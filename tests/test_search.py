@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from itertools import accumulate
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -242,3 +243,9 @@ def test_hashing_many_texts_at_once_gives_each_ones_hash(texts):
 @given(st.text(alphabet=st.characters(max_codepoint=127)))
 def test_ascii_text_gives_the_tokens_of_the_unicode_pattern(text):
     assert search.tokens(text) == search._TOKEN.findall(search.worker_fold(text))
+
+
+@given(st.sets(st.integers(min_value=0, max_value=10**6), max_size=600))
+def test_gaps_of_short_and_long_lists_read_back(numbers):
+    ordered = sorted(numbers)
+    assert list(accumulate(search._gaps(ordered))) == ordered

@@ -63,6 +63,8 @@ import unicodedata
 from collections import defaultdict
 from typing import Any, Iterable
 
+import numpy as np
+
 from ..identity import is_arxiv_id
 from ..records import Paper
 from . import latex
@@ -268,7 +270,10 @@ def _postings(papers: tuple[Terms, ...], first: int = 0) -> tuple[dict[str, list
 
 
 def _gaps(numbers: list[int]) -> list[int]:
-    """Increasing numbers as gaps from the one before (the first from 0)."""
+    """Increasing numbers as gaps from the one before (the first from 0); a long list
+    (a common word's, of tens of thousands) by numpy."""
+    if len(numbers) > 256:
+        return np.diff(np.array(numbers, dtype=np.int64), prepend=0).tolist()
     return [number - before for before, number in zip([0, *numbers], numbers)]
 
 
