@@ -30,7 +30,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 JOURNAL = ".journal"
 COMMIT = "commit"
@@ -81,12 +81,18 @@ def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
     so a reader (or a crash) never sees a half-written file. Without `sync` the data
     is not forced to disk before the rename: for files whose loss costs only time,
     such as the cache's."""
+    write_atomic_with(path, lambda handle: handle.write(data), sync)
+
+
+def write_atomic_with(path: Path, writer: Callable[[BinaryIO], object], sync: bool = True) -> None:
+    """write_atomic of what `writer` writes to the open temporary file: for a large
+    file made by a library that writes to files (numpy), without a copy in memory."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _write_point()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            writer(handle)
             handle.flush()
             if sync:
                 os.fsync(handle.fileno())

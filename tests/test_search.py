@@ -248,4 +248,4 @@ def test_ascii_text_gives_the_tokens_of_the_unicode_pattern(text):
 @given(st.sets(st.integers(min_value=0, max_value=10**6), max_size=600))
 def test_gaps_of_short_and_long_lists_read_back(numbers):
     ordered = sorted(numbers)
-    assert list(accumulate(search._gaps(ordered))) == ordered
+    assert list(accumulate(search.gaps(ordered))) == ordered

@@ -116,11 +116,14 @@ class Build:
         if not self.fast:
             found = compute_related(papers).related()
             return lambda: found
-        if self._the_writer().update and (self.workers or 1) > 1:
-            # A started process cannot fork workers of its own: should it have to compute
-            # every paper's list (the epoch moved, or the cache is gone), it does so alone.
-            return lambda: kept_related.neighbours(self.root, code_digest(), papers, records, keep=keep, workers=1).related()
-        found = kept_related.neighbours(self.root, code_digest(), papers, records, keep=keep, workers=self.workers or 1).related()
+        started = self._the_writer().update and (self.workers or 1) > 1
+        # A started process cannot fork workers of its own: should it have to compute
+        # every paper's list (the epoch moved, or the cache is gone), it does so alone.
+        workers = 1 if started else self.workers or 1
+        lists = lambda: kept_related.neighbours(self.root, code_digest(), papers, records, keep=keep, workers=workers).related()  # noqa: E731
+        if started:
+            return lists
+        found = lists()
         return lambda: found
 
     def keys(self, papers: Mapping[str, Paper], digests: Mapping[str, str]) -> None:

@@ -11,14 +11,12 @@ Where the folder cannot be written (read-only), the cache is simply not kept.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable
 
 import msgspec
 
-from ..atomic import write_if_changed
+from ..atomic import write_atomic_with, write_if_changed
 
 FOLDER = ".cache"
 
@@ -66,19 +64,10 @@ def write(path: Path, data: bytes) -> None:
         pass  # an unwritable cache is no cache: the next run does the work again
 
 
-def write_with(path: Path, writer: Callable[[BinaryIO], None]) -> None:
-    """Keep at `path` (a file under .cache/) what `writer` writes to a file, written
-    straight to a temporary file and renamed into place: for a large file, whose bytes
-    would otherwise be copied in memory twice."""
+def write_with(path: Path, writer: Callable[[BinaryIO], object]) -> None:
+    """Keep at `path` (a file under .cache/) what `writer` writes to a file: a large
+    file, written straight to disk rather than made in memory first."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                writer(handle)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic_with(path, writer, sync=False)
     except OSError:
         pass  # an unwritable cache is no cache: the next run does the work again

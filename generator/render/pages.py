@@ -554,9 +554,10 @@ def papers_part(model: SiteModel, related: Callable[[], Related]) -> Part:
 
     def pages() -> Iterator[Page]:
         lists = related()
+        ordered, split = search.split_index(model.papers.values())  # the index's order, once for both
         yield papers_json_page(model, lists)
-        yield from related_pages(model.papers, lists)
-        yield from filter_pages(model.tagged, [t.slug for t in model.topics])
+        yield from _related_pages(ordered, lists)
+        yield from _filter_pages(model.tagged, ordered, split, [t.slug for t in model.topics])
 
     return Part("papers", len(model.papers), pages)
 
@@ -653,8 +654,12 @@ def filter_pages(tagged: Mapping[str, Tagged], slugs: Iterable[str]) -> Iterator
     newest month, made again only when one of those papers or its topics changes,
     and the newest month's, made again each day. Keyed by the papers (their digests),
     not by the lists, so that a day does not look for code links in every abstract."""
-    slugs = tuple(sorted(slugs))
     ordered, split = search.split_index(t.paper for t in tagged.values())
+    return _filter_pages(tagged, ordered, split, slugs)
+
+
+def _filter_pages(tagged: Mapping[str, Tagged], ordered: list[Paper], split: int, slugs: Iterable[str]) -> Iterator[Page]:
+    slugs = tuple(sorted(slugs))
     papers = [tagged[p.id] for p in ordered]
     paths = tuple(search_filters.main_paths(slugs).values())
     yield Page("search filters", paths, make_filter_files, FilterInputs(False, 0, tuple(papers[:split]), slugs))
@@ -682,7 +687,11 @@ class RelatedInputs:
 
 
 def related_pages(papers: Mapping[str, Paper], related: Related) -> Iterator[Page]:
-    for path, lists in related_files.related_files(search.ordered(papers.values()), related):
+    return _related_pages(search.ordered(papers.values()), related)
+
+
+def _related_pages(ordered: list[Paper], related: Related) -> Iterator[Page]:
+    for path, lists in related_files.related_files(ordered, related):
         yield Page("related", (path,), make_related, RelatedInputs(path, lists))
 
 

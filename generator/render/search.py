@@ -61,7 +61,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 
@@ -265,11 +265,11 @@ def _postings(papers: tuple[Terms, ...], first: int = 0) -> tuple[dict[str, list
         for term in set(tokens(abstract)).difference(in_title, others, STOP_WORDS):
             described[term].append(number)
     titles = {term: _flagged_gaps(named[term]) for term in sorted(named)}
-    abstracts = {term: _gaps(described[term]) for term in sorted(described)}
+    abstracts = {term: gaps(described[term]) for term in sorted(described)}
     return titles, abstracts
 
 
-def _gaps(numbers: list[int]) -> list[int]:
+def gaps(numbers: Sequence[int]) -> list[int]:
     """Increasing numbers as gaps from the one before (the first from 0); a long list
     (a common word's, of tens of thousands) by numpy."""
     if len(numbers) > 256:

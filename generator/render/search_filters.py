@@ -23,6 +23,7 @@ import base64
 import json
 from typing import Iterable, Sequence
 
+from .search import gaps
 from .urls import SEARCH_FOLDER
 
 CODE = "code"
@@ -65,11 +66,7 @@ def recent_file(lists: Iterable[tuple[str, Sequence[int]]], first: int) -> bytes
 
 def encode(numbers: Sequence[int]) -> dict[str, object]:
     """Sorted numbers as gaps or as a bitmap, whichever is shorter."""
-    gaps, previous = [], 0
-    for number in numbers:
-        gaps.append(number - previous)
-        previous = number
-    as_gaps = {"gaps": gaps}
+    as_gaps = {"gaps": gaps(numbers)}
     if not numbers:
         return as_gaps
     bits = bytearray(numbers[-1] // 8 + 1)
