@@ -62,11 +62,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{_shown(err)}: {err.strerror}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(
-            "interrupted: data/ and docs/ hold what they held before this command, or all of its changes; never a part",
-            file=sys.stderr,
-        )
-        return 130
+        return _interrupted()
+    except RuntimeError as err:
+        # A Ctrl-C while a class is being made (a module imported on demand, such as
+        # scikit-learn's) reaches here wrapped in a RuntimeError by Python itself.
+        if not _caused_by_interrupt(err):
+            raise
+        return _interrupted()
+
+
+def _interrupted() -> int:
+    print("interrupted: data/ and docs/ hold what they held before this command, or all of its changes; never a part", file=sys.stderr)
+    return 130
+
+
+def _caused_by_interrupt(err: BaseException) -> bool:
+    seen: set[int] = set()
+    cause: BaseException | None = err
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 # Errors of the file system a user can fix (a full disk, a read-only folder), said in one line.

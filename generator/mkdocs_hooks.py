@@ -16,9 +16,11 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import shlex
+import signal
 import subprocess
 import sys
 import threading
@@ -84,14 +86,58 @@ def _root(config: Any) -> Path:
     return Path(config.config_file_path).resolve().parent
 
 
+class _Generating:
+    """The one `generate` this server runs at a time. When the server ends (Ctrl-C),
+    a generate still running is interrupted and waited for, and none is started after:
+    a watcher's timer firing during shutdown would otherwise leave an orphan that
+    holds the project's lock after the server has gone."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: subprocess.Popen | None = None
+        self._stopping = False
+
+    def start(self, argv: list[str], root: Path) -> subprocess.Popen | None:
+        with self._lock:
+            if self._stopping:
+                return None
+            self._running = subprocess.Popen(argv, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            return self._running
+
+    def done(self) -> None:
+        with self._lock:
+            self._running = None
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopping = True
+            running = self._running
+        if running is not None and running.poll() is None:
+            running.send_signal(signal.SIGINT)  # it undoes what it staged, then releases the lock
+            try:
+                running.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                running.kill()
+
+
+_generating = _Generating()
+atexit.register(_generating.stop)
+
+
 def _generate(root: Path) -> None:
     """`python -m generator generate`, as a maintainer would run it; a failure (a bad
     topic file) is shown and the site keeps serving the pages it has."""
     command = ["generate", *shlex.split(os.environ.get("PAPER_DIGEST_GENERATE_ARGS", ""))]
+    process = _generating.start([sys.executable, "-m", "generator", *command], root)
+    if process is None:
+        return
     log.info(f"Generating docs/ from data/: python -m generator {shlex.join(command)}")
-    done = subprocess.run([sys.executable, "-m", "generator", *command], cwd=root, capture_output=True, text=True)
-    for line in (done.stdout + done.stderr).strip().splitlines():
-        (log.info if done.returncode == 0 else log.error)(line)
+    try:
+        output, _ = process.communicate()
+    finally:
+        _generating.done()
+    for line in output.strip().splitlines():
+        (log.info if process.returncode == 0 else log.error)(line)
 
 
 class DataWatcher:

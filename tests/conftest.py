@@ -18,11 +18,20 @@ import pytest
 from hypothesis import settings
 from playwright.sync_api import Page, sync_playwright
 
-# Property tests draw few examples in the everyday suite, more on demand: each example
-# of the incremental test runs the real commands.
+# Two tiers. The everyday suite (`make test`, CI) draws few examples in property tests
+# (each example of the incremental test runs the real commands) and runs few trials of
+# real signals; the thorough one (`make test-thorough`, PAPER_DIGEST_TESTS=thorough)
+# draws ten times as many and runs every trial the issues asked for.
+THOROUGH = os.environ.get("PAPER_DIGEST_TESTS") == "thorough"
 settings.register_profile("default", max_examples=6)
 settings.register_profile("thorough", max_examples=60)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+settings.load_profile("thorough" if THOROUGH else "default")
+
+
+def trials(everyday: int, thorough: int) -> int:
+    """How many times a randomised trial runs in this tier."""
+    return thorough if THOROUGH else everyday
+
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -6,16 +6,23 @@ each call's result travels back. Where processes cannot be forked, or with one
 worker, the calls run in this process. `fork_map` shares a list of calls between
 workers; `fork_start` starts one call in a process of its own and lets this one go
 on, for work whose inputs are ready before the rest's.
+
+Ctrl-C in a terminal signals the whole process group, workers included. Workers
+ignore SIGINT: the parent alone acts on it, and every pool still running is
+terminated (`stopped_on_error`, and `Started.result`) before the command undoes
+its staged changes and releases the project's lock. A worker that died of the
+signal itself would leave its pool waiting for a result forever.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import multiprocessing.pool
 import os
 import signal
-from typing import Callable, Generic, Sequence, TypeVar
+from typing import Callable, Generic, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -38,14 +45,47 @@ def fork_map(function: Callable[[T], R], items: Sequence[T], workers: int) -> li
     global _CALL
     _CALL = (function, items)
     try:
-        with _pool(min(workers, len(items))) as pool:
-            return pool.map(_call, range(len(items)), chunksize=1)
+        pool = _pool(min(workers, len(items)))
+        try:
+            results = pool.map(_call, range(len(items)), chunksize=1)
+        finally:
+            _terminate(pool)
+        return results
     finally:
         _CALL = None
 
 
 def _pool(workers: int) -> multiprocessing.pool.Pool:
-    return multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_parent, initargs=(os.getpid(),))
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_setup, initargs=(os.getpid(),))
+    _LIVE.add(pool)
+    return pool
+
+
+_LIVE: set[multiprocessing.pool.Pool] = set()  # pools started and not yet finished, to stop on an error
+
+
+@contextlib.contextmanager
+def stopped_on_error() -> Iterator[None]:
+    """Every pool started in the block and still running is terminated (its workers
+    killed and reaped) if the block raises, Ctrl-C included, before the error goes on:
+    the caller then undoes staged files that no worker is still writing."""
+    try:
+        yield
+    except BaseException:
+        for pool in list(_LIVE):
+            _terminate(pool)
+        raise
+
+
+def _terminate(pool: multiprocessing.pool.Pool) -> None:
+    _LIVE.discard(pool)
+    pool.terminate()
+    pool.join()
+
+
+def _worker_setup(parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides (module docstring)
+    _die_with_parent(parent)
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -80,11 +120,15 @@ class Started(Generic[R]):
     def result(self) -> R:
         if self._pool is None:
             return self._done  # type: ignore[return-value]
+        pool, self._pool = self._pool, None
         try:
-            return self._pending.get()  # type: ignore[union-attr]
-        finally:
-            self._pool.join()
-            self._pool = None
+            found = self._pending.get()  # type: ignore[union-attr]
+        except BaseException:
+            _terminate(pool)  # not join(): a pool whose worker died would wait for it forever
+            raise
+        _LIVE.discard(pool)
+        pool.join()
+        return found
 
 
 def fork_start(function: Callable[[T], R], item: T, fork: bool = True) -> Started[R]:

@@ -16,6 +16,7 @@ from typing import Iterator, Mapping
 from msgspec import structs
 
 from ..build import Build
+from ..build.parallel import stopped_on_error
 from ..build.writer import SiteReport
 from ..errors import DigestError
 from ..records import Paper
@@ -42,7 +43,7 @@ def generate(
     done = build.up_to_date(project.store, site_url, recent)
     if done:
         return done
-    with _no_cycle_collector():
+    with _no_cycle_collector(), stopped_on_error():
         loaded = load_checked(build.load(project.store), topics, recent)
         build.keys(loaded.papers, loaded.digests)
         build.start(search_part(loaded.papers, topics))

@@ -8,22 +8,22 @@ or a single `/api/papers/ID` object.
 
 from __future__ import annotations
 
-import json
+from json import JSONDecodeError
 from typing import Any, Mapping
 
 from ..errors import DigestError
 from ..records import ParsedListing
-from .hfitems import entries_from_items
+from .hfitems import entries_from_items, load_json
 
 FORMAT = "api"
 
 
 def parse(data: bytes, origin: str) -> ParsedListing:
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = load_json(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise DigestError.at(origin, "not valid UTF-8; save the API answer as it came") from None
-    except json.JSONDecodeError as err:
+    except JSONDecodeError as err:
         raise DigestError.at(
             origin, f"not valid JSON: {err.msg} (column {err.colno}); the answer may be truncated, fetch it again", err.lineno
         ) from None

@@ -9,17 +9,35 @@ and `/api/papers/search`:
      "title", "summary", "thumbnail", "numComments", "submittedBy", ...}
 
 `/api/papers/ID` returns the inner `paper` object alone. Unknown keys are ignored
-here (the raw response is kept byte for byte, so nothing is lost); a value of an
-unexpected type is treated as absent, never as a crash.
+here (the raw response is kept byte for byte, so nothing is lost). Every field is
+untrusted: a value of an unexpected type or size is treated as absent, never as a
+crash, and `load_json` reads an integer of any length without Python's refusal of
+numbers over 4,300 digits stopping the whole answer.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any, Mapping
 
 from ..identity import normalize_arxiv_id
 from ..records import TITLE_MAX_CHARS, Entry, Problem, too_long
+
+# Counts (upvotes, comments, stars) above this are not counts: the largest integer
+# JavaScript holds exactly, as the site's scripts read them.
+MAX_COUNT = 2**53 - 1
+_INT_DIGITS = len(str(MAX_COUNT))
+
+
+def load_json(text: str) -> Any:
+    """JSON as Hugging Face sends it, an integer too long to be a count read as null;
+    raises ValueError (JSONDecodeError) or RecursionError as json.loads does."""
+    return json.loads(text, parse_int=_bounded_int)
+
+
+def _bounded_int(digits: str) -> int | None:
+    return int(digits) if len(digits) <= _INT_DIGITS else None
 
 
 def entries_from_items(items: list[Any], describe: str) -> tuple[list[Entry], list[Problem]]:
@@ -70,7 +88,7 @@ def _meta(item: Mapping[str, Any], paper: Mapping[str, Any]) -> dict[str, Any]:
         "thumbnail": _url(item.get("thumbnail")),
         "submitter": _str(submitter.get("name") or submitter.get("user")) if isinstance(submitter, Mapping) else None,
         "organization": _str(organization.get("fullname") or organization.get("name")) if isinstance(organization, Mapping) else None,
-        "keywords": [k for k in paper.get("ai_keywords") or [] if isinstance(k, str)][:20] or None,
+        "keywords": _keywords(paper.get("ai_keywords")),
     }
     return {key: (value.isoformat() if isinstance(value, date) else value) for key, value in meta.items() if value is not None}
 
@@ -87,6 +105,12 @@ def _authors(value: Any) -> tuple[str, ...]:
     return tuple(names)
 
 
+def _keywords(value: Any) -> list[str] | None:
+    if not isinstance(value, list):
+        return None
+    return [k for k in value if isinstance(k, str)][:20] or None
+
+
 def _text(value: Any) -> str:
     """A string with its line wrapping undone: summaries come hard-wrapped at 80 columns."""
     return " ".join(value.split()) if isinstance(value, str) else ""
@@ -97,7 +121,7 @@ def _str(value: Any) -> str | None:
 
 
 def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT else None
 
 
 def _url(value: Any) -> str | None:

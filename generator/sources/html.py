@@ -11,7 +11,6 @@ names the page and the selectors tried, rather than storing an empty day.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from typing import Any, Mapping
@@ -21,7 +20,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ..errors import DigestError
 from ..identity import normalize_arxiv_id
 from ..records import DateHint, Entry, ParsedListing, Problem
-from .hfitems import entries_from_items
+from .hfitems import entries_from_items, load_json
 
 FORMAT = "html"
 HYDRATION = 'div[data-target="DailyPapers"][data-props]'
@@ -56,8 +55,8 @@ def _hydration(tree: LexborHTMLParser) -> Mapping[str, Any] | None:
     candidates = tree.css(HYDRATION) + [n for n in tree.css(ANY_PROPS) if n.attributes.get("data-target") != "DailyPapers"]
     for node in candidates:
         try:
-            props = json.loads(node.attributes.get("data-props") or "")
-        except (json.JSONDecodeError, RecursionError):  # not the props of a listing
+            props = load_json(node.attributes.get("data-props") or "")
+        except (ValueError, RecursionError):  # not the props of a listing
             continue
         if isinstance(props, Mapping) and _paper_list(props) is not None:
             return props
