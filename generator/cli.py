@@ -29,6 +29,7 @@ from .commands.rebuild import rebuild
 from .commands.resolve import resolve
 from .errors import DigestError, display_path
 from .render.feeds import DEFAULT_SITE_URL
+from .render.text import clipped
 from .sources import http
 
 TODAY_VARIABLE = "PAPER_DIGEST_TODAY"
@@ -43,8 +44,8 @@ ANY_DATE_HELP = "accept listing days before 2017 or after tomorrow (refused by d
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    project = Project(Path.cwd())
     try:
+        project = Project(project_root(Path.cwd()))
         if getattr(args, "writes", False):
             with lock.writing(project.root, lock.command_line(list(argv) if argv is not None else None), args.wait, _say):
                 return args.run(args, project)
@@ -69,6 +70,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not _caused_by_interrupt(err):
             raise
         return _interrupted()
+
+
+def project_root(folder: Path) -> Path:
+    """The project a command run in `folder` is about: the nearest folder, this one or
+    one above it, with the project's `mkdocs.yml`, as git finds its repository. A
+    command run in data/ acts on the project, never on a data/data/ of its own."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / "mkdocs.yml").is_file():
+            return candidate
+    raise DigestError.at(
+        "mkdocs.yml",
+        f"not in a Paper Digest project: none in {folder} or any folder above it; "
+        "run the command from the project's folder (the one with mkdocs.yml, data/ and docs/)",
+    )
 
 
 def _interrupted() -> int:
@@ -450,7 +465,7 @@ def _run_resolve(args: argparse.Namespace, project: Project) -> int:
         f"{report.not_found} not found, {len(report.failed)} failed{waiting}; {len(report.written)} file(s) written in data/"
     )
     for title, message in report.failed:
-        print(f"failed {title[:80]!r}: {message} (asked again on the next run)", file=sys.stderr)
+        print(f"failed {clipped(title, 80)!r}: {message} (asked again on the next run)", file=sys.stderr)
     return 1 if report.failed else 0
 
 

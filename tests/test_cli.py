@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import ABSTRACT, MINI, SAMPLES, ingest_mini, listing_text, make_project, mini_project
+from conftest import ABSTRACT, MINI, SAMPLES, Project, ingest_mini, listing_text, make_project, mini_project
 
 
 def test_ingesting_the_three_samples(starter_project):
@@ -428,3 +428,35 @@ def test_from_scratch_switches_the_speed_machinery_off_and_writes_the_same_docs(
     assert generated(plain) == generated(fast)
     again = plain.ok("generate", "--from-scratch")  # every page made again, nothing written
     assert again.out == "generated 67 files in docs/: 0 written, 0 deleted, 67 unchanged\n"
+
+
+def test_a_command_run_in_a_folder_of_the_project_acts_on_the_project(project):
+    """`generate` in data/ wrote data/data/, data/docs/ and data/.cache/ and exited 0."""
+    ingest_mini(project)
+    inside = Project(project.data / "topics")
+    inside.ok("generate")
+    assert (project.docs / "index.md").is_file()
+    assert sorted(p.name for p in project.data.iterdir()) == [".commit-lock", ".lock", "manifest.json", "papers", "raw", "topics"]
+    assert not (project.data / "topics" / "data").exists()
+
+
+def test_a_command_run_outside_any_project_says_so(tmp_path):
+    result = Project(tmp_path).run("check")
+    assert result.code == 1
+    assert result.err == (
+        f"mkdocs.yml: not in a Paper Digest project: none in {tmp_path} or any folder above it; "
+        "run the command from the project's folder (the one with mkdocs.yml, data/ and docs/)\n"
+    )
+    assert list(tmp_path.iterdir()) == []  # nothing made there
+
+
+def test_a_damaged_list_of_generated_files_makes_every_file_again(project):
+    """A .generated that is not UTF-8 crashed every generate, --from-scratch too."""
+    ingest_mini(project)
+    project.ok("generate")
+    before = project.snapshot("docs")
+    (project.docs / ".generated").write_bytes(b"\xff\xfe not a list")
+    project.ok("generate")
+    assert project.snapshot("docs") == before
+    (project.docs / ".generated").write_bytes(b"\xff\xfe not a list")
+    project.ok("generate", "--from-scratch")

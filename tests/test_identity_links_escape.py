@@ -121,6 +121,22 @@ def test_has_code_link_agrees_with_the_links(abstract, meta, expected):
     assert any(l.kind == "code" for l in paper_links(paper)) is expected
 
 
+def test_one_repository_is_one_code_link_whatever_its_letter_case_or_git_suffix():
+    """28 entries of the sample showed "Code · Code": the API's githubRepo and the abstract's
+    link differing in case only."""
+    paper = _paper(
+        "2409.12186",
+        "Code: https://github.com/qwenlm/qwen2.5-coder.git and https://GitHub.com/QwenLM/Qwen2.5-Coder/. "
+        "Demo: https://Qwen.GitHub.io/x and https://qwen.github.io/x/ but https://qwen.github.io/X is another page.",
+        github_repo="https://github.com/QwenLM/Qwen2.5-Coder",
+    )
+    assert [(l.kind, l.url) for l in paper_links(paper) if l.kind in ("code", "project")] == [
+        ("code", "https://github.com/QwenLM/Qwen2.5-Coder"),
+        ("project", "https://Qwen.GitHub.io/x"),
+        ("project", "https://qwen.github.io/X"),
+    ]
+
+
 def test_a_paper_known_by_title_has_no_arxiv_links():
     assert [l.kind for l in paper_links(_paper("some-title", "Code at https://gitlab.com/a/b"))] == ["code"]
 

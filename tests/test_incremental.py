@@ -9,7 +9,7 @@ copy of data/ with no generated file and no cache. The two docs/ must be the sam
 byte for byte, and a second incremental run must write nothing.
 
 The suite draws a few sequences (Hypothesis' "default" profile, set in conftest.py);
-`HYPOTHESIS_PROFILE=thorough python -m pytest tests/test_incremental.py` draws many more.
+`PAPER_DIGEST_TESTS=thorough python -m pytest tests/test_incremental.py` draws many more.
 
 Each project carries its own copy of the generator package (on PYTHONPATH), so an
 edit to a template is a real change of the code that made the pages.

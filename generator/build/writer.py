@@ -189,7 +189,7 @@ def _read_text(docs: Path) -> str:
     """docs/.generated, or "" when there is none."""
     try:
         return (docs / GENERATED_LIST).read_text(encoding="utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, UnicodeDecodeError):  # none, or damaged: every file is made again
         return ""
 
 

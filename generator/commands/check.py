@@ -12,6 +12,7 @@ from typing import Mapping
 
 from ..errors import Diagnostic
 from ..records import Paper
+from ..render.text import clipped
 from ..render.urls import entry_url
 from ..store.check import check_store
 from ..store.merge import PaperIndex
@@ -114,7 +115,7 @@ def text_report(checked: Checked, site_url: str) -> list[str]:
         lines.append(f"{d.path}: {d.name} ({d.slug}): {_headline(d)}")
         for change in d.changes[:SHOWN_PER_TOPIC]:
             paper = checked.papers[change.paper_id]
-            lines.append(f"  {'+' if change.gained else '-'} {paper.title[:90]} [{change.paper_id}]: {change.reason}")
+            lines.append(f"  {'+' if change.gained else '-'} {clipped(paper.title, 90)} [{change.paper_id}]: {change.reason}")
         if len(d.changes) > SHOWN_PER_TOPIC:
             lines.append(f"  ... and {len(d.changes) - SHOWN_PER_TOPIC} more")
     if len(checked.diff) > SHOWN_TOPICS:
@@ -147,7 +148,7 @@ def markdown_report(checked: Checked, site_url: str) -> str:
         for change in d.changes[:SHOWN_PER_TOPIC]:
             paper = checked.papers[change.paper_id]
             link = base + entry_url(paper.id, paper.last_date)
-            out.append(f"| {'gained' if change.gained else 'lost'} | [{_md(paper.title[:120])}]({link}) | {_md(change.reason)} |")
+            out.append(f"| {'gained' if change.gained else 'lost'} | [{_md(clipped(paper.title, 120))}]({link}) | {_md(change.reason)} |")
         if len(d.changes) > SHOWN_PER_TOPIC:
             out.append(f"\n... and {len(d.changes) - SHOWN_PER_TOPIC} more.")
         out.append("")

@@ -125,10 +125,24 @@ def has_code_link(paper: Paper) -> bool:
 
 
 def _unique(urls: list[str]) -> list[str]:
+    """The first of each set of links to the same place."""
     seen: set[str] = set()
     out = []
     for url in urls:
-        if url.rstrip("/") not in seen:
-            seen.add(url.rstrip("/"))
+        key = _same_place(url)
+        if key not in seen:
+            seen.add(key)
             out.append(url)
     return out
+
+
+def _same_place(url: str) -> str:
+    """What two links to one place share: code hosts take owner and repository names
+    in any letter case, and with or without `.git` (the API's `githubRepo` and a link
+    in the abstract often differ so); any host name is case-insensitive."""
+    url = url.rstrip("/")
+    if is_code_url(url):
+        return url.lower().removesuffix(".git")
+    scheme, sep, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    return f"{scheme.lower()}{sep}{host.lower()}{slash}{path}"

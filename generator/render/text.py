@@ -23,6 +23,11 @@ def month_name(year: int, month: int) -> str:
     return f"{MONTHS[month - 1]} {year}"
 
 
+def clipped(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, an ellipsis saying where it was cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
 def authors_line(names: tuple[str, ...]) -> str:
     """The first few names, then "and N more"."""
     if len(names) <= AUTHORS_SHOWN + 1:
