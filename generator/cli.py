@@ -16,7 +16,7 @@ from typing import Sequence
 
 from tqdm import tqdm
 
-from . import __version__, atomic, lock
+from . import __version__, atomic, lock, sources
 from .atomic import write_atomic
 from .build.parallel import MAX_WORKERS
 from .commands import Project
@@ -215,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD", help="... up to this one (default: today); with --since")
     fetch.add_argument("--query", metavar="TEXT", help="fetch the search results for TEXT instead of a day's listing; needs --topic")
     fetch.add_argument("--topic", metavar="SLUG", help="the topic that tags the papers of a --query search")
-    fetch.add_argument("--via", choices=("api", "html"), default="api", help="the JSON API (default) or the HTML pages")
+    fetch.add_argument("--via", choices=sources.FETCHABLE, default="api", help="the JSON API (default) or the HTML pages")
     fetch.add_argument("--any-date", action="store_true", help=ANY_DATE_HELP)
     fetch.set_defaults(run=_run_fetch)
 

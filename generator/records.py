@@ -15,10 +15,6 @@ from typing import Any, Mapping
 
 import msgspec
 
-# How much a source knows about a paper. When the same paper comes from several
-# listings, the richest source wins (see merge.py): a structured page carries the
-# full metadata, a text dump only title and abstract.
-SOURCE_RANK: Mapping[str, int] = {"text": 1, "html": 2, "api": 2}
 TITLE_MAX_CHARS = 400  # the longest arXiv titles are about 250 characters
 
 
@@ -91,11 +87,6 @@ class Listing:
     url: str | None = None  # for fetched listings: where, when, and the HTTP status
     fetched_at: str | None = None
     status: int | None = None
-
-    @property
-    def merge_key(self) -> tuple[int, date, str]:
-        """Order of precedence when two listings describe the same paper differently."""
-        return (SOURCE_RANK.get(self.format, 0), self.date, self.id)
 
 
 @dataclass(frozen=True)

@@ -166,7 +166,7 @@ def test_empty_file(data, message):
     [(b"new\n\nSubscribe", "text"), (b'\xef\xbb\xbf[{"paper": {}}]', "api"), (b'  {"a": 1}', "api"), (b"<!DOCTYPE html><html>", "html")],
 )
 def test_format_is_detected_from_content(head, fmt):
-    assert detect(head) == fmt
+    assert detect(head).name == fmt
 
 
 def test_abstract_classifier():

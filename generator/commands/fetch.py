@@ -13,34 +13,42 @@ from ..errors import DigestError
 from ..records import FetchRecord, ParsedListing
 from ..sources import http
 from ..sources.dates import check_plausible
+from ..sources.formats import Endpoint
 from ..store import StoreState
 from ..store.merge import PaperIndex, apply_resolutions
 from . import Project, Say, load_valid_topics, require_topic, stderr
 from .ingest import Admitted, add_listing, admit
 from .rebuild import rebuild_papers
 
-DAILY_LIMIT = 100  # the API's largest page
-
 
 @dataclass(frozen=True)
 class FetchTarget:
-    """What one fetch asks for: a day's listing, or a topic search on a day."""
+    """What one fetch asks for: a day's listing, or a topic search on a day, in the
+    format `via` names (a format whose declaration has an endpoint: sources/formats.py)."""
 
     day: date
-    via: str  # api | html
+    via: str
     query: str | None = None
     topic: str | None = None
 
+    @property
+    def endpoint(self) -> Endpoint:
+        declared = sources.format_named(self.via)
+        assert declared and declared.endpoint, f"{self.via} is not fetched"
+        return declared.endpoint
+
     def requests(self, client: http.Client, page: int = 0) -> str:
-        if self.query:
-            return client.url("/api/papers/search", q=self.query) if self.via == "api" else client.url("/papers", q=self.query)
-        if self.via == "api":
-            return client.url("/api/daily_papers", date=self.day.isoformat(), limit=DAILY_LIMIT, p=page)
-        return client.url(f"/papers/date/{self.day.isoformat()}")
+        path, query = self.endpoint.search(self.query) if self.query else self.endpoint.day(self.day, page)
+        return client.url(path, **query)
+
+    @property
+    def page_size(self) -> int | None:
+        """Answers of a day come in pages of this many papers (a search is one answer)."""
+        return None if self.query else self.endpoint.page_size
 
     @property
     def source(self) -> str:
-        kind = "API" if self.via == "api" else "page"
+        kind = self.endpoint.source
         return f"Hugging Face search {self.query!r} ({kind})" if self.query else f"Hugging Face Daily Papers ({kind})"
 
     @property
@@ -186,28 +194,26 @@ def _fetch_target(target: FetchTarget, client: http.Client, today: date, any_dat
                 accept_warnings=True,
                 any_date=any_date,
                 say=say,
-                rank_offset=page * DAILY_LIMIT,
+                rank_offset=page * (target.page_size or 0),
                 fetched=response,
                 parsed=parsed,
             )
         )
-        if target.via != "api" or target.query or len(parsed.entries) < DAILY_LIMIT:
+        if not target.page_size or len(parsed.entries) < target.page_size:
             break
         page += 1
     return admitted
-
-
-FORMATS = {"api": "JSON", "html": "an HTML page", "text": "plain text"}  # a source's format, as a message says it
 
 
 def _parsed_answer(response: http.Response, target: FetchTarget) -> ParsedListing:
     """The answer parsed, if it is what the endpoint gives: else a DigestError, and the
     day fails (to be retried) rather than pass for a day without papers."""
     parsed = sources.parse(response.body, response.url)
-    if parsed.format != target.via:  # the API answers JSON (format "api"), the pages HTML
+    if parsed.format != target.via:  # an error page, where the API answers JSON
+        asked, found = (sources.format_named(name) for name in (target.via, parsed.format))
         raise DigestError.at(
             response.url,
-            f"expected {FORMATS[target.via]} from this address, got {FORMATS.get(parsed.format, parsed.format)} "
+            f"expected {asked.described if asked else target.via} from this address, got {found.described if found else parsed.format} "
             "(an error page, a login wall or a changed site?)",
         )
     if not parsed.entries and parsed.problems:

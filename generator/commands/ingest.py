@@ -6,19 +6,18 @@ shares.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Sequence
 
 from .. import sources
 from ..errors import Diagnostic, DigestError, display_path
-from ..identity import normalize_arxiv_id, title_key
-from ..records import Entry, Listing, ParsedListing, Problem
+from ..records import Listing, ParsedListing
 from ..sources import http
 from ..sources.dates import check_plausible, resolve_listing_date
 from ..store import StoreState, raw_relpath, sha256
-from ..store.merge import PaperIndex, apply_resolutions, merge_listing
+from ..store.merge import PaperIndex, apply_resolutions, merge_listing, ranked_in_day, without_duplicates
 from . import Project, Say, load_valid_topics, require_topic, stderr
 
 
@@ -121,7 +120,7 @@ def admit(
 ) -> Admitted:
     """Parse, deduplicate and date one raw listing; raises DigestError if it is refused."""
     parsed = parsed or sources.parse(data, shown)
-    parsed, problems = _drop_duplicates(parsed)
+    parsed, problems = without_duplicates(parsed)
     listing_day, note = resolve_listing_date(parsed.date_hint, given_day, today, shown, parsed.entry_days)
     if not any_date:
         check_plausible({listing_day, *parsed.entry_days}, today, shown)
@@ -176,14 +175,7 @@ def _papers_and_days(admitted: Admitted) -> str:
 def add_listing(state: StoreState, index: PaperIndex, admitted: Admitted) -> tuple[int, int]:
     """Record an admitted listing as active and merge its papers; returns (new, known)."""
     state.listings[admitted.listing.id] = admitted.listing
-    return merge_listing(index, _ranked(admitted.parsed.entries, admitted.listing), admitted.listing, state.listings)
-
-
-def _ranked(entries: tuple[Entry, ...], listing: Listing) -> tuple[Entry, ...]:
-    """Entries with their rank in the whole day: page p of a paged answer continues page p-1."""
-    if not listing.rank_offset:
-        return entries
-    return tuple(replace(e, rank=e.rank + listing.rank_offset) for e in entries)
+    return merge_listing(index, ranked_in_day(admitted.parsed.entries, admitted.listing), admitted.listing, state.listings)
 
 
 def _read_listing_file(path: Path, shown: str) -> bytes:
@@ -210,21 +202,3 @@ def _already_ingested(listing: Listing, shown: str, day: date | None, topic: str
             f"already ingested as listing {listing.id} with topic {listing.topic!r}; it cannot be ingested again with --topic {topic}",
         )
     return f"{shown}: already ingested as listing {listing.id} for {listing.date}; nothing to do"
-
-
-def _drop_duplicates(parsed: ParsedListing) -> tuple[ParsedListing, list[Problem]]:
-    """A paper listed twice in one listing is a problem in the listing, like an unplaced paragraph."""
-    problems = list(parsed.problems)
-    seen: dict[tuple[date | None, str], Entry] = {}
-    kept: list[Entry] = []
-    for entry in parsed.entries:
-        key = (entry.day, normalize_arxiv_id(entry.arxiv_id) or title_key(entry.title))
-        if key in seen:
-            first = seen[key]
-            where = f"line {first.line}" if first.line else f"item {first.rank}"
-            problems.append(Problem(entry.line or 0, f"the same paper as {where}, listed twice: {entry.title[:60]!r}"))
-            continue
-        seen[key] = entry
-        kept.append(entry)
-    problems.sort(key=lambda p: p.line)
-    return replace(parsed, entries=tuple(kept), problems=tuple(problems)), problems

@@ -7,9 +7,8 @@ from typing import Mapping
 from .. import sources
 from ..records import Listing
 from ..store import StoreState
-from ..store.merge import PaperIndex, apply_resolutions, merge_listing
+from ..store.merge import PaperIndex, apply_resolutions, merge_listing, precedence, ranked_in_day, without_duplicates
 from . import Project, Say, stderr
-from .ingest import _drop_duplicates, _ranked
 
 
 def rebuild_papers(project: Project, state: StoreState, say: Say = stderr, pending: Mapping[str, bytes] = {}) -> PaperIndex:
@@ -22,15 +21,15 @@ def rebuild_papers(project: Project, state: StoreState, say: Say = stderr, pendi
     """
     index = PaperIndex()
     merged: dict[str, Listing] = {}
-    listings = sorted(state.listings.values(), key=lambda l: l.merge_key)
+    listings = sorted(state.listings.values(), key=precedence)
     for number, listing in enumerate(listings, start=1):
         if len(listings) > 20 and number % 100 == 0:
             say(f"rebuild: {number}/{len(listings)} listings")
         shown = f"{project.store.root.name}/{listing.path}"
         data = pending[listing.id] if listing.id in pending else project.store.read_raw(listing)
-        parsed, _ = _drop_duplicates(sources.parse(data, shown))
+        parsed, _ = without_duplicates(sources.parse(data, shown))
         merged[listing.id] = listing
-        merge_listing(index, _ranked(parsed.entries, listing), listing, merged)
+        merge_listing(index, ranked_in_day(parsed.entries, listing), listing, merged)
     apply_resolutions(index, state.resolutions, state.listings)
     return index
 

@@ -20,10 +20,11 @@ from datetime import date, timedelta
 from typing import Callable, Iterable, Sequence
 
 from .. import sources
+from ..answers import arxiv
 from ..errors import DigestError
 from ..identity import is_arxiv_id, match_key
 from ..records import Entry, Paper, Resolution
-from ..sources import arxiv, http
+from ..sources import http
 from ..store.merge import PaperIndex, apply_resolutions
 from . import Project, Say, stderr
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..identity import is_arxiv_id
 from ..records import FetchRecord
+from ..sources import format_named
 from .model import SiteModel
 from .paper_links import has_code_link
 
@@ -78,9 +79,15 @@ def health(model: SiteModel) -> HealthView:
         empty_days=len({f.day for f in daily if f.outcome == "empty"}),
         failed=tuple(f for f in records if f.outcome == "failed"),
         recent=tuple(reversed(records[-HEALTH_RECENT:])),
-        listings_by_format=tuple(sorted(formats.items())),
+        listings_by_format=tuple((_label(name), count) for name, count in sorted(formats.items())),
         papers=len(recent_ids),
         with_code=with_code,
         code_days=len(days),
         archive=completeness(model),
     )
+
+
+def _label(format_name: str) -> str:
+    """What the health page calls listings of a format: "saved text dumps"."""
+    declared = format_named(format_name)
+    return declared.label if declared else format_name

@@ -8,6 +8,8 @@ listing saved under any name is read the same way:
     html.py      Daily Papers HTML pages (hydration JSON, else paper cards)
     api.py       Daily Papers API JSON (one page, a saved array, a search answer)
     hfitems.py   the paper item those last two share
+    formats.py   what each of them declares: its name, extension, merge rank, endpoint...
+    http.py      the HTTP client fetch and resolve use
 
 Whatever the format, `parse` hands back clean text (clean.py: no controls, no
 bidirectional overrides) and ranks that are positions within each listing day.
@@ -15,30 +17,34 @@ bidirectional overrides) and ranks that are positions within each listing day.
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 from ..clean import clean_text, is_clean
 from ..errors import DigestError
 from ..records import Entry, ParsedListing, Problem
 from . import api, html, textdump
+from .formats import Format
 
-Parser = Callable[[bytes, str], ParsedListing]
 MAX_BYTES = 50 * 1024 * 1024  # a day's page is well under 5 MB; anything far larger is not a listing
 
-PARSERS: dict[str, Parser] = {textdump.FORMAT: textdump.parse, api.FORMAT: api.parse, html.FORMAT: html.parse}
+# Every format the pipeline reads (formats.py), in the order a file is tried against
+# them: the first that recognises its first bytes parses it. A text dump takes anything.
+FORMATS: tuple[Format, ...] = (api.FORMAT, html.FORMAT, textdump.FORMAT)
+_BY_NAME = {f.name: f for f in FORMATS}
+FETCHABLE = tuple(f.name for f in FORMATS if f.endpoint)  # what `fetch --via` takes
 
 
-def detect(data: bytes) -> str:
-    """The format of a listing from its first bytes."""
+def format_named(name: str) -> Format | None:
+    """The format a manifest names; None for a name no module declares (a hand edit)."""
+    return _BY_NAME.get(name)
+
+
+def detect(data: bytes) -> Format:
+    """The format of a listing, from its first bytes."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith((b"{", b"[")):
-        return "api"
-    if head.startswith((b"<!doctype", b"<html", b"<")):
-        return "html"
-    return textdump.FORMAT
+    return next(f for f in FORMATS if f.recognises(head))
 
 
 def parse(data: bytes, origin: str) -> ParsedListing:
@@ -47,10 +53,7 @@ def parse(data: bytes, origin: str) -> ParsedListing:
         raise DigestError.at(origin, f"file is {len(data):,} bytes, more than the {MAX_BYTES:,} a listing may have")
     if not data.strip():
         raise DigestError.at(origin, "file is empty; expected a saved Daily Papers listing")
-    fmt = detect(data)
-    if fmt == textdump.FORMAT:
-        _refuse_json_scalar(data, origin)
-    parsed = PARSERS[fmt](data, origin)
+    parsed = detect(data).parse(data, origin)
     entries, problems = [], list(parsed.problems)
     for entry in parsed.entries:
         cleaned = _cleaned(entry)
@@ -60,22 +63,6 @@ def parse(data: bytes, origin: str) -> ParsedListing:
             where = f"line {entry.line}" if entry.line else f"item {entry.rank}"
             problems.append(Problem(entry.line or 0, f"the title at {where} holds only control or format characters; skipped"))
     return replace(parsed, entries=_ranked_by_day(tuple(entries)), problems=tuple(problems))
-
-
-def _refuse_json_scalar(data: bytes, origin: str) -> None:
-    """A file that is one JSON value but not an array or object (a number, a string,
-    null) is a saved answer of the wrong kind, not a text dump without a date line."""
-    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if not head[:1] or head[:1] not in b'-0123456789"tfn' or len(data) > 1024 * 1024:
-        return
-    try:
-        value = json.loads(data.decode("utf-8-sig"))
-    except (ValueError, RecursionError):
-        return
-    kinds = {bool: "a JSON true or false", int: "a JSON number", float: "a JSON number", str: "a JSON string", type(None): "JSON null"}
-    raise DigestError.at(
-        origin, f"the file is {kinds[type(value)]}, not a listing: expected a saved Daily Papers page or text, or the API's list of papers"
-    )
 
 
 def _cleaned(entry: Entry) -> Entry:

@@ -13,9 +13,11 @@ from typing import Any, Mapping
 
 from ..errors import DigestError
 from ..records import ParsedListing
+from .formats import Endpoint, Format
 from .hfitems import entries_from_items, load_json
 
-FORMAT = "api"
+NAME = "api"
+PAGE_SIZE = 100  # the largest page /api/daily_papers gives
 
 
 def parse(data: bytes, origin: str) -> ParsedListing:
@@ -35,7 +37,7 @@ def parse(data: bytes, origin: str) -> ParsedListing:
             origin, "JSON of an unknown shape: expected a list of Daily Papers items, or an object with a 'paper' or 'id' and 'title'"
         )
     entries, problems = entries_from_items(items, "JSON")
-    return ParsedListing(FORMAT, tuple(entries), None, tuple(problems))
+    return ParsedListing(NAME, tuple(entries), None, tuple(problems))
 
 
 def _items(document: Any) -> list[Any] | None:
@@ -48,3 +50,21 @@ def _items(document: Any) -> list[Any] | None:
         if "paper" in document or ("id" in document and "title" in document):
             return [document]
     return None
+
+
+FORMAT = Format(
+    NAME,
+    extension="json",
+    richness=2,
+    multi_day=True,
+    label="from the API",
+    described="JSON",
+    recognises=lambda head: head.startswith((b"{", b"[")),
+    parse=parse,
+    endpoint=Endpoint(
+        day=lambda day, page: ("/api/daily_papers", {"date": day.isoformat(), "limit": PAGE_SIZE, "p": page}),
+        search=lambda words: ("/api/papers/search", {"q": words}),
+        source="API",
+        page_size=PAGE_SIZE,
+    ),
+)

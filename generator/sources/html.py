@@ -20,9 +20,10 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ..errors import DigestError
 from ..identity import normalize_arxiv_id
 from ..records import DateHint, Entry, ParsedListing, Problem
+from .formats import Endpoint, Format
 from .hfitems import entries_from_items, load_json
 
-FORMAT = "html"
+NAME = "html"
 HYDRATION = 'div[data-target="DailyPapers"][data-props]'
 ANY_PROPS = "[data-props]"
 CARD = "article"
@@ -41,13 +42,13 @@ def parse(data: bytes, origin: str) -> ParsedListing:
         items = _paper_list(props)
         if items is not None:
             entries, problems = entries_from_items(items, "hydration JSON")
-            return ParsedListing(FORMAT, tuple(entries), _page_date(props), tuple(problems))
+            return ParsedListing(NAME, tuple(entries), _page_date(props), tuple(problems))
     entries, problems = _cards(tree)
     if not entries:
         raise DigestError.at(origin, f"no papers found in the page; the markup may have changed. Selectors tried: {SELECTORS_TRIED}")
     hint = _page_date(props) if props else None
     note = "no hydration JSON in the page: read the paper cards instead, which have no abstracts"
-    return ParsedListing(FORMAT, tuple(entries), hint, tuple(problems), (note,))
+    return ParsedListing(NAME, tuple(entries), hint, tuple(problems), (note,))
 
 
 def _hydration(tree: LexborHTMLParser) -> Mapping[str, Any] | None:
@@ -125,3 +126,20 @@ def _card_meta(card: LexborNode) -> dict[str, Any]:
 def _count(node: LexborNode | None) -> int | None:
     text = node.text(strip=True) if node is not None else ""
     return int(text) if text.isdigit() else None
+
+
+FORMAT = Format(
+    NAME,
+    extension="html",
+    richness=2,
+    multi_day=False,
+    label="from pages",
+    described="an HTML page",
+    recognises=lambda head: head.startswith(b"<"),
+    parse=parse,
+    endpoint=Endpoint(
+        day=lambda day, page: (f"/papers/date/{day.isoformat()}", {}),
+        search=lambda words: ("/papers", {"q": words}),
+        source="page",
+    ),
+)

@@ -16,13 +16,15 @@ is reported as a `Problem` with its line number; nothing is dropped silently.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
 from ..errors import DigestError
 from ..records import TITLE_MAX_CHARS, DateHint, Entry, ParsedListing, Problem, too_long
+from .formats import Format
 
-FORMAT = "text"
+NAME = "text"
 
 # Page chrome, compared after folding case and spaces ("byAK" and "by AK" both occur).
 CHROME = {
@@ -66,12 +68,13 @@ class Paragraph:
 
 
 def parse(data: bytes, origin: str) -> ParsedListing:
-    """Parse a text dump. `origin` is only used in messages by the caller."""
+    """Parse a text dump; errors name `origin`."""
+    _refuse_json_scalar(data, origin)
     lines = decode(data, origin).split("\n")
     start, hint = _skip_header(lines)
     paragraphs = _paragraphs(lines, start)
     entries, problems = _pair(paragraphs)
-    return ParsedListing(FORMAT, tuple(entries), hint, tuple(problems))
+    return ParsedListing(NAME, tuple(entries), hint, tuple(problems))
 
 
 def decode(data: bytes, origin: str) -> str:
@@ -176,3 +179,31 @@ def _pair(paragraphs: list[Paragraph]) -> tuple[list[Entry], list[Problem]]:
 
 def _quote(text: str, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _refuse_json_scalar(data: bytes, origin: str) -> None:
+    """A file that is one JSON value but not an array or object (a number, a string,
+    null) is a saved answer of the wrong kind, not a text dump without a date line."""
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head[:1] or head[:1] not in b'-0123456789"tfn' or len(data) > 1024 * 1024:
+        return
+    try:
+        value = json.loads(data.decode("utf-8-sig"))
+    except (ValueError, RecursionError):
+        return
+    kinds = {bool: "a JSON true or false", int: "a JSON number", float: "a JSON number", str: "a JSON string", type(None): "JSON null"}
+    raise DigestError.at(
+        origin, f"the file is {kinds[type(value)]}, not a listing: expected a saved Daily Papers page or text, or the API's list of papers"
+    )
+
+
+FORMAT = Format(
+    NAME,
+    extension="txt",
+    richness=1,
+    multi_day=False,
+    label="saved text dumps",
+    described="plain text",
+    recognises=lambda head: True,  # anything the others do not recognise
+    parse=parse,
+)

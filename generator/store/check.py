@@ -12,10 +12,9 @@ from ..errors import Diagnostic
 from ..identity import is_arxiv_id, title_key
 from ..lock import reading
 from ..records import Listing, Paper
+from ..sources import format_named
 from .disk import Store
 from .format import MANIFEST, PAPERS_DIR, Manifest, manifest_lines, record_lines, sha256
-
-MULTI_DAY_FORMATS = {"api"}  # an API month file lists papers on many days
 
 
 def check_store(store: Store) -> tuple[dict[str, Listing], dict[str, Paper], list[Diagnostic]]:
@@ -114,7 +113,7 @@ def _check_papers(
                 problems.append(
                     Diagnostic(where, line, f"paper {paper.id} appears in listing {a.listing}, which {MANIFEST} does not record")
                 )
-            elif listing.format not in MULTI_DAY_FORMATS and listing.date != a.date:
+            elif not _multi_day(listing) and listing.date != a.date:
                 problems.append(Diagnostic(where, line, f"paper {paper.id}: listing {a.listing} is dated {listing.date}, not {a.date}"))
     for listing in sorted(listings.values(), key=lambda l: (l.date, l.id)):
         if counts[listing.id] != listing.entries:
@@ -154,3 +153,9 @@ def _paper_lines(store: Store) -> dict[str, tuple[str, int]]:
             paper_id = lines[number - 1].split(":", 1)[1].strip().rstrip(",").strip('"')
             found[paper_id] = (where, number)
     return found
+
+
+def _multi_day(listing: Listing) -> bool:
+    """Whether a listing's file may list papers on many days (an API month file)."""
+    declared = format_named(listing.format)
+    return bool(declared and declared.multi_day)

@@ -28,6 +28,7 @@ from msgspec import structs
 
 from ..errors import Diagnostic, display_path
 from ..records import Appearance, FetchRecord, Listing, Paper, Resolution
+from ..sources import format_named
 
 MANIFEST = "manifest.json"
 RESOLVED = "resolved.json"
@@ -35,11 +36,11 @@ PAPERS_DIR = "papers"
 RAW_DIR = "raw"
 TOPICS_DIR = "topics"
 STORE_VERSION = 1
-RAW_EXTENSIONS = {"text": "txt", "html": "html", "api": "json"}
 
 
 def raw_relpath(day: date, listing_id: str, fmt: str) -> str:
-    return f"{RAW_DIR}/{day.year:04d}/{day.isoformat()}_{listing_id}.{RAW_EXTENSIONS.get(fmt, 'dat')}"
+    declared = format_named(fmt)
+    return f"{RAW_DIR}/{day.year:04d}/{day.isoformat()}_{listing_id}.{declared.extension if declared else 'dat'}"
 
 
 def sha256(data: bytes) -> str:

@@ -5,8 +5,8 @@ normalized title (`identity.title_key`). Two different arXiv ids are two papers 
 when their titles agree.
 
 Which text wins: every field (title, abstract, authors, metadata) comes from the
-appearance whose listing has the highest `Listing.merge_key`, that is the richest
-source (HTML or API over a text dump), then the most recent date, then the larger
+appearance whose listing comes first by `precedence`, that is the richest
+format (its `richness` in sources/formats.py: HTML or API over a text dump), then the most recent date, then the larger
 listing id. A winner without an abstract or authors (a page read from its cards)
 borrows them from another listing. Because the winner is a function of the set of
 appearances, ingesting listings in any order gives the same store.
@@ -14,6 +14,7 @@ appearances, ingesting listings in any order gives the same store.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Mapping
@@ -21,7 +22,40 @@ from typing import Mapping
 from msgspec import structs
 
 from ..identity import is_arxiv_id, match_key, normalize_arxiv_id, title_key, title_slug
-from ..records import Appearance, Entry, Listing, Paper, Resolution
+from ..records import Appearance, Entry, Listing, Paper, ParsedListing, Problem, Resolution
+from ..sources import format_named
+
+
+def precedence(listing: Listing) -> tuple[int, date, str]:
+    """Order of precedence when two listings describe the same paper differently: the
+    richer format, then the later day, then the larger listing id."""
+    declared = format_named(listing.format)
+    return (declared.richness if declared else 0, listing.date, listing.id)
+
+
+def without_duplicates(parsed: ParsedListing) -> tuple[ParsedListing, list[Problem]]:
+    """A paper listed twice in one listing is a problem in the listing, like an unplaced paragraph."""
+    problems = list(parsed.problems)
+    seen: dict[tuple[date | None, str], Entry] = {}
+    kept: list[Entry] = []
+    for entry in parsed.entries:
+        key = (entry.day, normalize_arxiv_id(entry.arxiv_id) or title_key(entry.title))
+        if key in seen:
+            first = seen[key]
+            where = f"line {first.line}" if first.line else f"item {first.rank}"
+            problems.append(Problem(entry.line or 0, f"the same paper as {where}, listed twice: {entry.title[:60]!r}"))
+            continue
+        seen[key] = entry
+        kept.append(entry)
+    problems.sort(key=lambda p: p.line)
+    return dataclasses.replace(parsed, entries=tuple(kept), problems=tuple(problems)), problems
+
+
+def ranked_in_day(entries: tuple[Entry, ...], listing: Listing) -> tuple[Entry, ...]:
+    """Entries with their rank in the whole day: page p of a paged answer continues page p-1."""
+    if not listing.rank_offset:
+        return entries
+    return tuple(dataclasses.replace(e, rank=e.rank + listing.rank_offset) for e in entries)
 
 
 @dataclass
@@ -118,7 +152,7 @@ def merge_entry(
         old_id = title_slug(entry.title)
     if old_id:
         paper = structs.replace(paper, id=arxiv_id or existing.id, aliases=tuple(sorted(set(existing.aliases) | {old_id})))
-    if listing.merge_key > _best_key(existing, listings):
+    if precedence(listing) > _best_key(existing, listings):
         paper = structs.replace(
             paper,
             title=entry.title,
@@ -134,7 +168,7 @@ def merge_entry(
 
 
 def _best_key(paper: Paper, listings: Mapping[str, Listing]) -> tuple[int, date, str]:
-    keys = [listings[a.listing].merge_key for a in paper.appearances if a.listing in listings]
+    keys = [precedence(listings[a.listing]) for a in paper.appearances if a.listing in listings]
     return max(keys, default=(0, date.min, ""))
 
 

@@ -1,4 +1,4 @@
-"""Source: an answer of the arXiv API (`/api/query`), an Atom feed of papers.
+"""An answer of the arXiv API (`/api/query`), an Atom feed of papers.
 
 Read with defusedxml's ElementTree: the answer comes from the network, and an XML
 parser that expands entities or fetches external ones is an attack surface a regex
