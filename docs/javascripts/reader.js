@@ -21,34 +21,34 @@
 (function () {
   "use strict";
 
-  var STORE = "paper-digest.reading.v1";
-  var VISIT_GAP = 30; // minutes
-  var MAX_SEEN = 20000; // papers remembered; the oldest are forgotten first
-  var FILTERS = ["code", "topic", "up"];
+  const STORE = "paper-digest.reading.v1";
+  const VISIT_GAP = 30; // minutes
+  const MAX_SEEN = 20000; // papers remembered; the oldest are forgotten first
+  const FILTERS = ["code", "topic", "up"];
   // This script is SITE/javascripts/reader.js: the site and its paper index from there.
-  var SITE = new URL("../", document.currentScript.src);
-  var INDEX = new URL("search/digest/", SITE);
+  const SITE = new URL("../", document.currentScript.src);
+  const INDEX = new URL("search/digest/", SITE);
 
   function minutes() { return Math.floor(Date.now() / 60000); }
 
   function load() {
     try {
-      var state = JSON.parse(localStorage.getItem(STORE) || "{}");
+      const state = JSON.parse(localStorage.getItem(STORE) || "{}");
       if (state && typeof state === "object" && !Array.isArray(state)) { return state; }
-    } catch (ignored) { /* unreadable: start again */ }
+    } catch { /* unreadable: start again */ }
     return {};
   }
 
   function save(state) {
-    var keys = Object.keys(state.seen || {});
+    const keys = Object.keys(state.seen || {});
     if (keys.length > MAX_SEEN) {
       keys.sort(function (a, b) { return state.seen[a] - state.seen[b]; });
       keys.slice(0, keys.length - MAX_SEEN).forEach(function (key) { delete state.seen[key]; delete state.read[key]; });
     }
-    try { localStorage.setItem(STORE, JSON.stringify(state)); } catch (ignored) { /* full or blocked: state lives for this page */ }
+    try { localStorage.setItem(STORE, JSON.stringify(state)); } catch { /* full or blocked: state lives for this page */ }
   }
 
-  var state = load();
+  const state = load();
   state.seen = state.seen || {};
   state.read = state.read || {};
 
@@ -58,7 +58,7 @@
   applyView();
 
   function startVisit() {
-    var now = minutes();
+    const now = minutes();
     if (!state.visit || now - state.visit.last > VISIT_GAP) {
       state.visit = { start: now, last: now, first: !state.visit };
     } else {
@@ -68,7 +68,7 @@
 
   function statusOf(key) {
     if (state.read[key]) { return "read"; }
-    var seen = state.seen[key];
+    const seen = state.seen[key];
     if (seen === undefined) { return ""; }
     if (seen < state.visit.start) { return "seen"; }
     return state.visit.first ? "" : "new";
@@ -79,12 +79,12 @@
   function mark(entry, status) {
     entry.classList.remove("paper--new", "paper--seen", "paper--read");
     if (status) { entry.classList.add("paper--" + status); }
-    var badge = entry.querySelector(".paper-new");
+    let badge = entry.querySelector(".paper-new");
     if (status === "new" && !badge) {
       badge = document.createElement("span");
       badge.className = "paper-new";
       badge.textContent = "new";
-      var title = entry.querySelector(".paper-title");
+      const title = entry.querySelector(".paper-title");
       (title.tagName === "A" ? title : title.firstElementChild || title).after(badge);
     } else if (status !== "new" && badge) {
       badge.remove();
@@ -94,18 +94,18 @@
   // ---- filters ------------------------------------------------------------------
 
   function filtersFromAddress() {
-    var params = new URLSearchParams(location.search);
-    var out = {};
+    const params = new URLSearchParams(location.search);
+    const out = {};
     FILTERS.forEach(function (name) { if (params.get(name)) { out[name] = params.get(name); } });
     return out;
   }
 
   function keepInAddress(filters) {
-    var params = new URLSearchParams(location.search);
+    const params = new URLSearchParams(location.search);
     FILTERS.forEach(function (name) {
       if (filters[name]) { params.set(name, filters[name]); } else { params.delete(name); }
     });
-    var query = params.toString();
+    const query = params.toString();
     history.replaceState(history.state, "", location.pathname + (query ? "?" + query : "") + location.hash);
   }
 
@@ -118,19 +118,19 @@
   }
 
   function applyFilters(form) {
-    var filters = filtersFromAddress();
-    var all = entries();
-    var shown = 0;
+    const filters = filtersFromAddress();
+    const all = entries();
+    let shown = 0;
     all.forEach(function (entry) {
-      var ok = passes(entry, filters);
+      const ok = passes(entry, filters);
       entry.hidden = !ok;
       if (ok) { shown += 1; }
     });
     // A month of a topic's list with nothing left in it loses its heading too.
     document.querySelectorAll("ul.paper-lines").forEach(function (list) {
-      var empty = !list.querySelector("li.paper:not([hidden])");
+      const empty = !list.querySelector("li.paper:not([hidden])");
       list.hidden = empty;
-      var heading = list.previousElementSibling;
+      const heading = list.previousElementSibling;
       if (heading && heading.tagName === "H2") { heading.hidden = empty; }
     });
     if (form) {
@@ -141,12 +141,12 @@
   }
 
   function setUpToolbar(form) {
-    var filters = filtersFromAddress();
+    const filters = filtersFromAddress();
     form.elements.code.checked = Boolean(filters.code);
     if (form.elements.topic) { form.elements.topic.value = filters.topic || ""; }
     if (form.elements.up) { form.elements.up.value = filters.up || ""; }
     form.elements.unseen.checked = Boolean(state.hideSeen);
-    var view = form.querySelector("[data-action=view]");
+    const view = form.querySelector("[data-action=view]");
     view.setAttribute("aria-pressed", String(state.view === "expanded"));
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     form.addEventListener("input", function () {
@@ -182,11 +182,11 @@
   // ---- abstracts --------------------------------------------------------------------
 
   function toggleAbstract(entry, open) {
-    var abstract = entry.querySelector(".paper-abstract");
+    const abstract = entry.querySelector(".paper-abstract");
     if (!abstract) { return; }
-    var now = open === undefined ? !entry.classList.contains("paper--open") : open;
+    const now = open === undefined ? !entry.classList.contains("paper--open") : open;
     entry.classList.toggle("paper--open", now);
-    var button = entry.querySelector(".paper-more:not(.paper-related-toggle)");
+    const button = entry.querySelector(".paper-more:not(.paper-related-toggle)");
     if (button) {
       button.setAttribute("aria-expanded", String(now));
       button.textContent = now ? "Shorter abstract" : "Full abstract";
@@ -195,7 +195,7 @@
 
   // A button that opens and closes something of an entry (its abstract, its related papers).
   function foldButton(className, label, toggle) {
-    var button = document.createElement("button");
+    const button = document.createElement("button");
     button.type = "button";
     button.className = className;
     button.textContent = label;
@@ -205,11 +205,11 @@
   }
 
   function setUpAbstract(entry) {
-    var abstract = entry.querySelector(".paper-abstract");
+    const abstract = entry.querySelector(".paper-abstract");
     if (!abstract || abstract.dataset.ready) { return; }
     abstract.dataset.ready = "1";
-    var button = foldButton("paper-more", "Full abstract", function () { toggleAbstract(entry); });
-    var meta = entry.querySelector(".paper-meta");
+    const button = foldButton("paper-more", "Full abstract", function () { toggleAbstract(entry); });
+    const meta = entry.querySelector(".paper-meta");
     if (meta) { meta.append(" ", button); } else { abstract.after(button); }
     abstract.addEventListener("click", function () {
       if (!String(window.getSelection() || "")) { toggleAbstract(entry); } // not when selecting text to copy
@@ -218,7 +218,7 @@
 
   // ---- related papers ---------------------------------------------------------------
 
-  var fetched = {}; // index file -> Promise of its JSON, kept across instant page changes
+  const fetched = {}; // index file -> Promise of its JSON, kept across instant page changes
 
   function indexFile(path) {
     if (!fetched[path]) {
@@ -231,17 +231,10 @@
     return fetched[path];
   }
 
-  // 32-bit FNV-1a, as related_files.py picks a paper's file (anchors are ASCII).
-  function fnv1a(text) {
-    var value = 0x811c9dc5;
-    for (var i = 0; i < text.length; i++) { value = Math.imul(value ^ text.charCodeAt(i), 0x01000193) >>> 0; }
-    return value;
-  }
-
   // [title, address, authors, day] of each related paper, best first.
   function relatedOf(key) {
     return indexFile("meta.json").then(function (meta) {
-      return indexFile("related/" + (fnv1a(key) % meta.related_files) + ".json").then(function (lists) {
+      return indexFile("related/" + (SearchText.fnv1a(key) % meta.related_files) + ".json").then(function (lists) {
         return Promise.all((lists[key] || []).map(function (n) {
           return indexFile("docs/" + Math.floor(n / meta.docs_per_file) + ".json").then(function (docs) { return docs[n % meta.docs_per_file]; });
         }));
@@ -250,16 +243,16 @@
   }
 
   function relatedBox(docs) {
-    var box = document.createElement("div");
+    const box = document.createElement("div");
     box.className = "paper-related";
     if (!docs.length) {
       box.textContent = "No related papers in the digest.";
       return box;
     }
-    var list = document.createElement("ul");
+    const list = document.createElement("ul");
     docs.forEach(function (doc) {
-      var item = document.createElement("li");
-      var link = document.createElement("a");
+      const item = document.createElement("li");
+      const link = document.createElement("a");
       link.href = new URL(doc[1], SITE).href;
       link.textContent = doc[0]; // text, never markup: titles are scraped
       item.append(link, " · " + doc[3]);
@@ -270,9 +263,9 @@
   }
 
   function toggleRelated(entry) {
-    var button = entry.querySelector(".paper-related-toggle");
+    const button = entry.querySelector(".paper-related-toggle");
     if (!button || button.getAttribute("aria-busy") === "true") { return; }
-    var box = entry.querySelector(".paper-related");
+    const box = entry.querySelector(".paper-related");
     if (box) {
       box.hidden = !box.hidden;
       button.setAttribute("aria-expanded", String(!box.hidden));
@@ -290,13 +283,13 @@
 
   function setUpRelated(entry) {
     if (entry.tagName !== "ARTICLE" || entry.querySelector(".paper-related-toggle")) { return; }
-    var button = foldButton("paper-more paper-related-toggle", "Related", function () { toggleRelated(entry); });
+    const button = foldButton("paper-more paper-related-toggle", "Related", function () { toggleRelated(entry); });
     entry.querySelector(".paper-meta").append(" ", button);
   }
 
   // ---- keys -------------------------------------------------------------------------
 
-  var KEYS = [
+  const KEYS = [
     ["j", "next paper"],
     ["k", "previous paper"],
     ["o", "open the paper (O: in a new tab)"],
@@ -308,13 +301,13 @@
   ];
 
   function showKeys() {
-    var dialog = document.getElementById("digest-keys");
+    let dialog = document.getElementById("digest-keys");
     if (!dialog) {
       dialog = document.createElement("dialog");
       dialog.id = "digest-keys";
       dialog.className = "digest-keys md-typeset";
       dialog.setAttribute("aria-labelledby", "digest-keys-title");
-      var rows = KEYS.map(function (k) { return "<tr><td><kbd>" + k[0] + "</kbd></td><td>" + k[1] + "</td></tr>"; }).join("");
+      const rows = KEYS.map(function (k) { return "<tr><td><kbd>" + k[0] + "</kbd></td><td>" + k[1] + "</td></tr>"; }).join("");
       dialog.innerHTML = '<h2 id="digest-keys-title">Keyboard shortcuts</h2><table>' + rows +
         '</table><form method="dialog"><button type="submit">Close</button></form>';
       document.body.appendChild(dialog);
@@ -325,42 +318,42 @@
   function visibleEntries() { return entries().filter(function (entry) { return !entry.hidden; }); }
 
   function move(step) {
-    var list = visibleEntries();
+    const list = visibleEntries();
     if (!list.length) { return; }
-    var current = document.querySelector(".paper--current");
-    var at = list.indexOf(current);
+    const current = document.querySelector(".paper--current");
+    let at = list.indexOf(current);
     if (at < 0) {
       // Start from the first paper below the top of the screen (or the last above it).
       at = list.findIndex(function (entry) { return entry.getBoundingClientRect().top >= 0; });
       at = at < 0 ? list.length - 1 : (step > 0 ? at - 1 : at);
     }
-    var next = list[Math.min(Math.max(at + step, 0), list.length - 1)];
+    const next = list[Math.min(Math.max(at + step, 0), list.length - 1)];
     if (current) { current.classList.remove("paper--current"); }
     next.classList.add("paper--current");
     next.scrollIntoView({ block: "start" });
-    var link = next.querySelector(".paper-title a, a.paper-title");
+    const link = next.querySelector(".paper-title a, a.paper-title");
     if (link) { link.focus({ preventScroll: true }); }
   }
 
   function current() { return document.querySelector(".paper--current:not([hidden])"); }
 
   function openCurrent(newTab) {
-    var entry = current();
-    var link = entry && entry.querySelector(".paper-title a, a.paper-title");
+    const entry = current();
+    const link = entry && entry.querySelector(".paper-title a, a.paper-title");
     if (!link) { return; }
     if (newTab) { window.open(link.href, "_blank", "noopener"); } else { link.click(); }
   }
 
   function typing(event) {
-    var target = event.target;
+    const target = event.target;
     return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
   }
 
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event)) { return; }
-    var search = document.querySelector("[data-md-toggle=search]");
+    const search = document.querySelector("[data-md-toggle=search]");
     if (search && search.checked) { return; } // Material's search has the keys while open
-    var done = true;
+    let done = true;
     switch (event.key) {
       case "j": move(1); break;
       case "k": move(-1); break;
@@ -378,26 +371,26 @@
 
   // Honest counts and more results: the search worker (search-worker.js) says how many
   // papers and topics matched, where Material would count groups, and answers "more".
-  var searchChannel = "BroadcastChannel" in window ? new BroadcastChannel("paper-digest-search") : null;
-  var lastCount = null;
+  const searchChannel = "BroadcastChannel" in window ? new BroadcastChannel("paper-digest-search") : null;
+  let lastCount = null;
 
   function plural(n, word) { return n.toLocaleString("en") + " " + word + (n === 1 ? "" : "s"); }
 
   function showCount() {
-    var meta = document.querySelector(".md-search-result__meta");
-    var input = document.querySelector("input.md-search__input");
-    var chips = document.querySelector(".digest-search-chips");
+    const meta = document.querySelector(".md-search-result__meta");
+    const input = document.querySelector("input.md-search__input");
+    const chips = document.querySelector(".digest-search-chips");
     if (chips && (!input || !input.value.trim())) { chips.hidden = true; }
     if (!meta || !lastCount || !input || !input.value.trim()) { return; }
     showChips(meta, input);
-    var text = lastCount.papers || lastCount.topics
+    let text = lastCount.papers || lastCount.topics
       ? [plural(lastCount.papers, "paper"), lastCount.topics ? plural(lastCount.topics, "topic") : ""].filter(Boolean).join(" · ")
       : "No papers found";
     if (lastCount.corrected.length) { text += " (with " + lastCount.corrected.join(", ") + ")"; }
     if (meta.textContent !== text) { meta.textContent = text; }
     meta.dataset.query = lastCount.query; // which query the count is of (tests wait for it)
-    var more = document.querySelector(".digest-search-more");
-    var list = document.querySelector(".md-search-result__list");
+    let more = document.querySelector(".digest-search-more");
+    const list = document.querySelector(".md-search-result__list");
     if (!more && list) {
       more = document.createElement("button");
       more.type = "button";
@@ -406,7 +399,7 @@
       list.after(more);
     }
     if (more) {
-      var left = lastCount.papers - lastCount.shown;
+      const left = lastCount.papers - lastCount.shown;
       more.hidden = left <= 0;
       more.textContent = "Show " + Math.min(left, lastCount.step) + " more papers (" + left.toLocaleString("en") + " not shown)";
     }
@@ -415,22 +408,22 @@
   // Filters as chips under the search box: each of the query's (a click on its cross
   // takes it out of the query), then filters the reader may add (a click puts it in).
   function showChips(meta, input) {
-    var box = document.querySelector(".digest-search-chips");
+    let box = document.querySelector(".digest-search-chips");
     if (!box) {
       box = document.createElement("div");
       box.className = "digest-search-chips";
       meta.after(box);
     }
-    var shown = JSON.stringify([lastCount.filters, lastCount.offers]);
+    const shown = JSON.stringify([lastCount.filters, lastCount.offers]);
     box.hidden = !lastCount.filters.length && !lastCount.offers.length;
     if (box.dataset.shown === shown) { return; }
     box.dataset.shown = shown;
     box.textContent = "";
     lastCount.filters.forEach(function (filter) {
-      var chip = document.createElement("span");
+      const chip = document.createElement("span");
       chip.className = "digest-chip" + (filter.ok ? "" : " digest-chip--bad");
       chip.textContent = filter.ok ? filter.label : filter.token + ": " + filter.note;
-      var remove = document.createElement("button");
+      const remove = document.createElement("button");
       remove.type = "button";
       remove.className = "digest-chip__remove";
       remove.textContent = "×";
@@ -440,7 +433,7 @@
       box.appendChild(chip);
     });
     lastCount.offers.forEach(function (offer) {
-      var add = document.createElement("button");
+      const add = document.createElement("button");
       add.type = "button";
       add.className = "digest-chip digest-chip--offer";
       add.textContent = "+ " + offer.label;
@@ -466,16 +459,16 @@
   // Results Material's search draws link to entries by anchor, the papers' keys.
   function markResults(list) {
     list.querySelectorAll("a.md-search-result__link").forEach(function (link) {
-      var key = decodeURIComponent((link.hash || "").slice(1));
-      var status = key ? statusOf(key) : "";
-      var article = link.querySelector("article") || link;
+      const key = decodeURIComponent((link.hash || "").slice(1));
+      const status = key ? statusOf(key) : "";
+      const article = link.querySelector("article") || link;
       article.classList.toggle("digest-result--seen", status === "seen" || status === "read");
-      var badge = link.querySelector(".paper-new");
+      let badge = link.querySelector(".paper-new");
       if (status === "new" && !badge) {
         badge = document.createElement("span");
         badge.className = "paper-new";
         badge.textContent = "new";
-        var title = link.querySelector("h1, h2") || article;
+        const title = link.querySelector("h1, h2") || article;
         title.appendChild(badge);
       } else if (status !== "new" && badge) {
         badge.remove();
@@ -484,11 +477,11 @@
   }
 
   function watchResults() {
-    var list = document.querySelector(".md-search-result__list");
+    const list = document.querySelector(".md-search-result__list");
     if (!list || list.dataset.digestWatched) { return; }
     list.dataset.digestWatched = "1";
     new MutationObserver(function () { markResults(list); showCount(); }).observe(list, { childList: true });
-    var meta = document.querySelector(".md-search-result__meta");
+    const meta = document.querySelector(".md-search-result__meta");
     if (meta) { new MutationObserver(showCount).observe(meta, { childList: true, characterData: true, subtree: true }); }
   }
 
@@ -496,16 +489,16 @@
 
   function show() {
     startVisit();
-    var now = minutes();
+    const now = minutes();
     entries().forEach(function (entry) {
-      var key = entry.dataset.key;
+      const key = entry.dataset.key;
       if (state.seen[key] === undefined) { state.seen[key] = now; }
       mark(entry, statusOf(key));
       setUpAbstract(entry);
       setUpRelated(entry);
     });
     save(state);
-    var form = document.querySelector("form.digest-toolbar");
+    const form = document.querySelector("form.digest-toolbar");
     if (form && !form.dataset.ready) {
       form.dataset.ready = "1";
       setUpToolbar(form);

@@ -30,14 +30,16 @@
    BroadcastChannel "paper-digest-search", and answers its "more" there with a
    longer RESULT.
 
-   Tokens and folding must stay the same as search.py's. */
+   Folding, tokens, hashes, typo keys and lists come from search-text.js, the contract
+   this script and the generator are both tested against. */
 
 "use strict"
 
+importScripts("search-text.js")
+const { TOKEN, MIN_PREFIX, fold, tokens, fnv1a, length, typoKeys, firstLetter, decodeList } = self.SearchText
+
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 const BASE = new URL("../search/digest/", self.location)
-const TOKEN = /[\p{L}\p{N}]+(?:\.[0-9]+)?/gu
-const MIN_PREFIX = 3           // a shorter last word must match a whole word: "co" would load every "co…" file
 const TITLE = 3, NAME = 2, ABSTRACT = 1
 const COMPLETION = 0.8, TYPO = 0.5
 const TYPO_BELOW = 3           // a word found in fewer papers is also looked for as a typo
@@ -47,25 +49,8 @@ const PAUSE = 100              // ms a query still being typed waits for the nex
 let pages = []                 // [{location, title, text}] from the built-in index
 let meta = null                // Promise of meta.json with its shard table
 const files = new Map()        // url -> Promise of parsed JSON, so each file is fetched once
-let latest = { id: 0, query: "", shown: 0 }
+const latest = { id: 0, query: "", shown: 0 }
 const channel = new BroadcastChannel("paper-digest-search")
-
-function fold(text) {
-  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()
-}
-
-function tokens(text) {
-  return fold(text).match(TOKEN) || []
-}
-
-const encoder = new TextEncoder()
-
-/* 32-bit FNV-1a of the UTF-8 bytes, as related_files.fnv1a picks a file. */
-function fnv1a(text) {
-  let value = 0x811c9dc5
-  for (const byte of encoder.encode(text)) value = Math.imul(value ^ byte, 0x01000193) >>> 0
-  return value
-}
 
 function load(path) {
   const url = new URL(path, BASE).href
@@ -134,7 +119,7 @@ async function lookUp(m, term, factor, prefix, found) {
   const [termFiles, abstractFile, recentFile] = await Promise.all([
     Promise.all(titleFiles(m.shards, term, prefix).map(load)),
     load(`abstract/${fnv1a(term) % m.abstract_files}.json`),
-    term[0] in m.recent ? load(`recent/${m.recent[term[0]]}.json`) : Promise.resolve({}),
+    firstLetter(term) in m.recent ? load(`recent/${m.recent[firstLetter(term)]}.json`) : Promise.resolve({}),
   ])
   let completion = null, completionCount = 0
   const consider = (word, titled, described) => {
@@ -174,14 +159,14 @@ function distance(a, b, limit) {
 /* The likeliest corrections of a misspelt word: terms of the vocabulary (and of the
    newest month's file of its first letter) within one edit, two from 9 letters. */
 async function corrections(m, word) {
-  const limit = word.length >= 9 ? 2 : 1
+  const size = length(word)
+  const limit = size >= 9 ? 2 : 1
   const keys = new Set()
-  for (let length = word.length - limit; length <= word.length + limit; length++)
-    if (length >= m.typo_min) keys.add(`${word.slice(0, 2)}${length}`).add(`~${word.slice(-2)}${length}`)
+  for (let at = size - limit; at <= size + limit; at++) if (at >= m.typo_min) for (const key of typoKeys(word, at)) keys.add(key)
   const paths = new Set([...keys].map(k => `words/${fnv1a(k) % m.words_files}.json`))
   const [vocabulary, recent] = await Promise.all([
     Promise.all([...paths].map(load)),
-    word[0] in m.recent ? load(`recent/${m.recent[word[0]]}.json`) : Promise.resolve({}),
+    firstLetter(word) in m.recent ? load(`recent/${m.recent[firstLetter(word)]}.json`) : Promise.resolve({}),
   ])
   const papers = new Map()
   for (const file of vocabulary)
@@ -203,7 +188,7 @@ async function matches(m, word, prefix) {
   const found = new Map()
   const completion = await lookUp(m, word, 1, prefix, found)
   let corrected = []
-  if (word.length >= 5 && found.size < TYPO_BELOW && !/\d/.test(word)) {
+  if (length(word) >= 5 && found.size < TYPO_BELOW && !/\d/.test(word)) {
     corrected = await corrections(m, word)
     await Promise.all(corrected.map(term => lookUp(m, term, TYPO, false, found)))
   }
@@ -314,21 +299,6 @@ function readFilter(m, token, kind, raw) {
   return bad("month: takes a year and month, as in month:2024-09")
 }
 
-/* Numbers of an encoded list: {"gaps": [...]} or {"bits": base64}. */
-function decodeList(list, into) {
-  if (list.gaps) {
-    let n = 0
-    for (const gap of list.gaps) { n += gap; into.add(n) }
-  } else if (list.bits) {
-    const bytes = atob(list.bits)
-    for (let i = 0; i < bytes.length; i++) {
-      const byte = bytes.charCodeAt(i)
-      for (let bit = 0; bit < 8; bit++) if (byte >> bit & 1) into.add(i * 8 + bit)
-    }
-  }
-  return into
-}
-
 /* The papers a filter of `has` or `topic` allows: the older papers' file and the newest month's. */
 async function filterSet(m, key, path) {
   const [main, recent] = await Promise.all([load(path), load("filters/recent.json")])
@@ -396,7 +366,7 @@ function groups(found, words, filtered) {
 function queryWords(query, m) {
   const words = tokens(query)
   let prefixLast = !/\s$/.test(query) && words.length > 0
-  if (prefixLast && words[words.length - 1].length < MIN_PREFIX) {
+  if (prefixLast && length(words[words.length - 1]) < MIN_PREFIX) {
     prefixLast = false
     if (words[words.length - 1].length < 2) words.pop()  // one letter: wait for the next
   }

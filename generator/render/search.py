@@ -34,7 +34,7 @@ words instead, from shards.json, so that a key typed costs a few files at most. 
 
 Typos: a word of 5+ letters that finds few papers is looked up in the vocabulary
 by two keys, its first two letters and its length, and its last two letters and its
-length (`_typo_keys`): a word at one edit from another keeps one of its ends, and
+length (`typo_keys`): a word at one edit from another keeps one of its ends, and
 its length is within one. words/H.json holds those keys' terms for lengths at least
 TYPO_MIN, with how many papers each is in, so that the worker fetches the postings
 of the likeliest few only.
@@ -292,12 +292,12 @@ def _vocabulary(*families: dict[str, list[int]]) -> dict[str, list[list[object]]
                 papers[term] += len(found)
     keys: dict[str, list[list[object]]] = defaultdict(list)
     for term in sorted(papers):
-        for key in _typo_keys(term):
+        for key in typo_keys(term):
             keys[key].append([term, papers[term]])
     return dict(sorted(keys.items()))
 
 
-def _typo_keys(term: str) -> tuple[str, str]:
+def typo_keys(term: str) -> tuple[str, str]:
     """A term's two vocabulary keys: its first two letters and length, its last two and length."""
     return f"{term[:2]}{len(term)}", f"~{term[-2:]}{len(term)}"
 
