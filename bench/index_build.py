@@ -4,7 +4,7 @@
 
 Loads PROJECT's store and topics (not measured), tags the papers, then makes every
 file of the search index from nothing, as `generate` does in the index's own process
-(render/pages.py: search_pages, filter_pages; the related files are issue 17's and
+(render/pages/: search_pages, filter_pages; the related files are issue 17's and
 not counted): the seconds, the peak memory the making added (resident set, as the
 process's own peak grew), and the index's bytes. Prints one line of JSON; bench/archive.py
 runs it on each archive.

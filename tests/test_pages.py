@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import inspect
 
-from conftest import FIXTURES, ingest_mini, make_project
+from conftest import ABSTRACT, FIXTURES, ingest_mini, listing_text, make_project
 
 from generator.render import pages
 from generator.render.model import lay_out, tagged_model
@@ -19,33 +19,28 @@ def every_page(root):
     state = store.load()
     topics, _ = load_topics(store.topic_files())
     model = lay_out(tagged_model(state.papers, state.listings, topics, tag(topics, state.papers, state.listings), state.fetches))
-    return [*pages.search_pages(state.papers, topics), pages.papers_json_page(model, {}), *pages.site_pages(model, "https://x.io/")]
+    related = {paper_id: () for paper_id in state.papers}
+    return [
+        *pages.search_part(state.papers, topics).pages(),
+        *pages.papers_part(model, lambda: related).pages(),
+        *pages.site_pages(model, "https://x.io/"),
+    ]
 
 
 def test_every_page_is_made_by_a_module_level_function_of_its_inputs_alone(tmp_path):
     project = make_project(tmp_path, FIXTURES / "topics")
     ingest_mini(project)
+    earlier = tmp_path / "earlier.txt"  # a topic paper of an earlier year: a topic year page
+    earlier.write_text(listing_text(("Masked Diffusion Models Revisited", ABSTRACT), date_line=None))
+    project.ok("ingest", earlier, "--date", "2024-06-03")
     found = every_page(project.root)
-    assert {p.kind for p in found} == {
-        "search terms",
-        "search",
-        "search docs",
-        "papers.json",
-        "home",
-        "archive",
-        "topics",
-        "recurring",
-        "health",
-        "feeds",
-        "feed",
-        "day",
-        "topic",
-        "bib",
-    }
+    assert {p.kind for p in found} == set(pages.KINDS)  # every kind declared, and no other
+    modules = {module.__name__: module for module in pages.KIND_MODULES}
     for page in found:
         make = page.make
-        assert make.__module__ == pages.__name__ and "<locals>" not in make.__qualname__, page.kind
-        assert getattr(pages, make.__name__) is make and make.__closure__ is None, page.kind
+        assert make.__module__ in modules and "<locals>" not in make.__qualname__, page.kind
+        assert page.kind in modules[make.__module__].KINDS, f"{page.kind} is made in {make.__module__}, which does not declare it"
+        assert getattr(modules[make.__module__], make.__name__) is make and make.__closure__ is None, page.kind
         assert list(inspect.signature(make).parameters)[0] == "inputs", page.kind
     paths = [path for page in found for path in page.paths or ()]
     assert len(paths) == len(set(paths))  # no file is made by two pages

@@ -4,6 +4,7 @@ dry run against the local Hugging Face stand-in."""
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import shutil
@@ -168,3 +169,53 @@ def test_publish_dry_run_still_builds_when_the_fetch_fails(repo_project):
     assert (repo_project.root / "site" / "index.html").is_file()
     health = (repo_project.root / "docs" / "health.md").read_text()
     assert "| 2024-09-20 | api | " in health and "HTTP 500 Internal Server Error" in health
+
+
+# ---- what the publish job keeps, and what MkDocs leaves out of the nav ---------------------
+
+
+def _generated_files(tmp_path: Path) -> list[str]:
+    """Every file generate writes for a project with each kind of page (docs/.generated)."""
+    from conftest import ABSTRACT, ingest_mini, listing_text
+
+    project = make_project(tmp_path / "p", FIXTURES / "topics")
+    ingest_mini(project)
+    earlier = tmp_path / "earlier.txt"  # a topic paper of an earlier year: a topic year page
+    earlier.write_text(listing_text(("Masked Diffusion Models Revisited", ABSTRACT), date_line=None))
+    project.ok("ingest", earlier, "--date", "2024-06-03")
+    project.ok("generate")
+    listed = (project.docs / ".generated").read_text().splitlines()
+    return [line.split("\t")[0] for line in listed if line and not line.startswith("#")]
+
+
+def test_the_publish_cache_keeps_every_generated_file_and_nothing_hand_written(tmp_path):
+    """A kind of page whose files the cache list missed would be made again on every
+    publish, in silence; a hand-written path in it would shadow the checkout's."""
+    step = next(s for job in load("publish.yml")["jobs"].values() for s in job["steps"] if s.get("uses", "").startswith("actions/cache@"))
+    cached = [p for p in step["with"]["path"].split() if p.startswith("docs/") and p != "docs/.generated"]
+    generated = _generated_files(tmp_path)
+    covered = lambda rel, entry: f"docs/{rel}" == entry or f"docs/{rel}".startswith(entry + "/")  # noqa: E731
+    assert [rel for rel in generated if not any(covered(rel, entry) for entry in cached)] == []
+    assert [entry for entry in cached if not any(covered(rel, entry) for rel in generated)] == []
+    tracked = subprocess.run(["git", "ls-files", "docs"], cwd=REPO, capture_output=True, text=True).stdout.split()
+    assert [t for t in tracked if any(covered(t.removeprefix("docs/"), entry) for entry in cached)] == []
+
+
+class _TagsIgnored(yaml.SafeLoader):
+    """mkdocs.yml's !ENV and !!python tags read as null: only the nav is wanted here."""
+
+
+_TagsIgnored.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def test_every_generated_page_is_in_the_nav_or_left_out_of_it_on_purpose(tmp_path):
+    config = yaml.load((REPO / "mkdocs.yml").read_text(), Loader=_TagsIgnored)
+    in_nav = {next(iter(item.values())) for item in config["nav"]}
+    patterns = config["not_in_nav"].split()
+    pages = [rel for rel in _generated_files(tmp_path) if rel.endswith(".md")]
+    left = [
+        rel
+        for rel in pages
+        if rel not in in_nav and not any(fnmatch.fnmatch(f"/{rel}", p) and f"/{rel}".count("/") == p.count("/") for p in patterns)
+    ]
+    assert left == []

@@ -14,6 +14,7 @@ matched, every page made, in this process; nothing is read from or kept in
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -150,10 +151,8 @@ class Build:
         if self._keys is None:
             return part
         keys, root, docs = self._keys, self.root, self.docs
-        return Part(
-            part.kind,
-            part.weight,
-            lambda: [reusing_lines(page, keys, root, docs) if page.kind == "papers.json" else page for page in part.pages()],
+        return dataclasses.replace(
+            part, pages=lambda: [reusing_lines(page, keys, root, docs) if page.reuses_lines else page for page in part.pages()]
         )
 
     def _the_writer(self) -> Writer:

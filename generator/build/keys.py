@@ -3,7 +3,7 @@ kept as it is.
 
 A page's key digests the code that makes pages (every module and template of the
 generator, and the versions of the libraries that write its output) and the page's
-inputs (render/pages.py), encoded with msgspec. A paper in the inputs stands for a
+inputs (render/pages/), encoded with msgspec. A paper in the inputs stands for a
 digest of its record's bytes in the store (and, for a `Tagged` paper, of its topics'
 names), made once a run: the inputs of all pages name each paper many times.
 """

@@ -6,6 +6,7 @@ exactly what one run wrote."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from functools import partial
 from pathlib import Path
@@ -21,7 +22,7 @@ CACHE = "papers-json-keys.txt"
 
 def reusing_lines(page: Page, keys: Keys, root: Path, docs: Path) -> Page:
     """The papers.json page, made with the last run's lines where their papers are unchanged."""
-    return Page(page.kind, page.paths, partial(_make, keys=_line_keys(page.inputs, keys), root=root, docs=docs), page.inputs)
+    return dataclasses.replace(page, make=partial(_make, keys=_line_keys(page.inputs, keys), root=root, docs=docs))
 
 
 def _line_keys(inputs: PapersJsonInputs, keys: Keys) -> list[str]:

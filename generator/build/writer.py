@@ -37,21 +37,6 @@ from .parallel import Started, fork_map, fork_start
 GENERATED_LIST = ".generated"
 INPUTS_LINE = "# inputs "
 CODE_LINE = "# code "
-# Rough cost of one entry of a page of each kind, in microseconds, as measured from
-# scratch: the pages to make are shared between processes by it.
-COSTS = {
-    "day": 110,
-    "topic": 48,
-    "topic year": 48,
-    "bib": 20,
-    "feed": 200,
-    "search terms": 42,
-    "search": 42,
-    "search docs": 40,
-    "papers": 33,  # papers.json, the related files and the search filters
-    "home": 100,
-    "recurring": 50,
-}
 
 
 @dataclass(frozen=True)
@@ -155,7 +140,7 @@ def _batches(parts: list[Part], workers: int) -> list[list[Part]]:
     so the shares need not be exact."""
     if workers <= 1 or len(parts) <= 1:
         return [parts] if parts else []
-    cost = lambda part: part.weight * COSTS.get(part.kind, 50)  # noqa: E731
+    cost = lambda part: part.weight * part.cost  # noqa: E731  (each kind's COST: render/pages/)
     count = min(len(parts), workers * 16)
     batches: list[list[Part]] = [[] for _ in range(count)]
     totals = [0] * count

@@ -1,7 +1,7 @@
 """Render: what the site is. Pure functions from the store, tagged, to the files of docs/.
 
     model.py     the site model: days, topics, each paper's entries (Tagged papers)
-    pages.py     the page kinds: for each, what it shows (its inputs) and how it is made
+    pages/       the page kinds, a module each: what a kind shows (its inputs), how it is made, its cost
     urls.py      the URL scheme: paths in docs/, served addresses, anchors, links
     entries.py   a paper's entry as HTML (the hot path); templates/ the rest of a page
     feeds.py, bibtex.py, export.py, search.py, charts.py   the other kinds of file

@@ -11,7 +11,7 @@ Material renders the whole nav into every page: a nav with thousands of days cos
 O(pages x nav) in build time and size.
 
 A paper is shown as `Tagged`: its record and its topics' names, all that any entry
-of it shows. What pages.py hands a template is made of these.
+of it shows. What pages/ hands a template is made of these.
 """
 
 from __future__ import annotations
@@ -399,7 +399,7 @@ def tagged_model(
     fetches: Mapping[tuple[str, str, date], FetchRecord] = {},
 ) -> SiteModel:
     """A model of the papers and their topics, not laid out yet: enough for papers.json
-    (with the related ids, render/pages.py: papers_part)."""
+    (with the related ids, render/pages/papers_json.py: papers_part)."""
     names = {t.slug: t.name for t in topics}
     sets = _TopicSets(names)
     topics_of = tagging.topics_of
