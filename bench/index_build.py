@@ -43,7 +43,7 @@ def main() -> None:
     before = peak_mb()
     start = time.perf_counter()
     files = size = 0
-    for page in [*search_pages(loaded.papers, topics), *filter_pages(model.tagged, [t.slug for t in topics])]:
+    for page in [*search_pages(loaded.papers, topics), *filter_pages(model.tagged, [(t.slug, t.name) for t in topics])]:
         for _, data in page.make(page.inputs):
             files += 1
             size += len(data)

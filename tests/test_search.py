@@ -88,7 +88,7 @@ def test_index_files_postings_and_documents():
 
 
 def filter_files(tagged: list[Tagged], slugs: list[str]) -> dict[str, bytes]:
-    pages = filter_pages({t.paper.id: t for t in tagged}, slugs)
+    pages = filter_pages({t.paper.id: t for t in tagged}, [(slug, slug.title()) for slug in slugs])
     return {path: data for page in pages for path, data in page.make(page.inputs)}
 
 
@@ -102,20 +102,20 @@ def test_filter_files_hold_each_topics_papers_and_those_with_code_by_number():
     ]
     files = filter_files(tagged, ["diffusion", "agents", "surveys"])
     assert sorted(files) == [
-        "search/digest/filters/code.json",
+        "search/digest/filters/has/code.json",
         "search/digest/filters/recent.json",
         "search/digest/filters/topic/agents.json",
         "search/digest/filters/topic/diffusion.json",
         "search/digest/filters/topic/surveys.json",
     ]
     read = {path.split("filters/")[1]: json.loads(data) for path, data in files.items()}
-    assert read["code.json"] == {"gaps": [0, 2]}
+    assert read["has/code.json"] == {"gaps": [0, 2]}
     assert read["topic/diffusion.json"] == {"gaps": [0, 1]}
     assert read["topic/agents.json"] == {"gaps": [1]}
     assert read["topic/surveys.json"] == {"gaps": []}  # there, so the worker never asks for a missing file
     # The newest month's papers apart, numbered on from the older ones: a new day rewrites this file only.
     assert read["recent.json"] == {
-        "code": {"gaps": [3]},
+        "has:code": {"gaps": [3]},
         "topic:agents": {"gaps": [3]},
         "topic:diffusion": {"gaps": []},
         "topic:surveys": {"gaps": []},
@@ -143,6 +143,38 @@ def test_topics_are_searchable_by_their_phrases():
     topic = Topic("mixture-of-experts", "Mixture of experts", "", "t.yml", (Item("MoE", 3), Item("Mixture-of-Experts", 4)))
     meta = json.loads(search_files([paper("x", "A", date(2025, 3, 1))], [topic])["search/digest/meta.json"])
     assert meta["topics"] == [["mixture-of-experts", "Mixture of experts", "topics/mixture-of-experts/", ["mixture-of-experts", "moe"]]]
+
+
+def test_the_filters_the_worker_knows_are_declared_in_meta_json():
+    """The worker reads every filter from here (render/search_filters.py): a new set
+    filter is a declaration, not code in two languages."""
+    topic = Topic("mixture-of-experts", "Mixture of experts", "", "t.yml", (Item("MoE", 3),))
+    meta = json.loads(search_files([paper("x", "A", date(2025, 3, 1))], [topic])["search/digest/meta.json"])
+    assert meta["filters"] == [
+        {
+            "name": "topic",
+            "kind": "set",
+            "values": [["mixture-of-experts", "Topic: Mixture of experts"]],
+            "unknown": "no topic is called “{raw}”: topic: takes the name in a topic page's address",
+            "several": "{count} topics start with “{raw}”: {values}",
+            "offered": False,
+        },
+        {
+            "name": "has",
+            "kind": "set",
+            "values": [["code", "Has code"]],
+            "unknown": "has: takes code, as in has:code",
+            "several": "",
+            "offered": True,
+        },
+        {"name": "year", "kind": "range", "pattern": "^(\\d{4})$", "wrong": "year: takes a year, as in year:2024"},
+        {
+            "name": "month",
+            "kind": "range",
+            "pattern": "^(\\d{4})-(\\d{1,2})$",
+            "wrong": "month: takes a year and month, as in month:2024-09",
+        },
+    ]
 
 
 def test_abstract_and_vocabulary_files_grow_with_the_older_papers():
@@ -232,7 +264,7 @@ def test_raw_html_blocks_are_lifted_and_restored_in_place():
 def test_an_archive_of_one_month_has_empty_main_filter_files():
     files = filter_files([Tagged(paper("p0", "Zero", date(2025, 1, 2)), (("agents", "Agents"),))], ["agents"])
     assert json.loads(files["search/digest/filters/topic/agents.json"]) == {"gaps": []}
-    assert json.loads(files["search/digest/filters/recent.json"]) == {"code": {"gaps": []}, "topic:agents": {"gaps": [0]}}
+    assert json.loads(files["search/digest/filters/recent.json"]) == {"has:code": {"gaps": []}, "topic:agents": {"gaps": [0]}}
 
 
 @given(st.lists(st.text(max_size=120)))

@@ -249,69 +249,77 @@ function matchingTopics(m, words) {
   })
 }
 
-/* ---- filters: topic:SLUG, has:code, year:YYYY, month:YYYY-MM ----------------------------
+/* ---- filters, as render/search_filters.py declares them (meta.json "filters") --------------
 
    A query's filters narrow its words' papers, or, with no words, list the newest
-   papers they allow. Topics and "has code" each narrow (a paper must be in both of
-   two topics); years and months are alternatives (any of them). A topic is named by
-   its slug or the start of one; a filter that names nothing finds nothing and says
-   why. Papers with code and each topic's are fetched when asked for
-   (render/search_filters.py); a month is a range of numbers (meta.json "months"). */
+   papers they allow. A set filter (topic:SLUG, has:code) keeps the papers with its
+   value, fetched when asked for: two of them narrow (a paper must be in both). A range
+   filter (year:YYYY, month:YYYY-MM) keeps the papers first listed in its months, a
+   range of numbers (meta.json "months"): two of them are alternatives (any of them).
+   A set filter's value is typed whole or by a start no other value shares; a filter
+   that names nothing finds nothing and says why, in the words it was declared with. */
 
-const FILTER = /^(topic|has|year|month):(\S*)$/i
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+const FILTER = /^([a-z]+):(\S*)$/i
+
+/* The filter a token names, or null: `name:` of a declared filter. */
+function named(m, token) {
+  const match = FILTER.exec(token)
+  const declared = match && m.filters.find(f => f.name === match[1].toLowerCase())
+  return declared ? { declared, raw: match[2] } : null
+}
 
 /* {text, filters}: the query without its filters, and each filter as
-   {token, kind, value, label, ok, note}. */
+   {token, kind, name, value, label, ok, note}. */
 function parseQuery(query, m) {
   const filters = [], rest = []
   const typed = query.split(/\s+/)
   for (const token of typed) {
-    const match = FILTER.exec(token)
-    if (!match) rest.push(token)
-    else if (match[2]) filters.push(readFilter(m, token, match[1].toLowerCase(), match[2]))  // "topic:" alone: being typed
+    const found = named(m, token)
+    if (!found) rest.push(token)
+    else if (found.raw) filters.push(readFilter(token, found.declared, found.raw))  // "topic:" alone: being typed
   }
   // A filter last ends the words: the word before it is not being typed.
-  return { text: rest.join(" ") + (FILTER.test(typed[typed.length - 1]) ? " " : ""), filters }
+  return { text: rest.join(" ") + (named(m, typed[typed.length - 1]) ? " " : ""), filters }
 }
 
-function readFilter(m, token, kind, raw) {
+function readFilter(token, declared, raw) {
   const value = fold(raw)
-  const bad = note => ({ token, kind, value, label: token, ok: false, note })
-  if (kind === "topic") {
-    const exact = m.topics.find(t => t[0] === value)
-    const starting = m.topics.filter(t => t[0].startsWith(value))
-    const topic = exact || (starting.length === 1 ? starting[0] : null)
-    if (topic) return { token, kind, value: topic[0], label: `Topic: ${topic[1]}`, ok: true }
-    return bad(starting.length
-      ? `${starting.length} topics start with “${raw}”: ${starting.map(t => t[0]).join(", ")}`
-      : `no topic is called “${raw}”: topic: takes the name in a topic page's address`)
+  const { name, kind } = declared
+  const said = (text, more = {}) => text.replace(/\{(\w+)\}/g, (_, key) => ({ raw, ...more })[key] ?? "")
+  const bad = note => ({ token, kind, name, value, label: token, ok: false, note })
+  if (kind === "set") {
+    const exact = declared.values.find(v => v[0] === value)
+    const starting = declared.values.filter(v => v[0].startsWith(value))
+    const chosen = exact || (starting.length === 1 ? starting[0] : null)
+    if (chosen) return { token, kind, name, value: chosen[0], label: chosen[1], ok: true }
+    if (starting.length && declared.several)
+      return bad(said(declared.several, { count: starting.length, values: starting.map(v => v[0]).join(", ") }))
+    return bad(said(declared.unknown))
   }
-  if (kind === "has")
-    return "code".startsWith(value) ? { token, kind, value: "code", label: "Has code", ok: true } : bad("has: takes code, as in has:code")
-  if (kind === "year")
-    return /^\d{4}$/.test(value) ? { token, kind, value, label: value, ok: true } : bad("year: takes a year, as in year:2024")
-  const month = /^(\d{4})-(\d{1,2})$/.exec(value)
-  if (month && +month[2] >= 1 && +month[2] <= 12) {
-    const name = `${month[1]}-${month[2].padStart(2, "0")}`
-    return { token, kind, value: name, label: `${MONTHS[+month[2] - 1]} ${month[1]}`, ok: true }
-  }
-  return bad("month: takes a year and month, as in month:2024-09")
+  const parts = new RegExp(declared.pattern).exec(value)
+  if (!parts) return bad(said(declared.wrong))
+  const [, year, month] = parts
+  if (month === undefined) return { token, kind, name, value: year, label: year, ok: true }
+  if (+month < 1 || +month > 12) return bad(said(declared.wrong))
+  return { token, kind, name, value: `${year}-${month.padStart(2, "0")}`, label: `${MONTHS[+month - 1]} ${year}`, ok: true }
 }
 
-/* The papers a filter of `has` or `topic` allows: the older papers' file and the newest month's. */
-async function filterSet(m, key, path) {
-  const [main, recent] = await Promise.all([load(path), load("filters/recent.json")])
+/* The papers a set filter's value allows: the older papers' file and the newest month's. */
+async function filterSet(m, name, value) {
+  const [main, recent] = await Promise.all([load(`filters/${name}/${value}.json`), load("filters/recent.json")])
   const found = decodeList(main, new Set())
+  const key = `${name}:${value}`
   return recent[key] ? decodeList(recent[key], found) : found
 }
 
-/* The ranges [from, to) of paper numbers first listed in a month or year. */
+/* The ranges [from, to) of paper numbers first listed in the months range filters name
+   (a value is the start of the months it keeps: "2024" or "2024-09"). */
 function dateRanges(m, filters) {
   const ranges = []
   m.months.forEach(([month, from], i) => {
     const to = i + 1 < m.months.length ? m.months[i + 1][1] : m.papers
-    if (filters.some(f => f.kind === "year" ? month.startsWith(f.value) : month === f.value)) ranges.push([from, to])
+    if (filters.some(f => month.startsWith(f.value))) ranges.push([from, to])
   })
   return ranges
 }
@@ -320,10 +328,8 @@ function dateRanges(m, filters) {
 async function allowed(m, filters) {
   if (!filters.length) return null
   if (filters.some(f => !f.ok)) return { allows: () => false, newest: () => ({ total: 0, numbers: [] }) }
-  const sets = await Promise.all(filters.filter(f => f.kind === "has" || f.kind === "topic").map(f => f.kind === "has"
-    ? filterSet(m, "code", "filters/code.json")
-    : filterSet(m, `topic:${f.value}`, `filters/topic/${f.value}.json`)))
-  const dated = filters.filter(f => f.kind === "year" || f.kind === "month")
+  const sets = await Promise.all(filters.filter(f => f.kind === "set").map(f => filterSet(m, f.name, f.value)))
+  const dated = filters.filter(f => f.kind === "range")
   const ranges = dated.length ? dateRanges(m, dated) : [[0, m.papers]]
   const inRange = n => ranges.some(([from, to]) => n >= from && n < to)
   const allows = n => inRange(n) && sets.every(set => set.has(n))
@@ -394,17 +400,19 @@ async function search(query, shown, asked) {
     shown: found.papers.length,
     corrected: found.corrected,
     filters: filters.map(({ token, label, ok, note }) => ({ token, label, ok, note: note || "" })),
-    offers: offers(found, filters),
+    offers: offers(m, found, filters),
   }
   return { data: { items: groups({ ...found, topics }, words, filters.length > 0), suggest }, count }
 }
 
 /* Filters a reader may add, as chips under the box: the topics the words name, and
-   papers with code. */
-function offers(found, filters) {
-  const out = found.topics.filter(([slug]) => !filters.some(f => f.kind === "topic" && f.value === slug)).slice(0, 3)
+   each value of a set filter declared as offered (has:code) that the query has not. */
+function offers(m, found, filters) {
+  const out = found.topics.filter(([slug]) => !filters.some(f => f.name === "topic" && f.value === slug)).slice(0, 3)
     .map(([slug, name]) => ({ token: `topic:${slug}`, label: `Topic: ${name}` }))
-  if (found.total && !filters.some(f => f.kind === "has")) out.push({ token: "has:code", label: "Has code" })
+  if (!found.total) return out
+  for (const declared of m.filters.filter(f => f.offered && !filters.some(g => g.name === f.name)))
+    for (const [value, label] of declared.values) out.push({ token: `${declared.name}:${value}`, label })
   return out
 }
 

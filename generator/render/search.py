@@ -176,9 +176,11 @@ def other_files(
     total: int,
     topics: Iterable[tuple[str, str, tuple[str, ...]]],
     months: Iterable[tuple[str, int]] = (),
+    filters: list[dict[str, object]] = [],
 ) -> dict[str, bytes]:
     """The newest month's term files (its papers numbered from `first`, the main files'
-    count) and meta.json. `topics`: (slug, name, phrases) of each; `months`: month_starts."""
+    count) and meta.json. `topics`: (slug, name, phrases) of each; `months`: month_starts;
+    `filters`: the query filters the worker knows (search_filters.declared)."""
     abstract_files, words_files = file_counts(first)
     files: dict[str, bytes] = {}
     titles, abstracts = _postings(newest, first=first)
@@ -191,7 +193,7 @@ def other_files(
         files[f"{FOLDER}/recent/{recent_names[letter]}.json"] = _json(recent)
     files[f"{FOLDER}/meta.json"] = _json(
         {
-            "version": 4,
+            "version": 5,
             "papers": total,
             "docs_per_file": DOCS_PER_FILE,
             "results_shown": RESULTS_SHOWN,
@@ -205,6 +207,7 @@ def other_files(
                 [slug, name, served_url(topic_page(slug)), sorted({worker_fold(p) for p in phrases})] for slug, name, phrases in topics
             ],
             "months": [list(m) for m in months],
+            "filters": filters,
         }
     )
     return files

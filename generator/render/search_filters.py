@@ -1,15 +1,28 @@
-"""Search filters: which papers a query's `topic:` and `has:code` allow, as files the
-search worker (docs/javascripts/search-worker.js) fetches when a query has them.
+"""Search filters, declared once: what each is called in a query, which papers it keeps,
+and how it is shown; the worker (docs/javascripts/search-worker.js) reads the
+declarations from meta.json ("filters") and treats every filter of a kind alike.
 
-    search/digest/filters/code.json          the older papers with a code link
-    search/digest/filters/topic/SLUG.json    the older papers of a topic
-    search/digest/filters/recent.json        {"code": ..., "topic:SLUG": ...} of the newest month's papers
+Two kinds:
+
+- A **set** filter keeps the papers that have one of its values: `topic:SLUG`,
+  `has:code`. A value is typed whole or by a start no other value shares. Its papers
+  are files the worker fetches when a query names it:
+
+      search/digest/filters/NAME/VALUE.json    the papers before the newest month
+      search/digest/filters/recent.json        {"NAME:VALUE": ...} of the newest month's
+
+  Two set filters in a query narrow (a paper must be in both).
+- A **range** filter keeps the papers first listed in a span of months: `year:2024`,
+  `month:2024-09`. It needs no file: papers are numbered by the day they were first
+  listed, so a month is a range of numbers (meta.json "months"). Range filters in a
+  query are alternatives (any of them).
+
+A new set filter is one declaration in SET_FILTERS: its name, its values, which
+values a paper has, and what is said when a typed value names none.
 
 Papers are the search index's numbers (render/search.py), and the split between the
 older papers and the newest month's is the index's: a new day rewrites recent.json
-only, unless it changes the topics of older papers. The `year:` and `month:` filters
-need no file: papers are numbered by the day they were first listed, so a month is a
-range of numbers, given in meta.json ("months").
+only, unless it changes the filters of older papers.
 
 A list is {"gaps": [...]}, the numbers as gaps from the one before (the first from 0),
 or {"bits": "..."}, a bitmap in base64 (bit n & 7 of byte n >> 3 is paper n), whichever
@@ -21,38 +34,97 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
 
+from .model import Tagged
+from .paper_links import has_code_link
 from .search import gaps
 from .urls import SEARCH_FOLDER
 
-CODE = "code"
 RECENT_PATH = f"{SEARCH_FOLDER}/filters/recent.json"
-
-Allowed = tuple[bool, tuple[str, ...]]  # a paper's (has a code link, topic slugs)
-
-
-def topic_key(slug: str) -> str:
-    return f"topic:{slug}"
+Topics = Sequence[tuple[str, str]]  # (slug, name) of every topic
 
 
-def main_paths(slugs: Iterable[str]) -> dict[str, str]:
-    """Filter key -> path of the older papers' file: "code" and "topic:SLUG" for every topic."""
-    paths = {CODE: f"{SEARCH_FOLDER}/filters/code.json"}
-    paths.update({topic_key(slug): f"{SEARCH_FOLDER}/filters/topic/{slug}.json" for slug in sorted(slugs)})
-    return paths
+@dataclass(frozen=True)
+class SetFilter:
+    """A filter keeping the papers that have a value (see the module docstring)."""
+
+    name: str  # as typed before the colon
+    values: Callable[[Topics], Sequence[tuple[str, str]]]  # (value, its chip's label), given the topics
+    of: Callable[[Tagged], Iterable[str]]  # the values a paper has
+    unknown: str  # said when a typed value starts none: {raw} is what was typed
+    several: str = ""  # said when it starts several: {count}, {raw} and {values}
+    offered: bool = False  # offered as a chip under results, when the query does not have it
 
 
-def numbers_by_filter(papers: Sequence[Allowed], slugs: Iterable[str]) -> dict[str, tuple[int, ...]]:
-    """Filter key -> the numbers (places in `papers`) of the papers it allows; every
-    topic has a key, an empty list too, so the worker never asks for a file not there."""
-    found: dict[str, list[int]] = {CODE: [], **{topic_key(slug): [] for slug in sorted(slugs)}}
-    for number, (has_code, topics) in enumerate(papers):
-        if has_code:
-            found[CODE].append(number)
-        for slug in topics:
-            found[topic_key(slug)].append(number)
-    return {key: tuple(numbers) for key, numbers in found.items()}
+@dataclass(frozen=True)
+class RangeFilter:
+    """A filter keeping the papers first listed in a span of months."""
+
+    name: str
+    pattern: str  # a value, as a regular expression: its groups are the year and, if any, the month
+    wrong: str  # said when a value does not match
+
+
+SET_FILTERS = (
+    SetFilter(
+        "topic",
+        values=lambda topics: [(slug, f"Topic: {name}") for slug, name in topics],
+        of=lambda tagged: [slug for slug, _ in tagged.topics],
+        unknown="no topic is called “{raw}”: topic: takes the name in a topic page's address",
+        several="{count} topics start with “{raw}”: {values}",
+    ),
+    SetFilter(
+        "has",
+        values=lambda topics: [("code", "Has code")],
+        of=lambda tagged: ["code"] if has_code_link(tagged.paper) else [],
+        unknown="has: takes code, as in has:code",
+        offered=True,
+    ),
+)
+RANGE_FILTERS = (
+    RangeFilter("year", r"^(\d{4})$", "year: takes a year, as in year:2024"),
+    RangeFilter("month", r"^(\d{4})-(\d{1,2})$", "month: takes a year and month, as in month:2024-09"),
+)
+
+
+def declared(topics: Topics) -> list[dict[str, object]]:
+    """The filters as meta.json gives them to the worker."""
+    sets = [
+        {
+            "name": f.name,
+            "kind": "set",
+            "values": [list(v) for v in f.values(topics)],
+            "unknown": f.unknown,
+            "several": f.several,
+            "offered": f.offered,
+        }
+        for f in SET_FILTERS
+    ]
+    ranges = [{"name": f.name, "kind": "range", "pattern": f.pattern, "wrong": f.wrong} for f in RANGE_FILTERS]
+    return sets + ranges
+
+
+def key(name: str, value: str) -> str:
+    """A set filter's value, as recent.json keys it."""
+    return f"{name}:{value}"
+
+
+def main_paths(topics: Topics) -> dict[str, str]:
+    """Key -> path of the older papers' file, for every value of every set filter."""
+    return {key(f.name, value): f"{SEARCH_FOLDER}/filters/{f.name}/{value}.json" for f in SET_FILTERS for value, _ in f.values(topics)}
+
+
+def numbers_by_filter(papers: Sequence[Tagged], topics: Topics) -> dict[str, tuple[int, ...]]:
+    """Key -> the numbers (places in `papers`) of the papers it allows; every value has
+    a key, an empty list too, so the worker never asks for a file not there."""
+    found: dict[str, list[int]] = {k: [] for k in sorted(main_paths(topics))}
+    for number, tagged in enumerate(papers):
+        for f in SET_FILTERS:
+            for value in f.of(tagged):
+                found[key(f.name, value)].append(number)
+    return {k: tuple(numbers) for k, numbers in found.items()}
 
 
 def filter_file(numbers: Sequence[int]) -> bytes:

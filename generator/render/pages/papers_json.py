@@ -35,7 +35,7 @@ def papers_part(model: SiteModel, related: Callable[[], Related]) -> Part:
         ordered, split = search.split_index(model.papers.values())  # the index's order, once for both
         yield papers_json_page(model, lists)
         yield from related_pages_of(ordered, lists)
-        yield from filter_pages_of(model.tagged, ordered, split, [t.slug for t in model.topics])
+        yield from filter_pages_of(model.tagged, ordered, split, [(t.slug, t.name) for t in model.topics])
 
     return Part("papers", len(model.papers), pages, COST)
 

@@ -10,7 +10,7 @@ from typing import Iterator, Mapping
 
 from ...records import Paper
 from ...topics import Topic
-from .. import search
+from .. import search, search_filters
 from ..model import Record
 from .base import Files, Page, Part
 
@@ -67,7 +67,8 @@ def make_search_terms(inputs: SearchTermsInputs) -> Files:
 
 
 def make_search_recent(inputs: SearchRecentInputs) -> Files:
-    return search.other_files(inputs.papers, inputs.first, inputs.total, inputs.topics, inputs.months).items()
+    filters = search_filters.declared([(slug, name) for slug, name, _ in inputs.topics])
+    return search.other_files(inputs.papers, inputs.first, inputs.total, inputs.topics, inputs.months, filters).items()
 
 
 def make_search_docs(inputs: SearchDocsInputs) -> Files:
