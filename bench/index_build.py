@@ -21,11 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.build import Build  # noqa: E402
 from generator.commands import Project, load_valid_topics  # noqa: E402
 from generator.commands.generate import load_checked  # noqa: E402
 from generator.render.model import tagged_model  # noqa: E402
 from generator.render.pages import filter_pages, search_pages  # noqa: E402
+from generator.speed import Build  # noqa: E402
 
 
 def peak_mb() -> float:

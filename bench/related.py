@@ -53,7 +53,7 @@ def measured(step):
 state = Store(Path(sys.argv[1]) / "data").load()
 papers, digests = state.papers, state.digests
 from functools import partial
-from generator.build.related import _shared
+from generator.speed.related import _shared
 whole, scratch_s, _ = measured(lambda: related.compute(papers, map_blocks=partial(_shared, workers=2)))
 _, one_s, scratch_mb = measured(lambda: related.compute(papers))
 last = max(p.first_date for p in papers.values())

@@ -2,7 +2,7 @@
 
 Stages, one package each: sources/ (parse a listing, fetch one) -> store/ (data/) ->
 topics/ (tagging) -> render/ (what the site is: pages from the tagged store) ->
-build/ (how generate makes them fast, and writes docs/). commands/ holds one recipe
+speed/ (how generate makes them fast, and writes docs/). commands/ holds one recipe
 per command over them; cli.py is the command line.
 """
 

@@ -18,7 +18,6 @@ from tqdm import tqdm
 
 from . import __version__, atomic, lock, sources
 from .atomic import write_atomic
-from .build.parallel import MAX_WORKERS
 from .commands import Project
 from .commands.check import check, count_lines, markdown_report, text_report
 from .commands.export import export
@@ -31,6 +30,7 @@ from .errors import DigestError, display_path
 from .render.feeds import DEFAULT_SITE_URL
 from .render.text import clipped
 from .sources import http
+from .speed.parallel import MAX_WORKERS
 
 TODAY_VARIABLE = "PAPER_DIGEST_TODAY"
 BASE_URL_VARIABLE = "PAPER_DIGEST_BASE_URL"

@@ -8,9 +8,9 @@ import os
 
 import pytest
 
-from generator.build.parallel import fork_map, fork_start
-from generator.build.writer import Writer
 from generator.render.pages import Page, Part
+from generator.speed.parallel import fork_map, fork_start
+from generator.speed.writer import Writer
 
 
 def test_fork_map_gives_results_in_order_from_other_processes():

@@ -7,12 +7,12 @@ from datetime import date, timedelta
 
 from msgspec import structs
 
-from generator.build.keys import Keys
 from generator.records import Appearance, Listing, Paper
 from generator.render import bibtex, charts
 from generator.render.feeds import FEED_SIZE, feed_xml, latest
 from generator.render.model import Tagged, lay_out, tagged_model
 from generator.render.pages import BibInputs, Page, make_bib
+from generator.speed.keys import Keys
 from generator.topics import Tagging, Topic
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from conftest import ingest_mini
 
-from generator.build import shards as shards_module
-from generator.build.shards import NO_IDENTITY, fingerprint, known_records, learned, remembered, scan
+from generator.speed import shards as shards_module
+from generator.speed.shards import NO_IDENTITY, fingerprint, known_records, learned, remembered, scan
 from generator.store import Store, sha256
 from generator.store.format import _decode_shard, _parse_shard, _record_liner
 

@@ -4,7 +4,7 @@
     fetch:    http -> raw bytes -> (as ingest); a changed snapshot supersedes the old one
     rebuild:  raw listings -> sources -> merge -> store
     resolve:  store -> http (search by title) -> resolutions -> merge -> store
-    generate: store + topics -> tagging -> site model -> pages -> docs/ (through build/)
+    generate: store + topics -> tagging -> site model -> pages -> docs/ (through speed/)
     check:    store + topics -> diagnostics
     export:   store + topics -> tagging -> JSON
 

@@ -14,11 +14,11 @@ from ..errors import Diagnostic
 from ..records import Paper
 from ..render.text import clipped
 from ..render.urls import entry_url
-from ..store.check import check_store
+from ..store.integrity import check_store
 from ..store.merge import PaperIndex
 from ..topics import Topic, load_topic_texts, load_topics, tag
-from ..topics.check import check_topic_coverage, check_topic_refs, check_topic_rules
 from ..topics.diff import TopicDiff, diff_topics
+from ..topics.validate import check_topic_coverage, check_topic_refs, check_topic_rules
 from . import Project
 
 SHOWN_PER_TOPIC = 20  # papers listed for each topic in a report; the rest are counted

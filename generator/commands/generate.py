@@ -1,6 +1,6 @@
 """`generate`: the store and topics made into the site's files in docs/.
 
-The recipe reads top to bottom; every step asks `build` (generator/build/), which
+The recipe reads top to bottom; every step asks `build` (generator/speed/), which
 knows whether a step can be spared because an earlier run did it, and which pages
 are made in which process. `from_scratch` switches all of that off: the same files.
 """
@@ -15,18 +15,18 @@ from typing import Iterator, Mapping
 
 from msgspec import structs
 
-from ..build import Build
-from ..build.parallel import stopped_on_error
-from ..build.writer import SiteReport
 from ..errors import DigestError
 from ..records import Paper
 from ..render.feeds import DEFAULT_SITE_URL
 from ..render.model import lay_out, tagged_model
 from ..render.pages import papers_part, search_part, site_parts
+from ..speed import Build
+from ..speed.parallel import stopped_on_error
+from ..speed.writer import SiteReport
 from ..store import StoreState
 from ..store.merge import PaperIndex
 from ..topics import Topic
-from ..topics.check import check_topic_refs
+from ..topics.validate import check_topic_refs
 from . import Project, Say, load_valid_topics, stderr
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..build.keys import code_digest
-from ..build.related import neighbours
 from ..errors import Diagnostic, DigestError
 from ..lock import reading
 from ..related.suggest import as_yaml, suggest
+from ..speed.keys import code_digest
+from ..speed.related import neighbours
 from ..topics import Item, Topic, tag
 from ..topics.diff import matched_phrases
 from ..topics.rules import SLUG

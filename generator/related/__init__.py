@@ -4,7 +4,7 @@ titles and abstracts (vectors.py: TF-IDF, scikit-learn), best first
 site model each paper's related ids.
 
 `compute` is the plain answer; `update` gives the same from an earlier run's
-neighbours (kept by build/related.py) by comparing only the new or changed papers.
+neighbours (kept by speed/related.py) by comparing only the new or changed papers.
 Chosen by measurement over embeddings: see bench/README.md (Related papers).
 """
 
@@ -25,7 +25,7 @@ __all__ = ["RELATED", "Model", "Neighbours", "compute", "compute_with_model", "f
 
 def compute(papers: Mapping[str, Paper], model: Model | None = None, map_blocks: MapBlocks | None = None) -> Neighbours:
     """Every paper's related papers, from nothing but the papers. `map_blocks` may
-    share the blocks of products between processes (build/parallel.py); the answer
+    share the blocks of products between processes (speed/parallel.py); the answer
     is the same."""
     return compute_with_model(papers, text_digests(papers), model, map_blocks)[1]
 

@@ -28,7 +28,7 @@ MIN_SCORE = 0.1  # below this, "related" is noise
 BLOCK = 1024  # queries a product at a time: the product's size, not the archive's, bounds memory
 
 Scored = tuple[tuple[float, int], ...]  # (score, position in the id-ordered papers), best first
-# How blocks of work are shared out (build/parallel.py's fork_map, or in this process).
+# How blocks of work are shared out (speed/parallel.py's fork_map, or in this process).
 MapBlocks = Callable[[Callable[[list[int]], dict], list[list[int]]], list[dict]]
 
 

@@ -8,5 +8,5 @@
     escape.py, latex.py, rawhtml.py, text.py, paper_links.py   what they share
 
 Nothing here knows of digests, caches, processes or an earlier run: that is the
-build stage's (generator/build/).
+build stage's (generator/speed/).
 """

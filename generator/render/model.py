@@ -247,7 +247,6 @@ class EntryView:
     also_listed: tuple[NavLink, ...]  # the other days (date pages only)
     topics: tuple[NavLink, ...]
     parts: PaperParts
-    times_listed: int
     topic_slugs: str = ""  # every topic of the paper, space-separated, for the page's filters
 
     @property
@@ -263,7 +262,7 @@ def entry_view(shown: Tagged, page: str, rank: int | None = None, here: date | N
     also = dates if here is None else tuple([one for d, one in zip(days, dates) if d != here])
     topics = tuple([one for target, one in nav_topics(shown.topics, page) if target != page]) if with_topics else ()
     slugs = " ".join([slug for slug, _ in shown.topics])
-    return EntryView(paper, anchor(paper.id), rank, dates, also, topics, paper_parts(paper), len(paper.appearances), slugs)
+    return EntryView(paper, anchor(paper.id), rank, dates, also, topics, paper_parts(paper), slugs)
 
 
 @dataclass(frozen=True)

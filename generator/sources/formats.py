@@ -5,7 +5,7 @@ value, and sources/__init__.py lists them in `FORMATS`. Everything that differs 
 format is read from there: how a file of it is recognised and parsed, the extension
 of its raw copy in data/raw/, which listing wins when two describe a paper
 differently (store/merge.py), whether one file lists papers on many days
-(store/check.py), how the health page and messages name it, and how `fetch` asks
+(store/integrity.py), how the health page and messages name it, and how `fetch` asks
 Hugging Face for it (`Endpoint`). Adding a format is a module and a line in FORMATS.
 """
 

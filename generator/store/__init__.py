@@ -1,9 +1,9 @@
 """The store: the only code that reads or writes `data/`.
 
-format.py   the on-disk format of the manifest and the paper shards
-disk.py     Store: load and save data/, atomically
-merge.py    the merge rule: how a listing's entries join the stored papers
-check.py    validation of data/ with file:line diagnostics
+format.py      the on-disk format of the manifest and the paper shards
+disk.py        Store: load and save data/, atomically
+merge.py       the merge rules: how a listing's entries join the stored papers
+integrity.py   validation of data/ with file:line diagnostics
 """
 
 from .disk import Store, StoreState, WriteReport

@@ -51,7 +51,7 @@ def _git(where: Path, *args: str, text: bool = True):
 
 
 # Given a shard's path and the status of the open file, the digests of its records
-# if they are known for exactly that file (build/shards.py keeps them between runs).
+# if they are known for exactly that file (speed/shards.py keeps them between runs).
 KnownRecords = Callable[[Path, os.stat_result], "tuple[str, ...] | None"]
 
 

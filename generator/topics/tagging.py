@@ -137,7 +137,7 @@ def tag(
     `known`: the `matched` of an earlier run with the same rules (the same `rules_digest`).
     `digests` are the papers' digests where already known (the store's); the others are
     made here. `map_chunks(f, items)` must return what `f(items)` returns; it may split
-    the items between processes (build/parallel.py)."""
+    the items between processes (speed/parallel.py)."""
     matcher = _Matcher(topics)
     added = {t.slug: {resolve.get(i.value, i.value) for i in t.add} for t in topics}
     removed = {t.slug: {resolve.get(i.value, i.value) for i in t.remove} for t in topics}

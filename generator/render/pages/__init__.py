@@ -4,7 +4,7 @@ A `Page` (base.py) is one or more files made together by `make(inputs)`. `make` 
 module-level function and `inputs` a value of plain data, dates, `Tagged` papers
 (record and topic names) and `Record` papers (record only): everything the page
 shows, and nothing it does not. The build stage keys each page by a digest of its
-inputs (build/keys.py) and keeps a page whose inputs did not change; since `make`
+inputs (speed/keys.py) and keeps a page whose inputs did not change; since `make`
 is given nothing else, a page cannot depend on something its key leaves out
 (tests/test_pages.py checks that every `make` is a module-level function).
 

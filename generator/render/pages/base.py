@@ -15,7 +15,7 @@ class Page:
     """Files made together by `make(inputs)`. `paths` are the files it makes, or None
     when they are known only once made (the search index's term files). `kind` names
     it in keys and messages. `reuses_lines`: the build may make it with the lines of an
-    earlier file whose papers did not change (build/papers_json.py)."""
+    earlier file whose papers did not change (speed/papers_json.py)."""
 
     kind: str
     paths: tuple[str, ...] | None

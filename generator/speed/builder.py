@@ -105,7 +105,7 @@ class Build:
 
     def related(self, papers: Mapping[str, Paper], records: Mapping[str, str] = {}, keep: bool = True) -> Callable[[], Related]:
         """Every paper's related ids, best first, given the last run's neighbours
-        (build/related.py); with `keep`, this run's are kept for the next. In an update
+        (speed/related.py); with `keep`, this run's are kept for the next. In an update
         with more than one worker, `start` makes the pages that need them in a process
         of their own, so they are computed there, when asked for, while this process
         goes on; otherwise here and now, sharing the work between the workers."""

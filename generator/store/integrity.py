@@ -1,5 +1,5 @@
 """Validation of the store in `data/`: the manifest, the raw listings and the papers
-(topics/check.py checks the topic files). Each finding is a Diagnostic naming file and line; findings
+(topics/validate.py checks the topic files). Each finding is a Diagnostic naming file and line; findings
 are collected, never raised one at a time, so a contributor sees them all at once."""
 
 from __future__ import annotations

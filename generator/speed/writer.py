@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Sequence
 
 from ..atomic import Staging
 from ..render.pages import Page, Part
@@ -196,8 +196,3 @@ def _parse_list(text: str) -> dict[str, str]:
         if rel and ".." not in Path(rel).parts and not rel.startswith("/"):
             found[rel] = key
     return found
-
-
-def previous_files(docs: Path) -> Mapping[str, str]:
-    """The generated files of the last run, with their keys."""
-    return _parse_list(_read_text(docs))

@@ -3,7 +3,7 @@
 It lives in `.cache/` at the project root, ignored by git. Nothing in it is an
 input: each file records the key it is valid for (a digest of the code and of the
 inputs it was derived from; what is known of a store shard is valid for the file's
-identity, see Store.scan_shards), a file with another key or damaged is ignored,
+identity, see shards.scan), a file with another key or damaged is ignored,
 and deleting the folder only makes the next run slower. Writes are atomic and only when
 something changed, but not forced to disk: a file lost in a crash costs time only.
 Where the folder cannot be written (read-only), the cache is simply not kept.
