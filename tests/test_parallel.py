@@ -85,3 +85,19 @@ def test_without_keys_every_page_is_made_and_the_list_has_no_keys(tmp_path):
     report = Writer(docs).finish([Part("test", 1, lambda: [_page("a.md", "k1"), _page("b.md", "k1")])])
     assert report.kept == 0 and report.written == ("b.md",)  # a.md made again, the same bytes: not written
     assert (docs / ".generated").read_text() == "a.md\nb.md\n"
+
+
+def test_keying_pages_after_one_was_started_is_refused(tmp_path):
+    """Build's plan (speed/builder.py): keys() after start() used to make every page
+    again in silence; it is an error, named."""
+    from generator.speed import Build
+
+    build = Build(tmp_path, tmp_path / "docs", workers=1)
+    build.keys({}, {})
+    build.start(Part("one", 1, lambda: [Page("one", ("one.md",), _one_file, None)]))
+    with pytest.raises(RuntimeError, match=r"^Build.keys\(\) after pages were started: "):
+        build.keys({}, {})
+
+
+def _one_file(inputs):
+    yield "one.md", b"one\n"

@@ -1,10 +1,14 @@
-"""Build: the speed machinery as the generate command sees it, one question a step.
+"""Build: the speed machinery as the generate command sees it, one question a step,
+asked in this order (the plan; a step out of it raises, rather than silently undo
+what the machinery spares):
 
     up_to_date()  has anything that generate reads changed since the last run?
     load()        the store, sparing the digests of records read before
+    keys()        pages are keyed from now on: before any page is started
+    start()       pages whose inputs are ready early, made while the caller goes on
     tag()         the topics applied, sparing the phrase matches of records seen before
     related()     each paper's related papers, comparing only the papers new since
-    start()       pages whose inputs are ready early, made while the caller goes on
+    prepare()     the digests of the papers pages show, made once before processes fork
     finish()      every other page, and docs/ completed
 
 With `fast=False` each answer is the plain one: the store loaded, every paper
@@ -129,6 +133,11 @@ class Build:
 
     def keys(self, papers: Mapping[str, Paper], digests: Mapping[str, str]) -> None:
         """Pages are keyed from now on (see keys.py), papers by these records' digests."""
+        if self._writer is not None:
+            raise RuntimeError(
+                "Build.keys() after pages were started: they would be keyed by nothing and all made again; "
+                "call keys() before start(), related() and finish() (the plan in speed/builder.py)"
+            )
         if self.fast:
             self._keys = Keys(papers, digests)
 
