@@ -145,7 +145,7 @@ def test_the_cache_only_spares_work_a_damaged_one_changes_nothing(tmp_path):
     (cache / "shards.json").write_text(json.dumps(shards))
     assert generated_again() == expected
     # The related papers' vectors and lists, and their model: cut short, then not what they were.
-    for kept in ("neighbours.npz", "model.pickle"):
+    for kept in ("neighbours.npz", "model.npz"):
         data = (cache / "related" / kept).read_bytes()
         (cache / "related" / kept).write_bytes(data[: len(data) // 2])
         assert generated_again() == expected
@@ -460,3 +460,39 @@ def test_a_damaged_list_of_generated_files_makes_every_file_again(project):
     assert project.snapshot("docs") == before
     (project.docs / ".generated").write_bytes(b"\xff\xfe not a list")
     project.ok("generate", "--from-scratch")
+
+
+class _Planted:
+    """What a crafted cache would unpickle: loading it writes a file (never here)."""
+
+    def __init__(self, marker: str):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_a_crafted_related_cache_runs_no_code(tmp_path):
+    """The publish job restores .cache/ from the CI cache: a pickle in it ran code
+    during generate. Nothing read back from .cache/ is unpickled."""
+    import pickle
+
+    import numpy as np
+
+    project = mini_project(tmp_path / "a")
+    project.ok("generate")
+    expected = project.snapshot("docs")
+    related = project.root / ".cache" / "related"
+    marker = tmp_path / "ran"
+    (related / "model.pickle").write_bytes(pickle.dumps(("key", _Planted(str(marker)))))  # the old name
+    for name in ("model.npz", "neighbours.npz"):
+        planted = np.empty(1, dtype=object)
+        planted[0] = _Planted(str(marker))
+        with open(related / name, "wb") as handle:
+            np.savez(handle, key=planted, words=planted, idf=planted, ids=planted)
+        paper = project.data / "papers" / "2025-03.json"  # a change, so that generate reads the cache
+        paper.write_text(paper.read_text())
+        (project.docs / ".generated").write_text("")
+        project.ok("generate")
+        assert not marker.exists()
+        assert project.snapshot("docs") == expected

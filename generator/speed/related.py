@@ -3,16 +3,17 @@ neighbours in `.cache/related/`, so that a daily run vectorizes and compares onl
 the papers that are new or changed (generator/related/ says why the answer is the
 same as computing it all again).
 
-Kept: the epoch's model (its vocabulary, word weights and stop words, pickled; read back
-only from this project's own cache), and one .npz of the papers' ids, record
-digests, vectors and neighbour lists. Both are keyed by the epoch's key and the
+Kept: the epoch's model (its vocabulary, word weights and stop words) and the papers'
+ids, record digests, vectors and neighbour lists, each an .npz of plain arrays read
+with numpy's allow_pickle=False: the publish job restores .cache/ from the CI cache,
+so nothing a run reads back may run code (a pickle would). Both are keyed by the epoch's key and the
 generator's code; anything else, damaged, or unreadable is ignored and the whole
 answer is computed.
 """
 
 from __future__ import annotations
 
-import pickle
+import io
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -28,6 +29,7 @@ from . import cache
 from .parallel import fork_map
 
 FOLDER = "related"
+MODEL = "model.npz"
 
 
 def neighbours(
@@ -89,15 +91,28 @@ def _path(root: Path, name: str) -> Path:
 
 def _load_model(root: Path, key: str) -> Model | None:
     try:
-        data = _path(root, "model.pickle").read_bytes()
-        saved_key, model = pickle.loads(data)  # our own cache, written by _save_model: plain data
+        with np.load(_path(root, MODEL), allow_pickle=False) as saved:
+            words, idf, stop_words = saved["words"], saved["idf"], saved["stop_words"]
+            saved_key, model_key = str(saved["key"]), str(saved["model_key"])
+        if saved_key != key or words.ndim != 1 or idf.shape != words.shape or idf.dtype != np.float64:
+            return None
+        return Model(model_key, {str(word): n for n, word in enumerate(words)}, idf, frozenset(map(str, stop_words)))
     except Exception:  # noqa: BLE001 - any damage means: fit again
         return None
-    return model if saved_key == key and isinstance(model, Model) else None
 
 
 def _save_model(root: Path, key: str, model: Model) -> None:
-    cache.write(_path(root, "model.pickle"), pickle.dumps((key, model), protocol=pickle.HIGHEST_PROTOCOL))
+    words = sorted(model.vocabulary, key=model.vocabulary.__getitem__)  # each at its column: they are 0 to n - 1
+    data = io.BytesIO()
+    np.savez(
+        data,
+        key=np.array(key),
+        model_key=np.array(model.key),
+        words=np.array(words, dtype=str),
+        idf=model.idf,
+        stop_words=np.array(sorted(model.stop_words), dtype=str),
+    )
+    cache.write(_path(root, MODEL), data.getvalue())
 
 
 def _load(root: Path) -> Saved | None:
