@@ -151,3 +151,30 @@ def test_a_resolved_paper_becomes_one_with_the_stored_paper_of_that_id(project, 
     before = {p.name: p.read_bytes() for p in (project.data / "papers").glob("*.json")}
     project.ok("rebuild")  # the raw listings and resolved.json make the same store
     assert {p.name: p.read_bytes() for p in (project.data / "papers").glob("*.json")} == before
+
+
+def test_a_hit_whose_id_is_another_stored_papers_never_merges_them(project, hub):
+    """An answer that gives a title the arXiv id of another stored paper (three papers
+    had vanished into one, and check found nothing): the papers stay apart."""
+    api = project.root / "api.json"
+    listed = copy.deepcopy(REAL)
+    listed["paper"]["submittedOnDailyAt"] = "2025-03-20T00:00:00.000Z"
+    api.write_text(json.dumps([listed]))
+    project.ok("ingest", api)
+    ingest_titles(project, "Alpha Is Not Qwen", "Beta Is Not Qwen Either")
+    assert len(papers(project)) == 3
+    # Asked newest first, then by id from the end: Beta, then Alpha.
+    hub.script("/api/papers/search", search(item("Beta Is Not Qwen Either", "2409.12186")), search(item("Alpha Is Not Qwen", "2409.12186")))
+    result = resolve(project, hub)
+    assert result.code == 0, result.err
+    assert "alpha-is-not-qwen: not resolved: the answer gives it 2409.12186, which is 'Qwen2.5-Coder Technical Report' here" in result.err
+    assert sorted(papers(project)) == ["2409.12186", "alpha-is-not-qwen", "beta-is-not-qwen-either"]
+    assert papers(project)["2409.12186"]["title"] == "Qwen2.5-Coder Technical Report"
+    project.ok("check")
+    # And a hand-edited resolved.json that says so is not applied either.
+    resolved = json.loads((project.data / "resolved.json").read_text())
+    for entry in resolved:
+        entry.update({"id": "2409.12186", "via": "huggingface"})
+    (project.data / "resolved.json").write_text(json.dumps(resolved, indent=1))
+    project.ok("rebuild")
+    assert sorted(papers(project)) == ["2409.12186", "alpha-is-not-qwen", "beta-is-not-qwen-either"]

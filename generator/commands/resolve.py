@@ -24,6 +24,7 @@ from ..answers import arxiv
 from ..errors import DigestError
 from ..identity import is_arxiv_id, match_key
 from ..records import Entry, Paper, Resolution
+from ..render.text import clipped
 from ..sources import http
 from ..store.merge import PaperIndex, apply_resolutions
 from . import Project, Say, stderr
@@ -98,6 +99,14 @@ def resolve(
             report.not_found += 1
             continue
         found = hit.entry
+        holder = state.papers.get(found.arxiv_id or "")
+        if holder is not None and match_key(holder.title) != key:
+            # The answer gives this title the id of another stored paper: one of them is
+            # wrong, and a wrong merge loses a paper. Kept apart, asked again later.
+            state.resolutions[key] = Resolution(key, paper.title, today)
+            report.not_found += 1
+            say(f"{paper.id}: not resolved: the answer gives it {found.arxiv_id}, which is {clipped(holder.title, 60)!r} here")
+            continue
         meta = {**found.meta, **({"arxiv_only": True} if hit.via == "arxiv" else {})}
         state.resolutions[key] = Resolution(key, paper.title, today, found.arxiv_id, hit.via, found.authors, meta)
         report.resolved += 1

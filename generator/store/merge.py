@@ -179,18 +179,22 @@ def apply_resolutions(index: PaperIndex, resolutions: Mapping[str, Resolution], 
     Applied at the end of every merge (ingest, fetch, rebuild, resolve), after the
     listings, so the store is the same whatever order listings and resolutions came
     in. The paper's old id stays as an alias (topic files and links that name it keep
-    working). If the store already has a paper of that id, the two become one, with
-    every appearance of both. What the listings say wins; the resolution fills what
+    working). If the store already has a paper of that id with the same title (by
+    match key), the two become one, with every appearance of both; one with another
+    title stays apart, and so does this paper, known by its title. What the listings say wins; the resolution fills what
     they leave empty (a text dump has no authors, no metadata)."""
     changed = 0
     hits = {r.key: r for r in resolutions.values() if r.id}
     if not hits:
         return 0
     for paper in [p for p in index.papers.values() if not is_arxiv_id(p.id)]:
-        found = hits.get(match_key(paper.title))
+        key = match_key(paper.title)
+        found = hits.get(key)
         if found is None or found.id is None:
             continue
         other = index.papers.get(found.id)
+        if other is not None and match_key(other.title) != key:
+            continue  # the id is another paper's: two papers whose titles differ never become one
         resolved = _join(paper, other, listings) if other else paper
         resolved = structs.replace(
             resolved,
