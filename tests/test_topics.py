@@ -124,6 +124,48 @@ def test_file_names_are_slugs_and_names_are_unique(tmp_path):
     ]
 
 
+def test_a_slug_whose_pages_are_the_sites_own_is_refused(tmp_path):
+    """`index` made two pages of topics/index.md, and `sitemap` a feed over the feeds'
+    sitemap: generate crashed where check had passed."""
+    write(tmp_path, "index.yml", GOOD)
+    write(tmp_path, "sitemap.yml", GOOD.replace("name: T", "name: U"))
+    topics, problems = load_topics(sorted(tmp_path.iterdir()))
+    assert topics == []
+    assert [p.message for p in problems] == [
+        "the topic slug 'index' is the page of all topics's address on the site; rename the file",
+        "the topic slug 'sitemap' is the feeds' sitemap's address on the site; rename the file",
+    ]
+
+
+def test_the_reserved_slugs_are_every_fixed_path_a_topic_could_take():
+    from generator.render import urls
+
+    fixed = {value for name, value in vars(urls).items() if name.isupper() and isinstance(value, str) and "." in value}
+    made = {
+        "topics/{}.md": urls.topic_page,
+        "topics/{}.bib": lambda slug: urls.bib_path(urls.topic_page(slug)),
+        "feeds/{}.xml": urls.topic_feed,
+    }
+    taken = set()
+    for pattern, make in made.items():
+        head, tail = pattern.split("{}")
+        for path in fixed:
+            slug = path.removeprefix(head).removesuffix(tail)
+            if path.startswith(head) and path.endswith(tail) and rules.SLUG.match(slug) and make(slug) == path:
+                taken.add(slug)
+    assert taken == set(rules.RESERVED_SLUGS)
+
+
+@pytest.mark.parametrize("key, line", [("name", 1), ("description", 2)])
+def test_a_control_character_in_a_name_or_description_is_refused_with_its_line(tmp_path, key, line):
+    """It crashed generate (no feed can carry it) where check had passed."""
+    values = {"name": "T", "description": "D", key: '"Bell\\a x"'}  # YAML's \a is U+0007
+    write(tmp_path, "one.yml", f"name: {values['name']}\ndescription: {values['description']}\ninclude:\n  - word\n")
+    topics, problems = load_topics(sorted(tmp_path.iterdir()))
+    assert topics == []
+    assert [(p.line, p.message) for p in problems] == [(line, f"{key!r} holds U+0007 (a control character) at character 5; remove it")]
+
+
 # ---- tagging: every rule at work -------------------------------------------------------------
 
 DAY = date(2025, 3, 18)

@@ -25,6 +25,7 @@ from typing import Callable, Iterable
 
 import yaml
 
+from ..clean import unstorable
 from ..errors import Diagnostic, display_path
 from ..identity import words
 
@@ -33,6 +34,10 @@ MAX_PHRASES = 200
 MAX_PHRASE_CHARS = 120
 MAX_DEPTH = 8  # a topic file is a mapping of text and lists of text: two levels
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Slugs whose pages would be the site's own: topics/index.md is the topics page and
+# feeds/sitemap.xml the feeds folder's sitemap (render/urls.py; tests/test_topics.py
+# checks this list against every fixed path there).
+RESERVED_SLUGS = {"index": "the page of all topics", "sitemap": "the feeds' sitemap"}
 # Characters a phrase may hold that matching ignores without surprise: joiners of
 # words (text-to-image, Mixture-of-Experts, o1's, GPT-4.5, input/output).
 # Any other punctuation or symbol in a phrase is a sign that a pattern was meant.
@@ -90,6 +95,9 @@ def load_topic_texts(files: Iterable[tuple[Path, Callable[[], bytes]]]) -> tuple
                     f"file name {path.name!r} is not a topic slug (lowercase letters, digits, dashes); rename it to {suggestion}.yml",
                 )
             )
+            continue
+        if slug in RESERVED_SLUGS:
+            problems.append(Diagnostic(shown, None, f"the topic slug {slug!r} is {RESERVED_SLUGS[slug]}'s address on the site; rename the file"))
             continue
         topic, file_problems = parse_topic(read(), shown, slug)
         problems += file_problems
@@ -217,6 +225,10 @@ def _scalar(node: yaml.Node | None, key: str, problems: list[Diagnostic], err) -
         return None
     if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
         problems.append(err(f"{key!r} must be a non-empty line of text", node.start_mark.line + 1))
+        return None
+    bad = unstorable(str(node.value))
+    if bad:  # no page or feed can carry it (clean.py)
+        problems.append(err(f"{key!r} holds {bad}; remove it", node.start_mark.line + 1))
         return None
     return " ".join(str(node.value).split())
 
