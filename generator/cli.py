@@ -28,7 +28,6 @@ from .commands.rebuild import rebuild
 from .commands.resolve import resolve
 from .errors import DigestError, display_path
 from .render.feeds import DEFAULT_SITE_URL
-from .render.text import clipped
 from .sources import http
 from .speed.parallel import MAX_WORKERS
 
@@ -424,9 +423,17 @@ def _run_fetch(args: argparse.Namespace, project: Project) -> int:
         f"{len(report.empty)} empty, {len(report.unchanged)} unchanged, {len(report.failed)} failed; "
         f"{report.new_papers} new papers; {len(report.written)} file(s) written in data/"
     )
-    for day, message in report.failed:
-        print(f"failed {day}: {message} (retried on the next run)", file=sys.stderr)
-    return 1 if report.failed else 0
+    if report.failed:  # each was said as it failed; here, once, which
+        print(f"failed: {', '.join(str(day) for day, _ in report.failed)} (retried on the next run)", file=sys.stderr)
+    if report.stopped:
+        days = report.not_asked
+        span = f"{days[0]}" if len(days) == 1 else f"{days[0]} to {days[-1]}"
+        print(
+            f"stopped: {report.stopped}; {len(days)} day(s) not fetched ({span}), nothing recorded for them: "
+            "run fetch again when the network is back",
+            file=sys.stderr,
+        )
+    return 1 if report.failed or report.stopped else 0
 
 
 def _client(args: argparse.Namespace, command: str, option: str, url: str, pause: float | None = None) -> http.Client:
@@ -464,9 +471,15 @@ def _run_resolve(args: argparse.Namespace, project: Project) -> int:
         f"resolve: asked about {report.asked} paper(s): {report.resolved} resolved ({report.merged} merged with a stored paper), "
         f"{report.not_found} not found, {len(report.failed)} failed{waiting}; {len(report.written)} file(s) written in data/"
     )
-    for title, message in report.failed:
-        print(f"failed {clipped(title, 80)!r}: {message} (asked again on the next run)", file=sys.stderr)
-    return 1 if report.failed else 0
+    if report.failed:  # each was said as it failed
+        print(f"failed: {len(report.failed)} paper(s), asked again on the next run", file=sys.stderr)
+    if report.stopped:
+        print(
+            f"stopped: {report.stopped}; {report.not_asked} paper(s) not asked, nothing recorded for them: "
+            "run resolve again when the network is back",
+            file=sys.stderr,
+        )
+    return 1 if report.failed or report.stopped else 0
 
 
 def _progress_bar(items, unit: str = "day"):

@@ -4,6 +4,7 @@ server that replays them, including the ways the real source fails."""
 from __future__ import annotations
 
 import json
+import time
 from datetime import date
 
 import pytest
@@ -295,7 +296,8 @@ def test_a_failed_day_leaves_data_and_is_retried_next_run(project, hub):
     assert failed.code == 1
     assert "0 ok, 0 empty, 0 unchanged, 1 failed" in failed.out
     assert failed.err.endswith(
-        f"failed 2024-09-19: {hub.base_url}/api/daily_papers?date=2024-09-19&limit=100&p=0: HTTP 500 Internal Server Error (after 3 tries) (retried on the next run)\n"
+        f"2024-09-19: failed: {hub.base_url}/api/daily_papers?date=2024-09-19&limit=100&p=0: HTTP 500 Internal Server Error (after 3 tries)\n"
+        "failed: 2024-09-19 (retried on the next run)\n"
     )
     after = project.snapshot()
     assert {k: v for k, v in after.items() if k != "manifest.json"} == {k: v for k, v in papers_before.items() if k != "manifest.json"}
@@ -355,3 +357,28 @@ def test_check_finds_a_fetch_record_without_its_listing(project, hub):
     result = project.run("check")
     assert result.code == 1
     assert "data/manifest.json: fetch of 2024-09-19 (api) names listing 0123456789ab, which is not recorded\n" in result.err
+
+
+def _closed_port() -> str:
+    """An address where nothing listens: a port bound and closed again."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{s.getsockname()[1]}"
+
+
+def test_offline_fetch_stops_early_in_a_few_lines_and_records_nothing(project, hub):
+    fetch(project, hub, "--date", "2024-09-18")
+    before = project.snapshot()
+    started = time.monotonic()
+    result = project.run("fetch", "--base-url", _closed_port(), "--since", "2024-09-19", "--until", "2024-09-28", today="2024-09-30")
+    took = time.monotonic() - started
+    assert result.code == 1
+    lines = result.err.strip().splitlines()
+    assert len(lines) <= 10 and took < 30, (took, result.err)
+    assert lines[-1].startswith("stopped: the network looks down: the last 3 attempts to reach 127.0.0.1:")
+    assert lines[-1].endswith(
+        "; 10 day(s) not fetched (2024-09-19 to 2024-09-28), nothing recorded for them: run fetch again when the network is back"
+    )
+    assert project.snapshot() == before  # the manifest too: a run that stored nothing writes nothing

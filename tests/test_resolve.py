@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 
 import pytest
 from conftest import ABSTRACT, FIXTURES, listing_text
@@ -118,8 +119,8 @@ def test_a_429_is_waited_for_and_a_failure_is_not_recorded(project, hub):
     failed = resolve(project, hub, "--retries", "2")
     assert failed.code == 1
     assert failed.err.endswith(
-        f"failed 'Another Title Entirely': {hub.base_url}/api/papers/search?q=another+title+entirely: "
-        "HTTP 503 Service Unavailable (after 3 tries) (asked again on the next run)\n"
+        f"another-title-entirely: failed: {hub.base_url}/api/papers/search?q=another+title+entirely: "
+        "HTTP 503 Service Unavailable (after 3 tries)\nfailed: 1 paper(s), asked again on the next run\n"
     )
     assert "another" not in (project.data / "resolved.json").read_text()  # not a miss: asked again next time
 
@@ -178,3 +179,20 @@ def test_a_hit_whose_id_is_another_stored_papers_never_merges_them(project, hub)
     (project.data / "resolved.json").write_text(json.dumps(resolved, indent=1))
     project.ok("rebuild")
     assert sorted(papers(project)) == ["2409.12186", "alpha-is-not-qwen", "beta-is-not-qwen-either"]
+
+
+def test_offline_resolve_stops_early_says_so_and_records_nothing(project, hub):
+    from test_fetch import _closed_port
+
+    ingest_titles(project, *[f"Paper Number {n}" for n in range(30)])
+    before = project.snapshot()
+    closed = _closed_port()
+    started = time.monotonic()
+    result = project.run("resolve", "--base-url", closed, "--arxiv-url", closed, "--arxiv-pause", "0")
+    took = time.monotonic() - started
+    assert result.code == 1
+    lines = result.err.strip().splitlines()
+    assert len(lines) <= 10 and took < 60, (took, result.err)
+    assert lines[-1].startswith("stopped: the network looks down: the last 3 attempts to reach 127.0.0.1:")
+    assert lines[-1].endswith("; 30 paper(s) not asked, nothing recorded for them: run resolve again when the network is back")
+    assert project.snapshot() == before

@@ -65,6 +65,8 @@ class FetchReport:
     new_papers: int = 0
     written: tuple[str, ...] = ()
     days: int = 0  # asked for
+    stopped: str | None = None  # why the run stopped early: the network looks down
+    not_asked: list[date] = field(default_factory=list)  # the days it did not get to
 
 
 def days_to_fetch(state: StoreState, via: str, today: date, *, on: date | None, since: date | None, until: date | None) -> list[date]:
@@ -123,6 +125,12 @@ def fetch(
             if client.out_of_time():
                 raise http.FetchError("not fetched: the run's deadline (--deadline) passed before this day's turn")
             admitted = _fetch_target(target, client, today, any_date, say)
+        except http.NetworkDown as err:
+            # Nothing is learned of this day or the next: none is recorded as failed
+            # (each is asked again next run anyway), and the rest are not asked.
+            report.stopped = str(err)
+            report.not_asked = [t.day for t in targets[targets.index(target) :]]
+            break
         except (http.FetchError, DigestError) as err:
             message = str(err).splitlines()[0]
             report.failed.append((target.day, message))

@@ -41,6 +41,8 @@ class ResolveReport:
     not_found: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (title, what went wrong)
     waiting: int = 0  # misses not asked again yet
+    stopped: str | None = None  # why the run stopped early: the network looks down
+    not_asked: int = 0  # papers it did not get to
     written: tuple[str, ...] = ()
 
 
@@ -89,6 +91,10 @@ def resolve(
             if client.out_of_time():
                 raise http.FetchError("not asked: the run's deadline (--deadline) passed")
             hit = _search(paper.title, key, client, arxiv_client)
+        except http.NetworkDown as err:
+            report.stopped = str(err)
+            report.not_asked = report.asked - report.resolved - report.not_found - len(report.failed)
+            break
         except (http.FetchError, DigestError) as err:
             message = str(err).splitlines()[0]
             report.failed.append((paper.title, message))

@@ -11,6 +11,9 @@
 - a deadline for the whole run (`run_deadline`): no request starts, and no wait
   lasts, past it
 - a pause between requests, so a month's backfill does not hammer the site
+- a network that is down is known early: after `unreachable_after` attempts in a
+  row that could not connect at all (refused, no route, no name), `NetworkDown` is
+  raised, and fetch and resolve stop rather than try every day or paper in turn
 - redirects are followed; the final URL is reported, so a caller can see that a
   day without papers was redirected to another day
 
@@ -21,6 +24,7 @@ it is here, small enough to read, with `sleep` injectable for tests.
 from __future__ import annotations
 
 import email.utils
+import errno
 import http.client
 import re
 import socket
@@ -54,6 +58,10 @@ class FetchError(Exception):
     """A request that failed for good (after every retry, or with a 4xx that retrying cannot fix)."""
 
 
+class NetworkDown(FetchError):
+    """Several attempts in a row could not connect at all: the rest of the run would fail too."""
+
+
 @dataclass
 class Client:
     base_url: str = DEFAULT_BASE_URL
@@ -65,7 +73,9 @@ class Client:
     max_wait: float = DEFAULT_MAX_WAIT
     run_deadline: float | None = None  # time.monotonic() after which nothing is asked
     sleep: Callable[[float], None] = time.sleep
+    unreachable_after: int = 3  # attempts in a row that could not connect, after which the network is down
     _last_request: float = field(default=0.0, init=False, repr=False)  # monotonic time of the last request
+    _unreachable: int = field(default=0, init=False, repr=False)  # attempts in a row that could not connect
 
     def url(self, path: str, **query: object) -> str:
         base = self.base_url.rstrip("/")
@@ -84,8 +94,11 @@ class Client:
             if self.out_of_time():
                 raise FetchError(f"{url}: not asked: the run's deadline has passed")
             try:
-                return self._once(url)
+                answer = self._once(url)
+                self._unreachable = 0
+                return answer
             except urllib.error.HTTPError as err:
+                self._unreachable = 0  # the server answered
                 last_error = f"HTTP {err.code} {err.reason}"
                 if err.code not in RETRY_STATUSES:
                     raise FetchError(f"{url}: {last_error}") from None
@@ -103,6 +116,12 @@ class Client:
                 timed_out = isinstance(reason, (socket.timeout, TimeoutError))
                 last_error = f"no complete answer within {self.timeout:g} s" if timed_out else f"connection failed ({reason})"
                 wait = None
+                self._unreachable = self._unreachable + 1 if _not_connected(reason) else 0
+                if self._unreachable >= self.unreachable_after:
+                    host = urllib.parse.urlsplit(url).netloc
+                    raise NetworkDown(
+                        f"the network looks down: the last {self._unreachable} attempts to reach {host} could not connect ({reason})"
+                    ) from None
             if attempt == self.retries:
                 break
             delay = wait if wait is not None else self.backoff * 2**attempt
@@ -140,6 +159,14 @@ class Client:
         if self._last_request and elapsed < self.pause:
             self.sleep(self.pause - elapsed)
         self._last_request = time.monotonic()
+
+
+def _not_connected(reason: object) -> bool:
+    """Whether a failure is one of not reaching the host at all: refused, no route, no
+    such name (DNS), rather than a server that answered badly or slowly."""
+    return isinstance(reason, (ConnectionRefusedError, socket.gaierror)) or (
+        isinstance(reason, OSError) and reason.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN)
+    )
 
 
 class _Cut(Exception):

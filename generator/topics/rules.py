@@ -97,7 +97,9 @@ def load_topic_texts(files: Iterable[tuple[Path, Callable[[], bytes]]]) -> tuple
             )
             continue
         if slug in RESERVED_SLUGS:
-            problems.append(Diagnostic(shown, None, f"the topic slug {slug!r} is {RESERVED_SLUGS[slug]}'s address on the site; rename the file"))
+            problems.append(
+                Diagnostic(shown, None, f"the topic slug {slug!r} is {RESERVED_SLUGS[slug]}'s address on the site; rename the file")
+            )
             continue
         topic, file_problems = parse_topic(read(), shown, slug)
         problems += file_problems
