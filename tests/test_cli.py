@@ -496,3 +496,19 @@ def test_a_crafted_related_cache_runs_no_code(tmp_path):
         project.ok("generate")
         assert not marker.exists()
         assert project.snapshot("docs") == expected
+
+
+def test_a_generated_file_cut_short_is_made_again_not_trusted(project):
+    """generate trusted docs/.generated over the files: a truncated page was "up to
+    date" and got published."""
+    ingest_mini(project)
+    project.ok("generate")
+    expected = project.snapshot("docs")
+    day = project.docs / "dates" / "2025-03-18.md"
+    day.write_bytes(day.read_bytes()[:100])
+    result = project.ok("generate")
+    assert (
+        result.out
+        == "generated 67 files in docs/: 1 written, 0 deleted, 66 unchanged (65 kept without rendering: their inputs had not changed)\n"
+    )
+    assert project.snapshot("docs") == expected

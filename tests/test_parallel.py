@@ -66,7 +66,9 @@ def test_pages_start_early_only_in_an_update_by_the_same_code(tmp_path):
     assert not first.update  # nothing made yet: a started page would be the whole of its work
     first.start(Part("test", 1, lambda: [_page("a.md", "k1")]))
     first.finish([Part("test", 1, lambda: [_page("b.md", "k1")])], inputs="in")
-    assert (docs / ".generated").read_text() == "# inputs in\n# code c1\na.md\tk1\nb.md\tk1\n"
+    assert (
+        docs / ".generated"
+    ).read_text() == f"# inputs in\n# code c1\na.md\tk1\t{_size(docs, 'a.md')}\nb.md\tk1\t{_size(docs, 'b.md')}\n"
     assert not Writer(docs, 2, code="c2", keys=_Keys()).update  # made by other code: from scratch, in effect
 
     again = Writer(docs, 2, code="c1", keys=_Keys())
@@ -75,7 +77,9 @@ def test_pages_start_early_only_in_an_update_by_the_same_code(tmp_path):
     report = again.finish([Part("test", 1, lambda: [_page("b.md", "k1")])], inputs="in2")
     assert report.written == ("a.md",) and report.kept == 1
     assert int((docs / "a.md").read_text()) != os.getpid()
-    assert (docs / ".generated").read_text() == "# inputs in2\n# code c1\na.md\tk2\nb.md\tk1\n"
+    assert (
+        docs / ".generated"
+    ).read_text() == f"# inputs in2\n# code c1\na.md\tk2\t{_size(docs, 'a.md')}\nb.md\tk1\t{_size(docs, 'b.md')}\n"
 
 
 def test_without_keys_every_page_is_made_and_the_list_has_no_keys(tmp_path):
@@ -101,3 +105,8 @@ def test_keying_pages_after_one_was_started_is_refused(tmp_path):
 
 def _one_file(inputs):
     yield "one.md", b"one\n"
+
+
+def _size(docs, name: str) -> int:
+    """A page's size, as docs/.generated lists it (its bytes are a process id)."""
+    return (docs / name).stat().st_size

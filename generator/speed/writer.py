@@ -8,8 +8,10 @@ interrupted run leaves the site as it was. The list of
 generated files is kept in `docs/.generated` (MkDocs ignores dot files): that is how
 pages that no longer exist are deleted without touching hand-written pages.
 
-With keys (keys.py), the list also keeps each file's key, and a page whose key is
-the one its files were made from, and whose files are there, is not made again.
+With keys (keys.py), the list also keeps each file's key and size, and a page whose
+key is the one its files were made from, and whose files are there at that size, is
+not made again: a file cut short or emptied since (a crash of another tool, a hand
+edit) is made again, not trusted because the list says so.
 With more than one worker, the pages to make are shared between forked processes,
 which inherit the site model instead of receiving a copy; pages whose inputs are
 ready early (the search index once the store is loaded) can be started in a process
@@ -17,7 +19,7 @@ of their own while the caller lays out the rest (`start`). The files are the sam
 either way.
 
 The list's first line is a digest of the whole run's inputs (data/, the generator,
-the options): when it matches and every listed file exists, `up_to_date` says so and
+the options): when it matches and every listed file is there at its size, `up_to_date` says so and
 the run ends there, before anything is loaded. The second is a digest of the
 generator's code alone: whether a run is an update of a site made by the same code.
 """
@@ -25,6 +27,7 @@ generator's code alone: whether a run is an update of a site made by the same co
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -43,7 +46,11 @@ CODE_LINE = "# code "
 class _Outcome:
     written: bool
     key: str | None
+    size: int | None = None
     kept: bool = False
+
+
+Listed = dict[str, tuple[str, int | None]]  # a file of docs/.generated -> (its key, its size)
 
 
 @dataclass(frozen=True)
@@ -62,7 +69,7 @@ def up_to_date(docs: Path, inputs: str) -> SiteReport | None:
     if not text.startswith(f"{INPUTS_LINE}{inputs}\n"):
         return None
     files = _parse_list(text)
-    if not _all_there(docs, files):
+    if not _intact(docs, files):
         return None
     return SiteReport((), (), len(files), len(files), up_to_date=True)
 
@@ -107,7 +114,7 @@ class Writer:
         listing = (
             (f"{INPUTS_LINE}{inputs}\n" if inputs else "")
             + (f"{CODE_LINE}{self.code}\n" if self.code else "")
-            + "".join(f"{rel}\t{results[rel].key}\n" if results[rel].key else f"{rel}\n" for rel in files)
+            + "".join(f"{rel}\t{results[rel].key}\t{results[rel].size}\n" if results[rel].key else f"{rel}\n" for rel in files)
         )
         self.staging.stage(GENERATED_LIST, listing.encode("utf-8"))
         written = tuple(rel for rel in files if results[rel].written)
@@ -126,11 +133,12 @@ class Writer:
         previous, docs = self.previous, self.docs
         for page in pages:
             key = self.keys.of(page) if self.keys else None
-            paths = page.paths if page.paths is not None else tuple(rel for rel, k in previous.items() if k == key)
-            if key and paths and all(previous.get(rel) == key for rel in paths) and _all_there(docs, paths):
-                out += [(rel, _Outcome(False, key, kept=True)) for rel in paths]
+            paths = page.paths if page.paths is not None else tuple(rel for rel, (k, _) in previous.items() if k == key)
+            listed = {rel: previous.get(rel, ("", None)) for rel in paths}
+            if key and paths and all(k == key for k, _ in listed.values()) and _intact(docs, listed):
+                out += [(rel, _Outcome(False, key, size, kept=True)) for rel, (_, size) in listed.items()]
             else:
-                out += [(rel, _Outcome(self.staging.stage(rel, data), key)) for rel, data in page.make(page.inputs)]
+                out += [(rel, _Outcome(self.staging.stage(rel, data), key, len(data))) for rel, data in page.make(page.inputs)]
         return out
 
 
@@ -152,11 +160,19 @@ def _batches(parts: list[Part], workers: int) -> list[list[Part]]:
     return [batches[n] for n in order if batches[n]]
 
 
-def _all_there(docs: Path, files: Iterable[str]) -> bool:
-    """Whether every one of `files` (relative to `docs`) is a file. With os.path, not
-    pathlib: ten thousand generated files are checked on every run."""
+def _intact(docs: Path, files: Listed) -> bool:
+    """Whether every one of `files` (relative to `docs`) is a file of the size listed
+    (where one is). With os.stat, not pathlib: ten thousand generated files are checked
+    on every run."""
     folder = os.fspath(docs)
-    return all(os.path.isfile(os.path.join(folder, rel)) for rel in files)
+    for rel, (_, size) in files.items():
+        try:
+            found = os.stat(os.path.join(folder, rel))
+        except OSError:
+            return False
+        if not stat.S_ISREG(found.st_mode) or (size is not None and found.st_size != size):
+            return False
+    return True
 
 
 def _merged(outcomes: list[list[tuple[str, _Outcome]]]) -> dict[str, _Outcome]:
@@ -186,13 +202,14 @@ def _code_of(text: str) -> str | None:
     return None
 
 
-def _parse_list(text: str) -> dict[str, str]:
-    found = {}
+def _parse_list(text: str) -> Listed:
+    """The files of a list: `path`, or `path<TAB>key<TAB>size`."""
+    found: Listed = {}
     for line in text.splitlines():
         if line.startswith("#"):
             continue
-        rel, _, key = line.partition("\t")
+        rel, key, size = (line.split("\t") + ["", ""])[:3]
         # Never trust the list to point outside docs/.
         if rel and ".." not in Path(rel).parts and not rel.startswith("/"):
-            found[rel] = key
+            found[rel] = (key, int(size) if size.isdigit() else None)
     return found
