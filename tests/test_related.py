@@ -194,6 +194,19 @@ def test_suggest_for_a_topic_and_for_a_new_one(tmp_path):
     assert "time-series.yml: Time series: " in project.ok("check").out
 
 
+def test_suggest_never_proposes_to_add_a_paper_the_file_removes(tmp_path):
+    """It proposed adding a paper the topic file's remove: lists."""
+    project = sample_project(tmp_path / "p")
+    first = re.search(r'^add:\n  - "([^"]+)"', project.ok("suggest", "diffusion-models").out, re.M).group(1)
+    topic = project.data / "topics" / "diffusion-models.yml"
+    text = topic.read_text()
+    assert "remove: []\n" in text
+    topic.write_text(text.replace("remove: []\n", f'remove:\n  - "{first}"\n'))
+    project.ok("check")
+    again = project.ok("suggest", "diffusion-models").out
+    assert f'"{first}"' not in again.split("add:\n")[1].split("remove:")[0]
+
+
 def test_suggest_says_what_is_wrong(tmp_path):
     project = sample_project(tmp_path / "p")
     unknown = project.run("suggest", "difusion-models")

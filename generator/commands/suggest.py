@@ -41,7 +41,8 @@ def suggest_topic(project: Project, slug: str, new: Sequence[str] = (), say: Say
         phrases = matched_phrases(tagging, paper_id, slug, "include")
         if len(phrases) == 1 and paper_id not in added and paper_id not in listed:
             single[paper_id] = phrases[0]
-    found_suggestions = suggest(members, single, loaded.papers, found, [i.value for i in topic.include])
+    removed = {loaded.resolve.get(i.value, i.value) for i in topic.remove}
+    found_suggestions = suggest(members, single, loaded.papers, found, [i.value for i in topic.include], removed)
     what = f"a new topic {slug!r}: its phrases tag {len(members)} papers" if new else f"{topic.path} ({len(members)} papers)"
     return as_yaml(found_suggestions, f"Suggestions for {what}", new, topic.name)
 

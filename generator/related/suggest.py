@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Collection, Mapping, Sequence
 
 import numpy as np
 import yaml
@@ -47,11 +47,13 @@ def suggest(
     papers: Mapping[str, Paper],
     found: Neighbours,
     known_phrases: Sequence[str],
+    removed: Collection[str] = (),
 ) -> Suggestions:
     """`members`: the topic's papers now; `single_phrase`: those tagged by one include
     phrase alone (and no `add` or listing), with that phrase; `known_phrases`: the
-    topic's include phrases, not suggested again. Closeness is the cosine of a paper
-    with the mean of the topic's papers."""
+    topic's include phrases, not suggested again; `removed`: the papers its `remove:`
+    lists, never suggested for `add:` (the file has decided). Closeness is the cosine of
+    a paper with the mean of the topic's papers."""
     members = sorted(set(members) & set(found.ids))
     if not members:
         return Suggestions(0, (), (), ())
@@ -59,7 +61,7 @@ def suggest(
     centre = np.asarray(found.rows[[position[i] for i in members]].mean(axis=0)).ravel()
     norm = float(np.linalg.norm(centre))
     closeness = found.rows @ (centre / norm) if norm else np.zeros(len(found.ids))
-    inside = set(members)
+    inside = set(members) | set(removed)
     outside = [(float(closeness[n]), i) for n, i in enumerate(found.ids) if i not in inside and closeness[n] >= MIN_CLOSENESS]
     add = [Suggestion(i, f"{_title(papers[i])} (closeness {c:.2f})") for c, i in sorted(outside, key=lambda x: (-x[0], x[1]))[:SHOWN]]
     mine = np.array([closeness[position[i]] for i in members])
