@@ -51,8 +51,14 @@ def words(text: str) -> list[str]:
 
 
 def title_key(title: str) -> str:
-    """Titles that differ only in case, accents, punctuation or spacing share a key."""
-    return " ".join(words(title))
+    """Titles that differ only in case, accents, punctuation or spacing share a key. A
+    title with no letters or digits at all (emoji, symbols) is keyed by its visible
+    characters, after "#", which no word holds: every such title had the empty key,
+    and so every one was the same paper."""
+    key = " ".join(words(title))
+    if key or not title.strip():
+        return key
+    return "# " + "".join(c for c in fold(title) if not c.isspace())
 
 
 _LATEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?")

@@ -28,6 +28,20 @@ def test_titles_equal_after_normalizing_share_a_key(a, b):
     assert title_key(a) == title_key(b)
 
 
+def test_titles_without_letters_or_digits_are_told_apart(plain_project):
+    """Emoji-only titles all had the empty key, and merged across listings."""
+    assert title_key("🚀 🚀") == title_key("🚀🚀") == "# 🚀🚀"
+    assert len({title_key(t) for t in ("🚀", "🎉", "🚀🎉", "!!!", "∑ ∫")}) == 5
+    assert len({title_slug(t) for t in ("🚀", "🎉", "🚀🎉", "!!!", "∑ ∫")}) == 5
+    listing = plain_project.root / "emoji.txt"
+    listing.write_text(
+        "🚀\n\nAn abstract of the first paper, long enough to be one.\n\n🎉\n\nAn abstract of the second paper, long enough too.\n"
+    )
+    result = plain_project.ok("ingest", listing, "--date", "2025-03-18")
+    assert "2 papers for 2025-03-18 (2 new, 0 already stored)" in result.err
+    plain_project.ok("check")
+
+
 def test_different_titles_have_different_keys():
     assert title_key("Scaling Laws for MoE") != title_key("Scaling Laws for MoEs")
 
