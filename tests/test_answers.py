@@ -128,3 +128,14 @@ def test_ranks_are_positions_within_each_day_of_a_month_file():
         by_day.setdefault(entry.day, []).append(entry.rank)
     assert all(ranks == list(range(1, len(ranks) + 1)) for ranks in by_day.values())
     assert max(e.rank for e in parsed.entries) == max(len(r) for r in by_day.values())
+
+
+def test_an_arxiv_title_with_markup_inside_is_read_whole():
+    """Only the text before the first inner element was read: "Scaling <i>x</i> y" became "Scaling"."""
+    from hfserver import atom_feed
+
+    from generator.answers import arxiv
+
+    feed = atom_feed([("2409.00001", "Scaling <i xmlns='http://www.w3.org/1999/xhtml'>Sparse</i> Experts <b>Well</b>", "Ann")])
+    (entry,) = arxiv.parse(feed, "arxiv")
+    assert entry.title == "Scaling Sparse Experts Well"

@@ -52,5 +52,7 @@ def parse(data: bytes, origin: str) -> list[Entry]:
 
 
 def _text(node: Element, tag: str) -> str:
+    """The whole text of a child, markup inside it included (`<title>The <i>x</i> y</title>`
+    is "The x y"; its first text part alone would make it another title)."""
     found = node.find(f"{ATOM}{tag}")
-    return " ".join(clean_text(found.text or "").split()) if found is not None else ""
+    return " ".join(clean_text("".join(found.itertext())).split()) if found is not None else ""
