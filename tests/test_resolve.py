@@ -196,3 +196,20 @@ def test_offline_resolve_stops_early_says_so_and_records_nothing(project, hub):
     assert lines[-1].startswith("stopped: the network looks down: the last 3 attempts to reach 127.0.0.1:")
     assert lines[-1].endswith("; 30 paper(s) not asked, nothing recorded for them: run resolve again when the network is back")
     assert project.snapshot() == before
+
+
+def test_an_error_from_arxiv_is_a_failure_asked_again_not_a_miss(project, hub):
+    """arXiv answers an error as an entry of its feed: it was read as "no such title", a
+    miss not asked again for a week."""
+    ingest_titles(project, "A Title Nobody Has")
+    error = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>ArXiv Query</title>'
+        b"<entry><id>http://arxiv.org/api/errors#malformed_query</id><title>Error</title>"
+        b"<summary>malformed query</summary></entry></feed>\n"
+    )
+    hub.script("/api/query", Answer(200, error, {"Content-Type": "application/atom+xml"}))
+    result = resolve(project, hub)
+    assert result.code == 1
+    assert "the arXiv API answered an error: malformed query" in result.err
+    resolved = project.data / "resolved.json"
+    assert not resolved.exists() or "nobody" not in resolved.read_text()  # not a miss: asked again next run

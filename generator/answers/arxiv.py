@@ -33,10 +33,13 @@ def parse(data: bytes, origin: str) -> list[Entry]:
         raise DigestError.at(origin, f"not an Atom feed from the arXiv API: the document is <{root.tag}>")
     entries = []
     for number, node in enumerate(root.findall(f"{ATOM}entry"), start=1):
-        arxiv_id = normalize_arxiv_id(_text(node, "id").rsplit("/abs/", 1)[-1])
+        entry_id = _text(node, "id")
+        if "/api/errors" in entry_id:  # arXiv answers an error as an entry: not "no such title"
+            raise DigestError.at(origin, f"the arXiv API answered an error: {_text(node, 'summary') or entry_id}")
+        arxiv_id = normalize_arxiv_id(entry_id.rsplit("/abs/", 1)[-1])
         title = _text(node, "title")
         if not arxiv_id or not title:
-            continue  # arXiv answers an error as an entry without an abs URL
+            continue
         published = _text(node, "published")[:10]
         entries.append(
             Entry(
