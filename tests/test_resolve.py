@@ -213,3 +213,23 @@ def test_an_error_from_arxiv_is_a_failure_asked_again_not_a_miss(project, hub):
     assert "the arXiv API answered an error: malformed query" in result.err
     resolved = project.data / "resolved.json"
     assert not resolved.exists() or "nobody" not in resolved.read_text()  # not a miss: asked again next run
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"id": "not-an-id", "via": "huggingface"}, "\"id\" 'not-an-id' is not an arXiv id such as 2409.12186"),
+        ({"id": "2409.12186", "via": "a friend"}, "\"via\" must be one of huggingface, arxiv, not 'a friend'"),
+        ({"key": "another title"}, "key 'another title' is not its title's ('a title nobody has')"),
+        ({"authors": "Ann"}, '"authors" must be a list of names'),
+    ],
+)
+def test_a_hand_edited_resolved_json_is_checked_field_by_field(project, hub, change, message):
+    ingest_titles(project, "A Title Nobody Has")
+    resolve(project, hub)  # a miss, recorded
+    path = project.data / "resolved.json"
+    (record,) = json.loads(path.read_text())
+    path.write_text("[\n  " + json.dumps({**record, **change}) + "\n]\n")  # one record a line, as resolve writes
+    result = project.run("check")
+    assert result.code == 1
+    assert f"data/resolved.json:2: bad resolution record: {message}; fix the line, or delete it and resolve asks again" in result.err

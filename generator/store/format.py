@@ -27,6 +27,7 @@ import msgspec
 from msgspec import structs
 
 from ..errors import Diagnostic, display_path
+from ..identity import is_arxiv_id, match_key
 from ..records import Appearance, FetchRecord, Listing, Paper, Resolution
 from ..sources import format_named
 
@@ -150,7 +151,7 @@ def parse_resolutions(raw: bytes, shown: str) -> tuple[dict[str, Resolution], li
         try:
             resolution = _resolution_from_json(record)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
-            errors.append(Diagnostic(shown, number + 2, f"bad resolution record: {err}"))
+            errors.append(Diagnostic(shown, number + 2, f"bad resolution record: {err}; fix the line, or delete it and resolve asks again"))
             continue
         found[resolution.key] = resolution
     return found, errors
@@ -163,14 +164,29 @@ def _resolution_to_json(resolution: Resolution) -> dict[str, Any]:
     return record
 
 
+RESOLVED_VIA = ("huggingface", "arxiv")
+
+
 def _resolution_from_json(record: Mapping[str, Any]) -> Resolution:
+    """A record of resolved.json, which people may edit by hand: each field is checked,
+    since a wrong one would give a paper another's id (merge.apply_resolutions)."""
+    key, title = _str(record, "key"), _str(record, "title")
+    if key != match_key(title):
+        raise ValueError(f"key {key!r} is not its title's ({match_key(title)!r})")
+    found_id, via, authors = record.get("id"), record.get("via"), record.get("authors", [])
+    if found_id is not None and not (isinstance(found_id, str) and is_arxiv_id(found_id)):
+        raise ValueError(f'"id" {found_id!r} is not an arXiv id such as 2409.12186')
+    if found_id is not None and via not in RESOLVED_VIA:
+        raise ValueError(f'"via" must be one of {", ".join(RESOLVED_VIA)}, not {via!r}')
+    if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
+        raise TypeError('"authors" must be a list of names')
     return Resolution(
-        key=_str(record, "key"),
-        title=_str(record, "title"),
+        key=key,
+        title=title,
         checked=date.fromisoformat(_str(record, "checked")),
-        id=record.get("id") if isinstance(record.get("id"), str) else None,
-        via=record.get("via") if isinstance(record.get("via"), str) else None,
-        authors=tuple(str(a) for a in record.get("authors", [])),
+        id=found_id,
+        via=via if found_id is not None else None,
+        authors=tuple(authors),
         meta=_meta(record),
     )
 
