@@ -233,3 +233,24 @@ def test_starter_topics_are_valid_and_between_10_and_20():
     topics, problems = load_topics(repo_topics)
     assert problems == []
     assert 10 <= len(topics) <= 20
+
+
+def test_a_phrase_that_brings_far_more_papers_than_the_topic_has_is_warned_about(tmp_path):
+    """A phrase such as "architecture" in a topic of a few papers: below a third of the
+    archive, check said nothing."""
+    from generator.topics.validate import check_topic_rules
+
+    papers = {p.id: p for p in [paper(f"d{n}", f"Diffusion Study {n}", "A.") for n in range(3)]}
+    papers |= {p.id: p for p in [paper(f"a{n}", f"An Architecture for Thing {n}", "A.") for n in range(12)]}
+    papers |= {p.id: p for p in [paper(f"o{n}", f"Other Work {n}", "A.") for n in range(40)]}
+    text = "name: Diffusion\ndescription: D\ninclude:\n  - diffusion\n  - architecture\n"
+    topics, _ = load_topics([write(tmp_path, "diffusion.yml", text)])
+    tagging = tag(topics, papers, LISTINGS)
+    warnings = [(p.line, p.message) for p in check_topic_rules(topics, tagging, {})]
+    assert warnings == [
+        (
+            5,
+            "include phrase 'architecture' alone brings 12 papers, more than 2 times the 3 the topic has without it: "
+            "check --diff shows them; make it more specific if they are not the topic's",
+        )
+    ]

@@ -42,6 +42,11 @@ def check_topic_coverage(topics: Iterable[Topic], tagging: Tagging) -> list[Diag
 
 BROAD_SHARE = 1 / 3  # an include phrase that tags more than this share of all papers is hardly a topic
 BROAD_MIN_PAPERS = 30  # below this, every share is noise
+# A phrase that brings by itself more than CROWDING times the papers the rest of the topic
+# has (and at least CROWDING_MIN) changes what the topic is: "architecture" in a topic of
+# a dozen papers. Worth a look, whatever share of the archive it is.
+CROWDING = 2
+CROWDING_MIN = 10
 
 
 def check_topic_rules(topics: list[Topic], tagging: Tagging, resolve: Mapping[str, str]) -> list[Diagnostic]:
@@ -53,8 +58,11 @@ def check_topic_rules(topics: list[Topic], tagging: Tagging, resolve: Mapping[st
     by_phrase = _papers_by_rule(tagging)
     for topic in topics:
         included = set().union(*(by_phrase.get((topic.slug, "include", i.value), set()) for i in topic.include))
+        members = set(tagging.papers_of.get(topic.slug, ()))
+        added = {resolve.get(i.value, i.value) for i in topic.add}
         for item in topic.include:
-            count = len(by_phrase.get((topic.slug, "include", item.value), ()))
+            hits = by_phrase.get((topic.slug, "include", item.value), set())
+            count = len(hits)
             if total >= BROAD_MIN_PAPERS and count > total * BROAD_SHARE:
                 problems.append(
                     Diagnostic(
@@ -62,6 +70,20 @@ def check_topic_rules(topics: list[Topic], tagging: Tagging, resolve: Mapping[st
                         item.line,
                         f"include phrase {item.value!r} matches {count} of {total} papers ({100 * count / total:.0f}%); "
                         "a phrase that broad hardly picks out a topic: make it more specific",
+                        "warning",
+                    )
+                )
+                continue
+            others = set().union(*(by_phrase.get((topic.slug, "include", i.value), set()) for i in topic.include if i is not item))
+            alone = (hits & members) - others - added  # the papers the topic has by this phrase only
+            rest = len(members) - len(alone)
+            if len(alone) >= CROWDING_MIN and len(alone) > CROWDING * rest:
+                problems.append(
+                    Diagnostic(
+                        topic.path,
+                        item.line,
+                        f"include phrase {item.value!r} alone brings {len(alone)} papers, more than {CROWDING} times the {rest} "
+                        "the topic has without it: check --diff shows them; make it more specific if they are not the topic's",
                         "warning",
                     )
                 )
