@@ -213,3 +213,22 @@ def test_suggest_says_what_is_wrong(tmp_path):
     assert unknown.code == 1 and "no topic 'difusion-models' in data/topics/; did you mean 'diffusion-models'?" in unknown.err
     exists = project.run("suggest", "diffusion-models", "--new", "diffusion")
     assert exists.code == 1 and "topic 'diffusion-models' exists: leave out --new to get suggestions for it" in exists.err
+
+
+def test_a_phrase_that_would_bring_more_papers_than_the_topic_has_is_not_suggested():
+    """suggest proposed "architecture" for a small topic: 8 of its 10 papers, and 150 of
+    1,000 others, which the phrase would add."""
+    from datetime import date
+
+    from generator.records import Appearance, Paper
+    from generator.related.suggest import _phrases
+
+    def one(paper_id: str, title: str) -> Paper:
+        return Paper(paper_id, title, "", (Appearance(date(2025, 3, 18), "l", 1),))
+
+    members = [one(f"m{n}", f"Flowmatching {'architecture ' if n < 8 else ''}study {n}") for n in range(10)]
+    others = [one(f"o{n:04d}", f"{'An architecture for' if n < 150 else 'A survey of'} topic {n}") for n in range(1000)]
+    papers = {p.id: p for p in members + others}
+    suggested = [s.value for s in _phrases([p.id for p in members], papers, [])]
+    assert "flowmatching" in suggested
+    assert "architecture" not in suggested

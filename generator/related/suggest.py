@@ -18,6 +18,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 from ..clean import clean_text
 from ..identity import words
 from ..records import Paper
+from ..topics.validate import CROWDING, CROWDING_MIN
 from .neighbours import Neighbours
 from .vectors import text_of
 
@@ -97,6 +98,8 @@ def _phrases(members: Sequence[str], papers: Mapping[str, Paper], known: Sequenc
         share_out = (out + 1) / (len(others) + 1)
         if share_in <= 3 * share_out:
             continue
+        if out >= CROWDING_MIN and out > CROWDING * len(members):
+            continue  # it would bring more papers than the topic has: check would warn of it
         scored.append((share_in * math.log(share_in / share_out), phrase, int(counts[n]), out))
     scored.sort(key=lambda s: (-s[0], s[1]))
     picked: list[Suggestion] = []
