@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -161,6 +162,22 @@ def mini_project(root: Path) -> Project:
     project = make_project(root, MINI.parent / "topics")
     ingest_mini(project)
     return project
+
+
+def ingest_every_kind(project: Project) -> None:
+    """The mini fixture and a topic paper of an earlier year: a project whose generate
+    makes a page of every kind (a topic year page too)."""
+    ingest_mini(project)
+    earlier = project.root / "earlier.txt"
+    earlier.write_text(listing_text(("Masked Diffusion Models Revisited", ABSTRACT), date_line=None))
+    project.ok("ingest", earlier, "--date", "2024-06-03")
+
+
+def free_port() -> int:
+    """A port of this machine nothing listens on: bound, then closed again."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def listing_text(*papers: tuple[str, str], date_line: str | None = "Mar 18", chrome: bool = True) -> str:

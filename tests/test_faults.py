@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ABSTRACT, MINI, REPO, THOROUGH, TODAY, Project, copy_site_sources, listing_text, make_project, trials
+from conftest import ABSTRACT, MINI, REPO, THOROUGH, TODAY, Project, copy_site_sources, free_port, listing_text, make_project, trials
 from hfserver import FakeHub
 
 from generator import atomic, cli
@@ -383,7 +383,7 @@ def test_ctrl_c_to_mkdocs_serve_leaves_no_generate_running(tmp_path, matrix):
         shutil.copytree(base, root)
         log = root / "serve.log"
         process = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{_free_port()}"],
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{free_port()}"],
             cwd=root,
             env={**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1", "PAPER_DIGEST_TODAY": TODAY},
             stdout=log.open("w"),
@@ -404,14 +404,6 @@ def test_ctrl_c_to_mkdocs_serve_leaves_no_generate_running(tmp_path, matrix):
         assert _lock_is_free(root), log.read_text()
         shutil.rmtree(root)
     matrix.append(f"Ctrl-C to the process group of mkdocs serve while it generates, {count} trials: no process left, the lock free")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # ---- one writer at a time ---------------------------------------------------------------------

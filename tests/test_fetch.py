@@ -8,7 +8,7 @@ import time
 from datetime import date
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, free_port
 from hfserver import Answer
 
 from generator.errors import DigestError
@@ -359,20 +359,13 @@ def test_check_finds_a_fetch_record_without_its_listing(project, hub):
     assert "data/manifest.json: fetch of 2024-09-19 (api) names listing 0123456789ab, which is not recorded\n" in result.err
 
 
-def _closed_port() -> str:
-    """An address where nothing listens: a port bound and closed again."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{s.getsockname()[1]}"
-
-
 def test_offline_fetch_stops_early_in_a_few_lines_and_records_nothing(project, hub):
     fetch(project, hub, "--date", "2024-09-18")
     before = project.snapshot()
     started = time.monotonic()
-    result = project.run("fetch", "--base-url", _closed_port(), "--since", "2024-09-19", "--until", "2024-09-28", today="2024-09-30")
+    result = project.run(
+        "fetch", "--base-url", f"http://127.0.0.1:{free_port()}", "--since", "2024-09-19", "--until", "2024-09-28", today="2024-09-30"
+    )
     took = time.monotonic() - started
     assert result.code == 1
     lines = result.err.strip().splitlines()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import inspect
 
-from conftest import ABSTRACT, FIXTURES, ingest_mini, listing_text, make_project
+from conftest import FIXTURES, ingest_every_kind, make_project
 
 from generator.render import pages
 from generator.render.model import lay_out, tagged_model
@@ -29,10 +29,7 @@ def every_page(root):
 
 def test_every_page_is_made_by_a_module_level_function_of_its_inputs_alone(tmp_path):
     project = make_project(tmp_path, FIXTURES / "topics")
-    ingest_mini(project)
-    earlier = tmp_path / "earlier.txt"  # a topic paper of an earlier year: a topic year page
-    earlier.write_text(listing_text(("Masked Diffusion Models Revisited", ABSTRACT), date_line=None))
-    project.ok("ingest", earlier, "--date", "2024-06-03")
+    ingest_every_kind(project)
     found = every_page(project.root)
     assert {p.kind for p in found} == set(pages.KINDS)  # every kind declared, and no other
     modules = {module.__name__: module for module in pages.KIND_MODULES}

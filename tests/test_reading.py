@@ -14,7 +14,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, REPO, THOROUGH, ingest_mini, make_project, open_page
+from conftest import FIXTURES, REPO, THOROUGH, free_port, ingest_mini, make_project, open_page
 from playwright.sync_api import Page, expect
 from sitecheck import Served
 
@@ -434,12 +433,6 @@ def test_accessibility_pass_finds_no_violation(browser, sample):
 
 
 # ---- mkdocs serve --------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_mkdocs_serve_shows_an_edited_topic_file(browser, tmp_path):

@@ -8,7 +8,7 @@ import json
 import time
 
 import pytest
-from conftest import ABSTRACT, FIXTURES, listing_text
+from conftest import ABSTRACT, FIXTURES, free_port, listing_text
 from hfserver import Answer, atom_feed
 
 MONTH = json.loads((FIXTURES / "hf" / "api_daily_papers_month_2024-09.json").read_text())
@@ -182,11 +182,9 @@ def test_a_hit_whose_id_is_another_stored_papers_never_merges_them(project, hub)
 
 
 def test_offline_resolve_stops_early_says_so_and_records_nothing(project, hub):
-    from test_fetch import _closed_port
-
     ingest_titles(project, *[f"Paper Number {n}" for n in range(30)])
     before = project.snapshot()
-    closed = _closed_port()
+    closed = f"http://127.0.0.1:{free_port()}"
     started = time.monotonic()
     result = project.run("resolve", "--base-url", closed, "--arxiv-url", closed, "--arxiv-pause", "0")
     took = time.monotonic() - started

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, REPO, make_project
+from conftest import FIXTURES, REPO, ingest_every_kind, make_project
 from hfserver import Answer, FakeHub
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
@@ -176,13 +176,8 @@ def test_publish_dry_run_still_builds_when_the_fetch_fails(repo_project):
 
 def _generated_files(tmp_path: Path) -> list[str]:
     """Every file generate writes for a project with each kind of page (docs/.generated)."""
-    from conftest import ABSTRACT, ingest_mini, listing_text
-
     project = make_project(tmp_path / "p", FIXTURES / "topics")
-    ingest_mini(project)
-    earlier = tmp_path / "earlier.txt"  # a topic paper of an earlier year: a topic year page
-    earlier.write_text(listing_text(("Masked Diffusion Models Revisited", ABSTRACT), date_line=None))
-    project.ok("ingest", earlier, "--date", "2024-06-03")
+    ingest_every_kind(project)
     project.ok("generate")
     listed = (project.docs / ".generated").read_text().splitlines()
     return [line.split("\t")[0] for line in listed if line and not line.startswith("#")]

@@ -119,7 +119,7 @@ def fetch(
     report = FetchReport(days=len(targets))
     raw: dict[str, bytes] = {}
     superseded = False
-    for target in progress(targets):
+    for number, target in enumerate(progress(targets)):
         previous = state.fetches.get(target.key)
         try:
             if client.out_of_time():
@@ -129,7 +129,7 @@ def fetch(
             # Nothing is learned of this day or the next: none is recorded as failed
             # (each is asked again next run anyway), and the rest are not asked.
             report.stopped = str(err)
-            report.not_asked = [t.day for t in targets[targets.index(target) :]]
+            report.not_asked = [t.day for t in targets[number:]]
             break
         except (http.FetchError, DigestError) as err:
             message = str(err).splitlines()[0]
@@ -218,11 +218,10 @@ def _parsed_answer(response: http.Response, target: FetchTarget) -> ParsedListin
     day fails (to be retried) rather than pass for a day without papers."""
     parsed = sources.parse(response.body, response.url)
     if parsed.format != target.via:  # an error page, where the API answers JSON
-        asked, found = (sources.format_named(name) for name in (target.via, parsed.format))
+        asked, found = (sources.format_named(name) for name in (target.via, parsed.format))  # both declared: via is fetchable
         raise DigestError.at(
             response.url,
-            f"expected {asked.described if asked else target.via} from this address, got {found.described if found else parsed.format} "
-            "(an error page, a login wall or a changed site?)",
+            f"expected {asked.described} from this address, got {found.described} (an error page, a login wall or a changed site?)",
         )
     if not parsed.entries and parsed.problems:
         first = parsed.problems[0].message.removesuffix("; skipped")

@@ -5,6 +5,7 @@ a reviewer would question (too broad, redundant, without effect)."""
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from typing import Iterable, Mapping
 
 from ..errors import Diagnostic
@@ -57,11 +58,14 @@ def check_topic_rules(topics: list[Topic], tagging: Tagging, resolve: Mapping[st
     total = len(tagging.topics_of)
     by_phrase = _papers_by_rule(tagging)
     for topic in topics:
-        included = set().union(*(by_phrase.get((topic.slug, "include", i.value), set()) for i in topic.include))
+        phrase_hits = {i.value: by_phrase.get((topic.slug, "include", i.value), set()) for i in topic.include}
+        included = set().union(*phrase_hits.values())
+        # How many of the topic's phrases tag each paper: those one phrase alone brings.
+        hit_by = Counter(paper_id for hits in phrase_hits.values() for paper_id in hits)
         members = set(tagging.papers_of.get(topic.slug, ()))
         added = {resolve.get(i.value, i.value) for i in topic.add}
         for item in topic.include:
-            hits = by_phrase.get((topic.slug, "include", item.value), set())
+            hits = phrase_hits[item.value]
             count = len(hits)
             if total >= BROAD_MIN_PAPERS and count > total * BROAD_SHARE:
                 problems.append(
@@ -74,8 +78,7 @@ def check_topic_rules(topics: list[Topic], tagging: Tagging, resolve: Mapping[st
                     )
                 )
                 continue
-            others = set().union(*(by_phrase.get((topic.slug, "include", i.value), set()) for i in topic.include if i is not item))
-            alone = (hits & members) - others - added  # the papers the topic has by this phrase only
+            alone = {i for i in hits & members if hit_by[i] == 1} - added  # the papers the topic has by this phrase only
             rest = len(members) - len(alone)
             if len(alone) >= CROWDING_MIN and len(alone) > CROWDING * rest:
                 problems.append(
