@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import settings
 from playwright.sync_api import Page, sync_playwright
 
@@ -224,3 +225,15 @@ def open_page(page: Page, path: str) -> None:
     page.goto(path)
     page.wait_for_function("() => typeof document$ !== 'undefined' && document.body.dataset.mdColorScheme !== undefined")
     page.wait_for_load_state("networkidle")
+
+
+class _TagsIgnored(yaml.SafeLoader):
+    """mkdocs.yml's !ENV and !!python tags read as null: tests read its lists."""
+
+
+_TagsIgnored.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def mkdocs_config() -> dict:
+    """The project's mkdocs.yml as data, its tags as null."""
+    return yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_TagsIgnored)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, REPO, ingest_every_kind, make_project
+from conftest import FIXTURES, REPO, ingest_every_kind, make_project, mkdocs_config
 from hfserver import Answer, FakeHub
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
@@ -197,15 +197,8 @@ def test_the_publish_cache_keeps_every_generated_file_and_nothing_hand_written(t
     assert tracked and [path for path in tracked if cached(path)] == []
 
 
-class _TagsIgnored(yaml.SafeLoader):
-    """mkdocs.yml's !ENV and !!python tags read as null: only the nav is wanted here."""
-
-
-_TagsIgnored.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def test_every_generated_page_is_in_the_nav_or_left_out_of_it_on_purpose(tmp_path):
-    config = yaml.load((REPO / "mkdocs.yml").read_text(), Loader=_TagsIgnored)
+    config = mkdocs_config()
     in_nav = {next(iter(item.values())) for item in config["nav"]}
     patterns = config["not_in_nav"].split()
     pages = [rel for rel in _generated_files(tmp_path) if rel.endswith(".md")]

@@ -26,20 +26,21 @@
    first: typing sends a query a key, and one the next key replaces fetches nothing.
 
    Counts and "more": Material counts result groups, so the worker tells the page
-   (docs/javascripts/reader.js) how many papers and topics matched on the
+   (docs/javascripts/reader/search-results.js) how many papers and topics matched on the
    BroadcastChannel "paper-digest-search", and answers its "more" there with a
    longer RESULT.
 
    Folding, tokens, hashes, typo keys and lists come from search-text.js, the contract
-   this script and the generator are both tested against. */
+   this script and the generator are both tested against; the index's files come
+   through index-files.js, which the pages' scripts share. */
 
 "use strict"
 
-importScripts("search-text.js")
+importScripts("search-text.js", "index-files.js")
 const { TOKEN, MIN_PREFIX, fold, tokens, fnv1a, length, typoKeys, firstLetter, decodeList } = self.SearchText
+const { load } = self.IndexFiles
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
-const BASE = new URL("../search/digest/", self.location)
 const TITLE = 3, NAME = 2, ABSTRACT = 1
 const COMPLETION = 0.8, TYPO = 0.5
 const TYPO_BELOW = 3           // a word found in fewer papers is also looked for as a typo
@@ -48,22 +49,8 @@ const PAUSE = 100              // ms a query still being typed waits for the nex
 
 let pages = []                 // [{location, title, text}] from the built-in index
 let meta = null                // Promise of meta.json with its shard table
-const files = new Map()        // url -> Promise of parsed JSON, so each file is fetched once
 const latest = { id: 0, query: "", shown: 0 }
 const channel = new BroadcastChannel("paper-digest-search")
-
-function load(path) {
-  const url = new URL(path, BASE).href
-  if (!files.has(url))
-    files.set(url, fetch(url).then(r => {
-      if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`)
-      return r.json()
-    }).catch(err => {
-      files.delete(url)  // let the next query try again
-      throw err
-    }))
-  return files.get(url)
-}
 
 function escapeHTML(text) {
   return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`)
@@ -75,7 +62,7 @@ function highlight(text, words) {
   for (const m of text.matchAll(TOKEN)) {
     const folded = fold(m[0])
     if (!words.some(w => folded.startsWith(w))) continue
-    out += escapeHTML(text.slice(last, m.index)) + `<mark data-md-highlight>${escapeHTML(m[0])}</mark>`
+    out += `${escapeHTML(text.slice(last, m.index))}<mark data-md-highlight>${escapeHTML(m[0])}</mark>`
     last = m.index + m[0].length
   }
   return out + escapeHTML(text.slice(last))

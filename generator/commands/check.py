@@ -7,7 +7,10 @@ summary), cut to a readable length with a count of what is left out.
 
 from __future__ import annotations
 
+import argparse
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Mapping
 
 from ..errors import Diagnostic
@@ -19,7 +22,7 @@ from ..store.merge import PaperIndex
 from ..topics import Topic, load_topic_texts, load_topics, tag
 from ..topics.diff import TopicDiff, diff_topics
 from ..topics.validate import check_topic_coverage, check_topic_refs, check_topic_rules
-from . import Project
+from . import Project, options
 
 SHOWN_PER_TOPIC = 20  # papers listed for each topic in a report; the rest are counted
 SHOWN_TOPICS = 50
@@ -164,3 +167,62 @@ def _md(text: str) -> str:
 
 def _code(text: str) -> str:
     return " ".join(text.split()).replace("`", "'")
+
+
+# The command line: `python -m generator check`.
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument(
+        "--diff",
+        nargs="?",
+        const="",
+        metavar="REF",
+        help="also report what the topic changes since the git revision REF do (default: where this branch left the "
+        "default branch): for every topic added, changed or removed, the papers it gains and loses, each with the rule "
+        "that decided it",
+    )
+    parser.add_argument(
+        "--summary",
+        type=Path,
+        metavar="FILE",
+        help="with --diff, also append the report as Markdown to FILE (in GitHub Actions: $GITHUB_STEP_SUMMARY)",
+    )
+
+
+def _run(args: argparse.Namespace, project: Project) -> int:
+    if args.summary and args.diff is None:
+        raise options.usage("check", "--summary goes with --diff")
+    checked = check(project, revision=args.diff or None, diff=args.diff is not None)
+    problems = checked.problems
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    for line in count_lines(checked):
+        print(line)
+    if args.diff is not None:
+        site_url = options.site_url()
+        report = (
+            text_report(checked, site_url) if checked.diff is not None else ["topic changes: not compared until the errors above are fixed"]
+        )
+        for line in report:
+            print(line)
+        if args.summary:
+            with args.summary.open("a", encoding="utf-8") as summary:
+                summary.write(markdown_report(checked, site_url))
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    failed = errors or (args.strict and warnings)
+    print(f"check: {errors} error(s), {warnings} warning(s)", file=sys.stderr if failed else sys.stdout)
+    return 1 if failed else 0
+
+
+COMMAND = options.Command(
+    "check",
+    summary="validate data/ (store, manifest, topic files)",
+    description="Validate data/: the manifest, raw listings, papers and topic files. Prints 'file:line: message' "
+    "for each problem, then each topic's paper count, and exits 1 if there is any error (warnings alone exit 0, "
+    "or 1 with --strict).",
+    arguments=_arguments,
+    run=_run,
+)

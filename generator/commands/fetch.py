@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import re
+import sys
 import urllib.parse
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,7 +18,7 @@ from ..sources.dates import check_plausible
 from ..sources.formats import Endpoint
 from ..store import StoreState
 from ..store.merge import PaperIndex, apply_resolutions
-from . import Project, Say, load_valid_topics, require_topic, stderr
+from . import Project, Say, load_valid_topics, options, require_topic, stderr
 from .ingest import Admitted, add_listing, admit
 from .rebuild import rebuild_papers
 
@@ -242,3 +244,71 @@ def _is_that_day(parsed: ParsedListing, final_url: str, day: date) -> bool:
         return (parsed.date_hint.year, parsed.date_hint.month, parsed.date_hint.day) == (day.year, day.month, day.day)
     days = parsed.entry_days
     return not days or day in days
+
+
+# The command line: `python -m generator fetch`.
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    when = parser.add_mutually_exclusive_group()
+    when.add_argument("--date", type=options.iso_date, metavar="YYYY-MM-DD", help="fetch this day only")
+    when.add_argument("--since", type=options.iso_date, metavar="YYYY-MM-DD", help="fetch every day from this one ...")
+    parser.add_argument("--until", type=options.iso_date, metavar="YYYY-MM-DD", help="... up to this one (default: today); with --since")
+    parser.add_argument("--query", metavar="TEXT", help="fetch the search results for TEXT instead of a day's listing; needs --topic")
+    parser.add_argument("--topic", metavar="SLUG", help="the topic that tags the papers of a --query search")
+    parser.add_argument("--via", choices=sources.FETCHABLE, default="api", help="the JSON API (default) or the HTML pages")
+    parser.add_argument("--any-date", action="store_true", help=options.ANY_DATE_HELP)
+
+
+def _run(args: argparse.Namespace, project: Project) -> int:
+    if args.until and not args.since:
+        raise options.usage("fetch", "--until needs --since")
+    if args.query and not args.topic:
+        raise options.usage("fetch", "--query needs --topic SLUG: the topic its papers are tagged with")
+    if args.topic and not args.query:
+        raise options.usage("fetch", "--topic goes with --query (to tag a day's listing, use ingest --topic)")
+    client = options.client(args, "fetch", "--base-url", args.base_url)
+    report = fetch(
+        project,
+        client,
+        via=args.via,
+        today=options.today(),
+        on=args.date,
+        since=args.since,
+        until=args.until,
+        query=args.query,
+        topic=args.topic,
+        any_date=args.any_date,
+        say=options.progress_safe_print,
+        progress=options.progress_bar,
+    )
+    print(
+        f"fetched {report.days} day(s) from {args.base_url} via {args.via}: {len(report.ok)} ok, "
+        f"{len(report.empty)} empty, {len(report.unchanged)} unchanged, {len(report.failed)} failed; "
+        f"{report.new_papers} new papers; {len(report.written)} file(s) written in data/"
+    )
+    if report.failed:  # each was said as it failed; here, once, which
+        print(f"failed: {', '.join(str(day) for day, _ in report.failed)} (retried on the next run)", file=sys.stderr)
+    if report.stopped:
+        days = report.not_asked
+        span = f"{days[0]}" if len(days) == 1 else f"{days[0]} to {days[-1]}"
+        print(
+            f"stopped: {report.stopped}; {len(days)} day(s) not fetched ({span}), nothing recorded for them: "
+            "run fetch again when the network is back",
+            file=sys.stderr,
+        )
+    return 1 if report.failed or report.stopped else 0
+
+
+COMMAND = options.Command(
+    "fetch",
+    summary="fetch Daily Papers from Hugging Face into data/",
+    description="Fetch listings from Hugging Face Daily Papers (the JSON API, or the HTML pages), keep every answer "
+    "under data/raw/ with its URL, time, status and sha256 in data/manifest.json, and ingest it. Without dates: every "
+    "day from the last one fetched successfully up to today, plus days that failed before. A day without papers "
+    "(weekend, holiday) is recorded as empty. A day that fails leaves data/ as it was and is retried next time; "
+    "the exit code is 1 if any day failed.",
+    arguments=_arguments,
+    run=_run,
+    shared=(options.writes, options.asks_network),
+)

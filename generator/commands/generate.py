@@ -7,6 +7,7 @@ are made in which process. `from_scratch` switches all of that off: the same fil
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import gc
 from dataclasses import dataclass
@@ -17,17 +18,17 @@ from msgspec import structs
 
 from ..errors import DigestError
 from ..records import Paper
-from ..render.feeds import DEFAULT_SITE_URL
 from ..render.model import lay_out, tagged_model
 from ..render.pages import papers_part, search_part, site_parts
+from ..render.urls import DEFAULT_SITE_URL
 from ..speed import Build
-from ..speed.parallel import stopped_on_error
+from ..speed.parallel import MAX_WORKERS, stopped_on_error
 from ..speed.writer import SiteReport
 from ..store import StoreState
 from ..store.merge import PaperIndex
 from ..topics import Topic
 from ..topics.validate import check_topic_refs
-from . import Project, Say, load_valid_topics, stderr
+from . import Project, Say, load_valid_topics, options, stderr
 
 
 def generate(
@@ -108,3 +109,58 @@ def _no_cycle_collector() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+# The command line: `python -m generator generate`.
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=options.positive,
+        metavar="N",
+        default=None,
+        help=f"render in N processes (default: one per CPU, at most {MAX_WORKERS}; 1 renders in this process)",
+    )
+    parser.add_argument(
+        "--recent",
+        type=options.positive,
+        metavar="DAYS",
+        default=None,
+        help="only the last DAYS days with papers: a quick local preview of a large archive (pages of other days "
+        "are removed from docs/; run generate without it before building the site to publish)",
+    )
+    parser.add_argument(
+        "--from-scratch",
+        action="store_true",
+        help="make every file again, in this process, ignoring the keys in docs/.generated and the .cache/ that earlier "
+        "runs left (and keeping none for the next run): slower, and the same files",
+    )
+
+
+def _run(args: argparse.Namespace, project: Project) -> int:
+    report = generate(project, site_url=options.site_url(), workers=args.jobs, recent=args.recent, from_scratch=args.from_scratch)
+    if report.up_to_date:
+        print(f"docs/ is up to date: its {report.total} generated files were made from the same data/ and generator")
+        return 0
+    kept = f" ({report.kept} kept without rendering: their inputs had not changed)" if report.kept else ""
+    print(
+        f"generated {report.total} files in docs/: {len(report.written)} written, {len(report.deleted)} deleted, "
+        f"{report.total - len(report.written)} unchanged{kept}"
+    )
+    return 0
+
+
+COMMAND = options.Command(
+    "generate",
+    summary="write the site's pages into docs/",
+    description="Write every generated page into docs/ from data/: per-day, per-topic and index pages, RSS feeds, "
+    "BibTeX files, papers.json and the search index. Only files whose content changed are written; files that no "
+    "longer exist are deleted. A page whose inputs did not change is not rendered again, and when nothing in "
+    "data/ or the generator changed since the last run, nothing is loaded at all. "
+    f"Feeds link to ${options.SITE_URL_VARIABLE} (default {DEFAULT_SITE_URL}).",
+    arguments=_arguments,
+    run=_run,
+    shared=(options.writes,),
+)

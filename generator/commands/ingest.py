@@ -6,6 +6,7 @@ shares.
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,7 @@ from ..sources import http
 from ..sources.dates import check_plausible, resolve_listing_date
 from ..store import StoreState, raw_relpath, sha256
 from ..store.merge import PaperIndex, apply_resolutions, merge_listing, ranked_in_day, without_duplicates
-from . import Project, Say, load_valid_topics, require_topic, stderr
+from . import Project, Say, load_valid_topics, options, require_topic, stderr
 
 
 @dataclass
@@ -202,3 +203,59 @@ def _already_ingested(listing: Listing, shown: str, day: date | None, topic: str
             f"already ingested as listing {listing.id} with topic {listing.topic!r}; it cannot be ingested again with --topic {topic}",
         )
     return f"{shown}: already ingested as listing {listing.id} for {listing.date}; nothing to do"
+
+
+# The command line: `python -m generator ingest`.
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="saved listing(s) to ingest")
+    parser.add_argument(
+        "--date",
+        type=options.iso_date,
+        metavar="YYYY-MM-DD",
+        help="the listing's day; must agree with its date line if it has one. Without it, "
+        "the date line's year is the most recent one not after today",
+    )
+    parser.add_argument("--topic", metavar="SLUG", help="tag every paper of the listing with this topic (a file in data/topics/)")
+    parser.add_argument("--source", metavar="TEXT", help="where the listing came from (default: the file name)")
+    parser.add_argument(
+        "--accept-warnings",
+        action="store_true",
+        help="ingest a listing even if some paragraphs cannot be placed as papers (they are reported and skipped), "
+        "or if it has no papers at all",
+    )
+    parser.add_argument("--any-date", action="store_true", help=options.ANY_DATE_HELP)
+
+
+def _run(args: argparse.Namespace, project: Project) -> int:
+    report = ingest(
+        project,
+        args.files,
+        day=args.date,
+        topic=args.topic,
+        source=args.source,
+        accept_warnings=args.accept_warnings,
+        any_date=args.any_date,
+        today=options.today(),
+    )
+    for message in report.skipped:
+        print(message)
+    if report.ingested:
+        print(
+            f"ingested {len(report.ingested)} listing(s): {report.new_papers} new papers, "
+            f"{report.known_papers} already stored; {len(report.written)} file(s) written in data/"
+        )
+    return 0
+
+
+COMMAND = options.Command(
+    "ingest",
+    summary="store listings in data/ and merge their papers",
+    description="Store each listing under data/raw/ byte for byte, record it in data/manifest.json "
+    "and merge its papers into data/papers/. The format is detected from the content. "
+    "Ingesting a file that is already stored changes nothing. If any file is bad, nothing is written.",
+    arguments=_arguments,
+    run=_run,
+    shared=(options.writes,),
+)

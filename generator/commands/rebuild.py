@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 from typing import Mapping
 
 from .. import sources
 from ..records import Listing
 from ..store import StoreState
 from ..store.merge import PaperIndex, apply_resolutions, merge_listing, precedence, ranked_in_day, without_duplicates
-from . import Project, Say, stderr
+from . import Project, Say, options, stderr
 
 
 def rebuild_papers(project: Project, state: StoreState, say: Say = stderr, pending: Mapping[str, bytes] = {}) -> PaperIndex:
@@ -40,3 +41,23 @@ def rebuild(project: Project, say: Say = stderr) -> tuple[str, ...]:
     state = store.load()
     state.papers = rebuild_papers(project, state, say).papers
     return store.save(state).written
+
+
+# The command line: `python -m generator rebuild`.
+
+
+def _run(args: argparse.Namespace, project: Project) -> int:
+    written = rebuild(project)
+    print(f"rebuilt data/papers/ from the raw listings; {len(written)} file(s) written")
+    return 0
+
+
+COMMAND = options.Command(
+    "rebuild",
+    summary="re-parse every stored listing and rebuild data/papers/",
+    description="Re-parse every active listing from its raw file under data/raw/ and rebuild data/papers/ from "
+    "them: run it after a parser fix. Listings are not fetched again.",
+    arguments=lambda parser: None,
+    run=_run,
+    shared=(options.writes,),
+)

@@ -15,6 +15,9 @@ a paper of that id if the store has one. A miss is asked again after
 
 from __future__ import annotations
 
+import argparse
+import os
+import sys
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Callable, Iterable, Sequence
@@ -27,7 +30,7 @@ from ..records import Entry, Paper, Resolution
 from ..render.text import clipped
 from ..sources import http
 from ..store.merge import PaperIndex, apply_resolutions
-from . import Project, Say, stderr
+from . import Project, Say, options, stderr
 
 DEFAULT_RETRY_DAYS = 7
 ARXIV_RESULTS = 5
@@ -139,3 +142,77 @@ def _search(title: str, key: str, client: http.Client, arxiv_client: http.Client
         if match_key(entry.title) == key:
             return Hit(entry, "arxiv")
     return None
+
+
+# The command line: `python -m generator resolve`.
+
+ARXIV_URL_VARIABLE = "PAPER_DIGEST_ARXIV_URL"
+DEFAULT_ARXIV_URL = "https://export.arxiv.org"
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--limit", type=options.positive, metavar="N", help="ask about at most N papers, the most recently listed first")
+    parser.add_argument(
+        "--arxiv-url",
+        metavar="URL",
+        default=os.environ.get(ARXIV_URL_VARIABLE, DEFAULT_ARXIV_URL),
+        help=f"the arXiv API, or a mirror or test server (default: ${ARXIV_URL_VARIABLE} or {DEFAULT_ARXIV_URL})",
+    )
+    parser.add_argument(
+        "--arxiv-pause",
+        type=float,
+        default=3.0,
+        metavar="SECONDS",
+        help="pause between two requests to arXiv, which asks for 3 s (default 3)",
+    )
+    parser.add_argument(
+        "--retry-after-days",
+        type=int,
+        default=7,
+        metavar="D",
+        help="ask again about a title that was not found after D days (default 7)",
+    )
+
+
+def _run(args: argparse.Namespace, project: Project) -> int:
+    client = options.client(args, "resolve", "--base-url", args.base_url)
+    arxiv_client = options.client(args, "resolve", "--arxiv-url", args.arxiv_url, pause=args.arxiv_pause)
+    report = resolve(
+        project,
+        client,
+        arxiv_client,
+        today=options.today(),
+        limit=args.limit,
+        retry_after_days=args.retry_after_days,
+        say=options.progress_safe_print,
+        progress=lambda papers: options.progress_bar(papers, unit="paper"),
+    )
+    waiting = f"; {report.waiting} not found before, asked again later" if report.waiting else ""
+    print(
+        f"resolve: asked about {report.asked} paper(s): {report.resolved} resolved ({report.merged} merged with a stored paper), "
+        f"{report.not_found} not found, {len(report.failed)} failed{waiting}; {len(report.written)} file(s) written in data/"
+    )
+    if report.failed:  # each was said as it failed
+        print(f"failed: {len(report.failed)} paper(s), asked again on the next run", file=sys.stderr)
+    if report.stopped:
+        print(
+            f"stopped: {report.stopped}; {report.not_asked} paper(s) not asked, nothing recorded for them: "
+            "run resolve again when the network is back",
+            file=sys.stderr,
+        )
+    return 1 if report.failed or report.stopped else 0
+
+
+COMMAND = options.Command(
+    "resolve",
+    summary="find the arXiv ids of papers known by title only",
+    description="For every paper known by its title only (from a text dump), ask Hugging Face's paper search and, "
+    "where it finds nothing, the arXiv API; take a hit only when its title is the paper's (the same folding that "
+    "tells papers apart, LaTeX commands dropped; never a near match). A resolved paper gets its arXiv id (its old "
+    "id stays as an alias), authors and metadata, and becomes one with a stored paper of that id. What is learned "
+    "is kept in data/resolved.json; a title not found is asked again after --retry-after-days. The exit code is 1 "
+    "if any request failed.",
+    arguments=_arguments,
+    run=_run,
+    shared=(options.writes, options.asks_network),
+)

@@ -4,21 +4,25 @@ topic not written yet: its papers are those its phrases would tag."""
 
 from __future__ import annotations
 
+import argparse
+import sys
 from typing import Sequence
 
 from ..errors import Diagnostic, DigestError
 from ..lock import reading
-from ..related.suggest import as_yaml, suggest
 from ..speed.keys import code_digest
-from ..speed.related import neighbours
 from ..topics import Item, Topic, tag
 from ..topics.diff import matched_phrases
 from ..topics.rules import SLUG
-from . import Project, Say, load_valid_topics, require_topic, stderr
+from . import Project, Say, load_valid_topics, options, require_topic, stderr
 from .generate import load_checked
 
 
 def suggest_topic(project: Project, slug: str, new: Sequence[str] = (), say: Say = stderr) -> str:
+    # SciPy and scikit-learn: a second or two to import, so only when this command runs.
+    from ..related.suggest import as_yaml, suggest
+    from ..speed.related import neighbours
+
     topics = load_valid_topics(project.store, say)
     if new:
         _check_new(slug, new, topics)
@@ -54,3 +58,33 @@ def _check_new(slug: str, new: Sequence[str], topics: list[Topic]) -> None:
         raise DigestError([Diagnostic("suggest", None, f"topic {slug!r} exists: leave out --new to get suggestions for it")])
     if not any(p.strip() for p in new):
         raise DigestError([Diagnostic("suggest", None, "--new needs at least one phrase")])
+
+
+# The command line: `python -m generator suggest`.
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("slug", metavar="SLUG", help="the topic (its file name without .yml)")
+    parser.add_argument(
+        "--new",
+        nargs="+",
+        metavar="PHRASE",
+        help="for a topic that does not exist yet: its include phrases; prints a whole topic file",
+    )
+
+
+def _run(args: argparse.Namespace, project: Project) -> int:
+    sys.stdout.write(suggest_topic(project, args.slug, args.new or ()))
+    return 0
+
+
+COMMAND = options.Command(
+    "suggest",
+    summary="suggest phrases and paper ids for a topic file",
+    description="Print a YAML snippet for data/topics/SLUG.yml: phrases the topic's papers use far more than the "
+    "others (for include), papers close to the topic's papers but not in it (for add), and papers tagged by one "
+    "phrase alone that are unlike the rest (for remove), each with its reason as a comment. Suggestions to judge, "
+    "not rules: paste what is right, then run check --diff.",
+    arguments=_arguments,
+    run=_run,
+)

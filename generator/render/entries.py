@@ -8,7 +8,7 @@ five times as much per entry. Every other piece of a page is a template. The
 heading of a full entry is Markdown (table of contents); the rest is raw HTML (see
 rawhtml.py for why Markdown never parses it).
 
-Every entry carries what the reader's script needs (docs/javascripts/reader.js):
+Every entry carries what the reader's script needs (docs/javascripts/reader/):
 `data-key`, the paper's anchor, for reading state; `data-code`, `data-up` and
 `data-topics` for the page's filters. The layout is compact (an abstract's first
 lines, the rest a click away); the stylesheet and the script do the folding, so
@@ -79,7 +79,7 @@ def compact_list(entries: tuple[EntryView, ...], with_topics: bool = False) -> M
 def toolbar(topics: list[tuple[str, str, int]], upvotes: bool) -> Markup:
     """The reading controls above a page's papers: filters (has code, a topic, least
     upvotes), hide what was seen, mark all read, compact or expanded, the keys. Hidden
-    until the reader's script wires it up (docs/javascripts/reader.js): a reader
+    until the reader's script wires it up (docs/javascripts/reader/): a reader
     without scripts gets no dead controls. `topics`: (slug, name, papers on the page)."""
     options = "".join([f'<option value="{slug}">{name} ({count})</option>' for slug, name, count in topics])
     topic = f'<label>Topic <select name="topic"><option value="">any</option>{options}</select></label>' if topics else ""

@@ -25,7 +25,6 @@ from .model import Tagged
 from .urls import FEED_STYLE, entry_url, served_url
 
 FEED_SIZE = 50
-DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
 
 
 def latest(papers: Iterable[Tagged], by_last_day: bool = False) -> list[Tagged]:

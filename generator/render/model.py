@@ -154,7 +154,7 @@ class PaperParts:
 
     @_once
     def filter_data(self) -> str:
-        """The entry's `data-` attributes that the page's filters read (docs/javascripts/reader.js):
+        """The entry's `data-` attributes that the page's filters read (docs/javascripts/reader/filters.js):
         whether it has code, and its upvotes when a source counted them."""
         code = ' data-code="1"' if self.code_tail else ""
         upvotes = self.paper.meta.get("upvotes")

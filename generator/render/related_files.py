@@ -1,5 +1,5 @@
 """Related papers as static files, read by the reader's script when a reader asks
-for a paper's related papers (docs/javascripts/reader.js).
+for a paper's related papers (docs/javascripts/reader/related.js).
 
 Day pages do not print them. A new day changes the related lists of a few hundred
 older papers (their new neighbours are among the day's papers); printed on the

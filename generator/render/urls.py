@@ -27,6 +27,9 @@ import re
 from datetime import date
 from functools import lru_cache
 
+# Where `mkdocs serve` serves the site, the address feeds link to unless told another
+# (mkdocs.yml reads the same variable, PAPER_DIGEST_SITE_URL, with the same default).
+DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
 HOME = "index.md"
 ARCHIVE = "dates/index.md"
 TOPICS_INDEX = "topics/index.md"
