@@ -1,17 +1,25 @@
 """Shared test helpers: a throw-away project directory, the real command line, and
 the real browser.
 
-Commands run through `python -m generator` in a subprocess, exactly as users and CI
-run them, with `PAPER_DIGEST_TODAY` pinned so that year inference is reproducible.
+Commands run through the command line's entry point (`cli.main`, what `python -m
+generator` runs) in a process of their own, with `PAPER_DIGEST_TODAY` pinned so that
+year inference is reproducible. The process is a fork of the test's, which has the
+generator imported already: a new interpreter would spend about a second importing
+it again for each of the suite's hundreds of commands. `Project.run(..., fresh=True)`
+starts `python -m generator` itself, for the tests of what happens before `main`.
 """
 
 from __future__ import annotations
 
 import os
+import selectors
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +65,9 @@ class Result:
 class Project:
     root: Path
 
-    def run(self, *args: str | Path, today: str = TODAY) -> Result:
+    def run(self, *args: str | Path, today: str = TODAY, fresh: bool = False) -> Result:
+        if not fresh:
+            return forked_command(self.root, [str(a) for a in args], {"PAPER_DIGEST_TODAY": today, "NO_MKDOCS_2_WARNING": "1"})
         env = {**os.environ, "PAPER_DIGEST_TODAY": today, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"}
         proc = subprocess.run(
             [sys.executable, "-m", "generator", *map(str, args)],
@@ -69,8 +79,8 @@ class Project:
         )
         return Result(proc.returncode, proc.stdout, proc.stderr)
 
-    def ok(self, *args: str | Path, today: str = TODAY) -> Result:
-        result = self.run(*args, today=today)
+    def ok(self, *args: str | Path, today: str = TODAY, fresh: bool = False) -> Result:
+        result = self.run(*args, today=today, fresh=fresh)
         assert result.code == 0, f"exit {result.code}\nstdout:\n{result.out}\nstderr:\n{result.err}"
         return result
 
@@ -97,6 +107,75 @@ class Project:
 
 
 LOCK_FILES = {".lock", ".commit-lock"}
+
+
+def forked_command(root: Path, argv: list[str], env: dict[str, str], timeout: float = 300, own_code: bool = False) -> Result:
+    """`python -m generator ARGV` in `root`, as a fork of this process: its exit code
+    and what it printed. The child runs the entry point as `python -m` would, an
+    uncaught exception printed as a traceback with exit 1. With `own_code`, the
+    child imports the generator package of `root` (a project with a copy of it)
+    instead of the repository's; the libraries it uses stay imported."""
+    if not own_code:
+        import generator.cli  # noqa: F401  (here, once: every child has it imported)
+    out_read, out_write = os.pipe()
+    err_read, err_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        code = 70
+        try:
+            os.close(out_read)
+            os.close(err_read)
+            os.dup2(out_write, 1)
+            os.dup2(err_write, 2)
+            sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
+            sys.stderr = open(2, "w", encoding="utf-8", closefd=False)
+            os.chdir(root)
+            os.environ.update(env)
+            if own_code:
+                for name in [m for m in sys.modules if m == "generator" or m.startswith("generator.")]:
+                    del sys.modules[name]
+                sys.path.insert(0, str(root))
+            from generator import cli
+
+            code = cli.main(argv)
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    os.close(out_write)
+    os.close(err_write)
+    out, err = _read_both(out_read, err_read, timeout, pid)
+    _, status = os.waitpid(pid, 0)
+    return Result(os.waitstatus_to_exitcode(status), out, err)
+
+
+def _read_both(out: int, err: int, timeout: float, pid: int) -> tuple[str, str]:
+    """All a child writes to both pipes, read as it comes (a pipe left unread would
+    fill and block the child)."""
+    read = {out: bytearray(), err: bytearray()}
+    deadline = time.monotonic() + timeout
+    with selectors.DefaultSelector() as selector:
+        for fd in read:
+            selector.register(fd, selectors.EVENT_READ)
+        while selector.get_map():
+            ready = selector.select(timeout=max(0.0, deadline - time.monotonic()))
+            if not ready:
+                os.kill(pid, signal.SIGKILL)
+                raise TimeoutError(f"the command ran for over {timeout:g} s")
+            for key, _ in ready:
+                chunk = os.read(key.fd, 65536)
+                if chunk:
+                    read[key.fd] += chunk
+                else:
+                    selector.unregister(key.fd)
+                    os.close(key.fd)
+    return read[out].decode("utf-8", "replace"), read[err].decode("utf-8", "replace")
+
 
 # What a clone has besides data/: the MkDocs config, the theme override and the
 # hand-written pages and assets in docs/ (everything else in docs/ is generated).

@@ -212,7 +212,7 @@ def test_one_process_or_several_make_the_same_docs(tmp_path):
     assert outputs[0] == outputs[1]
     assert len(outputs[0]) == 83  # 67 generated files, docs/.generated and 15 hand-written files
     assert updates[0] == updates[1]
-    assert len(updates[0]) == 77  # and the new day's page and BibTeX
+    assert len(updates[0]) == 85  # and the new day's page and BibTeX
 
 
 # ---- bad input: exact messages, exit 1, nothing written ----------------------------------
@@ -321,9 +321,13 @@ def test_every_command_has_help(project, command):
 
 
 def test_top_level_help_lists_the_commands(project):
-    out = project.ok("--help").out
+    """Through `python -m generator` in a new interpreter, as a user runs it (the
+    other tests fork the test's process: conftest.forked_command)."""
+    result = project.ok("--help", fresh=True)
     for command in ("ingest", "fetch", "resolve", "rebuild", "generate", "check", "export", "suggest"):
-        assert f"    {command} " in out
+        assert f"    {command} " in result.out
+    assert result.err == ""
+    assert result.out == project.ok("--help").out
 
 
 # ---- export ------------------------------------------------------------------------------

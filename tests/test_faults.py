@@ -245,11 +245,12 @@ def test_a_real_kill_during_ingest_and_generate(tmp_path, matrix, sig):
     duration = time.monotonic() - started
     old, new = state(base), state(clean)
     seen: list[str] = []
-    for trial in range(trials(3, 8)):
+    count = trials(2, 8)
+    for trial in range(count):
         root = tmp_path / f"{trial}"
         shutil.copytree(base, root)
         started = time.monotonic()
-        delay = duration * (trial + 1) / 9
+        delay = duration * (trial + 1) / (count + 1)  # spread over the run: 1/3 and 2/3 of it every day
         for args in argv:
             process = _spawn(root, *args)
             try:
@@ -349,7 +350,7 @@ def test_ctrl_c_to_the_process_group_during_generate_ends_it_and_frees_the_lock(
     assert _spawn_group(clean, "generator", "generate", "--jobs", "2").wait(timeout=300) == 0
     duration = time.monotonic() - started
     old, new = state(base), state(clean)
-    count = trials(6, 20)
+    count = trials(3, 20)
     outcomes = []
     for trial in range(count):
         root = tmp_path / f"{trial}"
@@ -377,7 +378,7 @@ def test_ctrl_c_to_mkdocs_serve_leaves_no_generate_running(tmp_path, matrix):
     edit of a topic file): the server and every generate it started end, the lock free."""
     base = tmp_path / "base"
     _sample_project(base)
-    count = trials(4, 20)
+    count = trials(2, 20)
     for trial in range(count):
         root = tmp_path / f"{trial}"
         shutil.copytree(base, root)

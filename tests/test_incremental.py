@@ -8,24 +8,22 @@ docs/.generated and .cache/ carry the history) and `generate --from-scratch` in 
 copy of data/ with no generated file and no cache. The two docs/ must be the same
 byte for byte, and a second incremental run must write nothing.
 
-The suite draws a few sequences (Hypothesis' "default" profile, set in conftest.py);
-`PAPER_DIGEST_TESTS=thorough python -m pytest tests/test_incremental.py` draws many more.
+The everyday suite draws 3 sequences besides the 2 examples written out below;
+`PAPER_DIGEST_TESTS=thorough python -m pytest tests/test_incremental.py` draws 60.
 
-Each project carries its own copy of the generator package (on PYTHONPATH), so an
-edit to a template is a real change of the code that made the pages.
+Each project carries its own copy of the generator package, which its commands run
+(conftest.forked_command, own_code), so an edit to a template is a real change of
+the code that made the pages.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import ABSTRACT, FIXTURES, REPO, ingest_mini, listing_text, make_project
+from conftest import ABSTRACT, FIXTURES, REPO, Result, forked_command, ingest_mini, listing_text, make_project, trials
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -76,13 +74,9 @@ class Copy:
 
     root: Path
 
-    def run(self, *args: str | Path) -> subprocess.CompletedProcess:
-        env = {**os.environ, "PAPER_DIGEST_TODAY": LATER, "PYTHONPATH": str(self.root), "NO_MKDOCS_2_WARNING": "1"}
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-        result = subprocess.run(
-            [sys.executable, "-m", "generator", *map(str, args)], cwd=self.root, env=env, capture_output=True, text=True, timeout=300
-        )
-        assert result.returncode == 0, f"{args}: exit {result.returncode}\n{result.stdout}\n{result.stderr}"
+    def run(self, *args: str | Path) -> Result:
+        result = forked_command(self.root, [str(a) for a in args], {"PAPER_DIGEST_TODAY": LATER, "NO_MKDOCS_2_WARNING": "1"}, own_code=True)
+        assert result.code == 0, f"{args}: exit {result.code}\n{result.out}\n{result.err}"
         return result
 
     def docs(self) -> dict[str, bytes]:
@@ -149,7 +143,7 @@ def apply(project: Copy, edit: tuple, step: int) -> None:
         template.write_text(template.read_text() + f"\nEdited template {number}.\n")
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=trials(3, 60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(edits, min_size=1, max_size=3))
 # Besides the drawn sequences, edits whose reach is widest every time: a listing's
 # topic renamed (its section label on a day page), a new year, a template changed.
@@ -174,4 +168,4 @@ def test_incremental_generate_equals_a_generate_from_scratch(base, tmp_path_fact
         different = [rel for rel in scratch if incremental[rel] != scratch[rel]]
         assert different == [], f"after {steps[: step + 1]}"
         again = project.run("generate")
-        assert again.stdout.startswith("docs/ is up to date"), again.stdout
+        assert again.out.startswith("docs/ is up to date"), again.out

@@ -76,20 +76,22 @@ def compact_list(entries: tuple[EntryView, ...], with_topics: bool = False) -> M
     return Markup(f'<ul class="paper-lines">{"".join(items)}</ul>\n\n')
 
 
-def toolbar(topics: list[tuple[str, str, int]], upvotes: bool) -> Markup:
+def toolbar(topics: list[tuple[str, str, int]], upvotes: bool, code: bool) -> Markup:
     """The reading controls above a page's papers: filters (has code, a topic, least
     upvotes), hide what was seen, mark all read, compact or expanded, the keys. Hidden
     until the reader's script wires it up (docs/javascripts/reader/): a reader
-    without scripts gets no dead controls. `topics`: (slug, name, papers on the page)."""
+    without scripts gets no dead controls. `topics`: (slug, name, papers on the page);
+    `upvotes` and `code`: whether any paper of the page has them (a filter that could
+    not keep a paper is not offered)."""
     options = "".join([f'<option value="{slug}">{name} ({count})</option>' for slug, name, count in topics])
     topic = f'<label>Topic <select name="topic"><option value="">any</option>{options}</select></label>' if topics else ""
     least = (
         '<label>Upvotes at least <input name="up" type="number" min="0" step="1" inputmode="numeric" size="4"></label>' if upvotes else ""
     )
+    has_code = '<label><input name="code" type="checkbox"> Has code</label>' if code else ""
     return Markup(
         '<form class="digest-toolbar" hidden aria-label="Filter and reading controls">'
-        '<label><input name="code" type="checkbox"> Has code</label>'
-        f"{topic}{least}"
+        f"{has_code}{topic}{least}"
         '<label><input name="unseen" type="checkbox"> Hide papers I have seen</label>'
         '<button type="button" data-action="read">Mark all as read</button>'
         '<button type="button" data-action="view" aria-pressed="false">Expanded view</button>'

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from ...records import Paper
 from .. import entries, escape, rawhtml, urls
 from ..model import Tagged, bib_entry
+from ..paper_links import paper_links
 from ..text import long_date, short_date
 from ..urls import bib_path, href
 
@@ -68,12 +69,15 @@ def bibliography(papers: Iterable[Paper]) -> bytes:
 
 
 def toolbar(papers: Iterable[Tagged], leave_out: str = "") -> Markup:
-    """The reading controls for a page of `papers`: its topics (but `leave_out`, the
-    page's own) to filter by, most papers first, and upvotes if any paper has them."""
+    """The reading controls for a page of `papers`, those that apply to it: its topics
+    (but `leave_out`, the page's own) to filter by, most papers first; upvotes if any
+    paper has them; code if any paper has a code link."""
     counts: Counter[tuple[str, str]] = Counter()
-    upvotes = False
+    upvotes = code = False
     for one in papers:
         counts.update(one.topics)
-        upvotes = upvotes or isinstance(one.paper.meta.get("upvotes"), int)
+        count = one.paper.meta.get("upvotes")
+        upvotes = upvotes or (isinstance(count, int) and not isinstance(count, bool))
+        code = code or any(link.kind == "code" for link in paper_links(one.paper, derived=False))
     topics = sorted(((slug, escape.md(name), n) for (slug, name), n in counts.items() if slug != leave_out), key=lambda t: (-t[2], t[0]))
-    return entries.toolbar(topics, upvotes)
+    return entries.toolbar(topics, upvotes, code)
