@@ -15,6 +15,7 @@ class Served:
     """A built site served over HTTP on 127.0.0.1, for the browser."""
 
     def __init__(self, root: Path):
+        self.site = root
         handler = functools.partial(_QuietHandler, directory=str(root))
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()

@@ -1,9 +1,10 @@
 """RSS feeds: the whole digest and one per topic, built with feedgen, and the OPML
 list of them all.
 
-A feed names an XSL stylesheet (docs/stylesheets/feed.xsl): a reader who clicks a
-feed link sees a page that says what the feed is and how to subscribe, not raw XML;
-feed readers ignore it.
+A feed is plain RSS for feed readers, with no stylesheet: browsers are dropping
+XSLT, and Chromium already covers a styled feed with a notice that it will. People
+who click a feed link on the site reach the feeds page instead (feeds.md), which
+says how to subscribe and gives every feed's address to copy.
 
 A paper is one item however often it was listed: its GUID is the paper id, so a feed
 reader never shows it twice; the item links to its latest entry. Every date in a
@@ -12,7 +13,6 @@ feed comes from the data (never the clock), so the same store gives the same byt
 
 from __future__ import annotations
 
-import posixpath
 from datetime import datetime, time, timezone
 from typing import Iterable, Sequence
 from xml.sax.saxutils import quoteattr
@@ -22,7 +22,7 @@ from feedgen.feed import FeedGenerator
 from ..clean import clean_text
 from . import latex
 from .model import Tagged
-from .urls import FEED_STYLE, entry_url, served_url
+from .urls import entry_url, served_url
 
 FEED_SIZE = 50
 
@@ -78,15 +78,7 @@ def feed_xml(papers: Iterable[Tagged], *, title: str, description: str, page: st
         item.pubDate(_midnight(paper.last_date))
         for _, name in shown.topics:
             item.category(term=clean_text(name))
-    return _styled(fg.rss_str(pretty=True), self_path)
-
-
-def _styled(xml: bytes, self_path: str) -> bytes:
-    """The feed with its stylesheet named after the XML declaration, by a path relative
-    to the feed (the site may be served under a folder)."""
-    declaration, _, rest = xml.partition(b"\n")
-    style = posixpath.relpath(FEED_STYLE, posixpath.dirname(self_path) or ".")
-    return b'%s\n<?xml-stylesheet type="text/xsl" href="%s"?>\n%s' % (declaration, style.encode(), rest)
+    return fg.rss_str(pretty=True)
 
 
 def opml(feeds: Sequence[tuple[str, str]], site_url: str) -> bytes:

@@ -8,8 +8,8 @@ address MkDocs serves it at, entry anchors, and links between them.
     topics/SLUG.md           a topic's newest year; topics/SLUG.bib its BibTeX
     topics/SLUG/YYYY.md      a topic's earlier years
     recurring.md, health.md  papers listed most often; fetch status
-    feed.xml, feeds/SLUG.xml RSS, each styled by stylesheets/feed.xsl (hand-written)
-    feeds/index.md           every feed, to subscribe; feeds/all.opml all of them at once
+    feed.xml, feeds/SLUG.xml RSS, for feed readers (links people click go to feeds/index.md)
+    feeds/index.md           every feed and its address, to subscribe; feeds/all.opml all at once
     feeds/sitemap.xml        an empty sitemap: see feeds.empty_sitemap
     papers.json              the store, lean
     search/digest/           the search index
@@ -39,7 +39,6 @@ SITE_FEED = "feed.xml"
 FEEDS = "feeds/index.md"
 FEEDS_OPML = "feeds/all.opml"
 FEEDS_SITEMAP = "feeds/sitemap.xml"
-FEED_STYLE = "stylesheets/feed.xsl"
 PAPERS_JSON = "papers.json"
 SEARCH_FOLDER = "search/digest"
 
@@ -58,6 +57,12 @@ def topic_year_page(slug: str, year: int) -> str:
 
 def topic_feed(slug: str) -> str:
     return f"feeds/{slug}.xml"
+
+
+def feed_anchor(slug: str) -> str:
+    """Where a topic's feed is on the feeds page (FEEDS), its address to copy: the
+    place a topic page's feed link leads people to (the whole digest's is `all`)."""
+    return f"feed-{slug}"
 
 
 def bib_path(page: str) -> str:

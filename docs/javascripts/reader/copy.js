@@ -1,6 +1,7 @@
 // Copying: click an arXiv id to copy it, a "Copy BibTeX" button next to every BibTeX
-// download link, and a "Copy address" button next to every feed link (what a feed
-// reader asks for).
+// download link, and a "Copy address" button next to every feed's address on the
+// feeds page and next to a topic page's feed link (what a feed reader asks for: the
+// link itself leads people to the feeds page, a feed being for feed readers).
 globalThis.Reader ??= {}
 
 Reader.copy = (() => {
@@ -36,7 +37,9 @@ Reader.copy = (() => {
       })
     }
     copyButtons("a.digest-bib", "Copy BibTeX", async link => (await fetch(link.href)).text())
-    copyButtons("a.digest-feed", "Copy address", async link => link.href)
+    copyButtons("code.digest-feed-address", "Copy address", async code => code.textContent)
+    const feed = document.getElementById("digest-page-feed") // the page's own, in its head
+    if (feed) copyButtons("a.digest-feed", "Copy address", async () => feed.href)
   }
 
   return Object.freeze({ setUp })

@@ -13,7 +13,21 @@ from .. import charts, feeds
 from ..health import HealthView, health
 from ..model import DayView, SiteModel, Tagged, entry_view, papers_per_day, papers_per_month, recurring
 from ..text import long_date, month_name, short_date
-from ..urls import ARCHIVE, FEEDS, FEEDS_OPML, FEEDS_SITEMAP, HEALTH, HOME, RECURRING, SITE_FEED, TOPICS_INDEX, date_page, href, topic_feed
+from ..urls import (
+    ARCHIVE,
+    FEEDS,
+    FEEDS_OPML,
+    FEEDS_SITEMAP,
+    HEALTH,
+    HOME,
+    RECURRING,
+    SITE_FEED,
+    TOPICS_INDEX,
+    date_page,
+    feed_anchor,
+    href,
+    topic_feed,
+)
 from .base import Files, Page, Part
 from .day import sections_of
 from .downloads import FeedInputs, make_feed
@@ -169,8 +183,18 @@ class FeedsInputs:
 
 
 def make_feeds(inputs: FeedsInputs) -> Files:
-    topics = [{"name": t.name, "description": t.description, "papers": t.papers, "feed": topic_feed(t.slug)} for t in inputs.topics]
-    yield FEEDS, render("feeds.md.j2", page=FEEDS, topics=topics, feed_size=feeds.FEED_SIZE)
+    base = inputs.site_url if inputs.site_url.endswith("/") else inputs.site_url + "/"
+    topics = [
+        {
+            "name": t.name,
+            "description": t.description,
+            "papers": t.papers,
+            "address": base + topic_feed(t.slug),
+            "anchor": feed_anchor(t.slug),
+        }
+        for t in inputs.topics
+    ]
+    yield FEEDS, render("feeds.md.j2", page=FEEDS, topics=topics, address=base + SITE_FEED, feed_size=feeds.FEED_SIZE)
     listed = [("Paper Digest", SITE_FEED)] + [(f"Paper Digest: {t.name}", topic_feed(t.slug)) for t in inputs.topics]
     yield FEEDS_OPML, feeds.opml(listed, inputs.site_url)
     yield FEEDS_SITEMAP, feeds.empty_sitemap()

@@ -9,7 +9,7 @@ from typing import Iterable, Iterator
 
 from .. import charts, feeds
 from ..model import SiteModel, Tagged, TopicView, TopicYear, papers_per_month, topic_months
-from ..urls import bib_path, topic_feed, topic_page, topic_year_page
+from ..urls import bib_path, feed_anchor, topic_feed, topic_page, topic_year_page
 from .base import Files, Page, Part
 from .downloads import BibInputs, FeedInputs, make_bib, make_feed
 from .rendering import render, toolbar
@@ -99,6 +99,7 @@ def make_topic(inputs: TopicInputs) -> Files:
             toolbar=toolbar(newest.papers if newest else (), topic.slug),
             chart=svg,
             feed=topic_feed(topic.slug),
+            feed_anchor=feed_anchor(topic.slug),
             bib_limit=TOPIC_BIB_LIMIT,
         ),
     )
