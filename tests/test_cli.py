@@ -210,9 +210,9 @@ def test_one_process_or_several_make_the_same_docs(tmp_path):
         p.ok("generate", "--jobs", jobs)
         updates.append(p.snapshot("docs"))
     assert outputs[0] == outputs[1]
-    assert len(outputs[0]) == 83  # 67 generated files, docs/.generated and 15 hand-written files
+    assert len(outputs[0]) == 82  # 67 generated files, docs/.generated and 14 hand-written files
     assert updates[0] == updates[1]
-    assert len(updates[0]) == 85  # and the new day's page and BibTeX
+    assert len(updates[0]) == 84  # and the new day's page and BibTeX
 
 
 # ---- bad input: exact messages, exit 1, nothing written ----------------------------------
