@@ -239,18 +239,19 @@ def test_a_real_kill_during_ingest_and_generate(tmp_path, matrix, sig):
     argv = [["ingest", *map(str, SAMPLES)], ["generate", "--jobs", "2"]]
     clean = tmp_path / "clean"
     shutil.copytree(base, clean)
-    started = time.monotonic()
+    took = []
     for args in argv:
+        started = time.monotonic()
         assert _spawn(clean, *args).wait(timeout=120) == 0
-    duration = time.monotonic() - started
+        took.append(time.monotonic() - started)
     old, new = state(base), state(clean)
     seen: list[str] = []
-    count = trials(2, 8)
-    for trial in range(count):
+    # Every day, one signal in the middle of each command; the thorough tier spreads 8 over the run.
+    delays = [sum(took) * (k + 1) / 9 for k in range(8)] if THOROUGH else [took[0] / 2, took[0] + took[1] / 2]
+    for trial, delay in enumerate(delays):
         root = tmp_path / f"{trial}"
         shutil.copytree(base, root)
         started = time.monotonic()
-        delay = duration * (trial + 1) / (count + 1)  # spread over the run: 1/3 and 2/3 of it every day
         for args in argv:
             process = _spawn(root, *args)
             try:

@@ -138,8 +138,14 @@ def has_code(paper: dict) -> bool:
 
 
 def newest_first(papers: list[dict]) -> list[str]:
-    """Anchors in the order a query of filters alone lists them: first listed day, then id, newest first."""
-    return [anchor(p["id"]) for p in sorted(papers, key=lambda p: (p["appearances"][0]["date"], p["id"]), reverse=True)]
+    """Anchors in the order a query of filters alone lists them: newest first listed day
+    first, and on one day as the day's listing ranks them."""
+
+    def first_day(p: dict) -> tuple[str, int]:
+        day = p["appearances"][0]["date"]
+        return day, min(a["rank"] for a in p["appearances"] if a["date"] == day)
+
+    return [anchor(p["id"]) for p in sorted(papers, key=lambda p: (first_day(p)[0], -first_day(p)[1], p["id"]), reverse=True)]
 
 
 def chips(page: Page, offered: bool = False) -> list[str]:
@@ -159,6 +165,28 @@ def test_filters_alone_list_the_newest_papers_they_keep_and_show_as_chips(page, 
     assert found == newest_first(kept)[: search.RESULTS_SHOWN]
     assert chips(page) == ["Topic: Mixture of experts×", "Has code×"]
     assert chips(page, offered=True) == []
+
+
+def test_a_day_of_filters_alone_comes_in_the_order_of_its_listing(page, sample):
+    """The recorded day page's papers, asked for by month alone, come as the day ranks
+    them (they came in reverse order of id)."""
+    day = [p for p in exported(sample) if p["appearances"][0]["date"] == "2024-08-01"]
+    ranked = [anchor(p["id"]) for p in sorted(day, key=lambda p: min(a["rank"] for a in p["appearances"] if a["date"] == "2024-08-01"))]
+    assert len(ranked) > search.RESULTS_SHOWN
+    assert ask(page, "month:2024-08")[: search.RESULTS_SHOWN] == ranked[: search.RESULTS_SHOWN]
+
+
+def test_a_word_ranks_papers_that_use_it_above_names_that_begin_with_it(page, sample):
+    """'MoE': the papers of Moein Heidari came third and fourth, above papers whose
+    abstract says MoE; a name's completion now counts below the word itself."""
+    found = ask(page, "MoE")
+    moein = [anchor("2409.09323"), anchor("2409.10836")]
+    store = json.loads(sample[1].ok("export").out)["papers"]  # with the abstracts papers.json leaves out
+    uses = {anchor(p["id"]) for p in store if re.search(r"\bMoE\b", p["title"] + " " + (p["abstract"] or ""))}
+    assert len(uses) >= search.RESULTS_SHOWN
+    papers = [a for a in found if not a.startswith("topic:")][: search.RESULTS_SHOWN]
+    assert set(papers) <= uses
+    assert not set(moein) & set(papers)
 
 
 def test_months_and_years_are_alternatives_and_a_topic_is_named_by_the_start_of_its_slug(page, sample):

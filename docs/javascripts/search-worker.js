@@ -17,10 +17,13 @@
    Ranking: every word must match. A paper scores, for each word, the word's IDF
    (rarer words count more) times where it matched: title, then names and ids,
    then abstract; a completion of the word being typed or a typo's correction
-   counts less than the word itself. Ties: newest first.
+   counts less than the word itself, and a completion of a name less than the word
+   in an abstract. Ties: newest first, and on one day best ranked first (papers are
+   numbered so: render/search.py).
 
    Filters (topic:, has:code, year:, month:) are taken out of the query and narrow
-   its papers (see "filters" below); a query of filters alone lists the newest.
+   its papers (see "filters" below); a query of filters alone lists the newest, each
+   day's best ranked first.
 
    A query still being typed (its last word not ended by a space) waits PAUSE ms
    first: typing sends a query a key, and one the next key replaces fetches nothing.
@@ -42,7 +45,7 @@ const { load } = self.IndexFiles
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 const TITLE = 3, NAME = 2, ABSTRACT = 1
-const COMPLETION = 0.8, TYPO = 0.5
+const COMPLETION = 0.8, NAME_COMPLETION = 0.4, TYPO = 0.5
 const TYPO_BELOW = 3           // a word found in fewer papers is also looked for as a typo
 const TYPO_CANDIDATES = 3      // corrections of one word whose papers are fetched
 const PAUSE = 100              // ms a query still being typed waits for the next key before it fetches anything
@@ -80,12 +83,13 @@ function titleFiles(shards, word, prefix) {
   return [...new Set(found.filter(Boolean))].map(k => `terms/${shards.files[k]}.json`)
 }
 
-/* Add a list of title postings ((gap << 1) | in_title) to `found` (number -> weight). */
-function addTitled(found, list, factor) {
+/* Add a list of title postings ((gap << 1) | in_title) to `found` (number -> weight),
+   the title's times `factor`, a name's or an id's times `nameFactor`. */
+function addTitled(found, list, factor, nameFactor = factor) {
   let n = 0
   for (const v of list) {
     n += v >> 1
-    const weight = (v & 1 ? TITLE : NAME) * factor
+    const weight = v & 1 ? TITLE * factor : NAME * nameFactor
     if (!(found.get(n) >= weight)) found.set(n, weight)
   }
 }
@@ -112,7 +116,9 @@ async function lookUp(m, term, factor, prefix, found) {
   const consider = (word, titled, described) => {
     const exact = word === term
     if (!exact && !(prefix && word.startsWith(term))) return
-    if (titled) addTitled(found, titled, exact ? factor : factor * COMPLETION)
+    // A completion of a name counts below the word itself in an abstract: "MoE" is a
+    // word of mixture-of-experts papers before it is the start of the name Moein.
+    if (titled) addTitled(found, titled, exact ? factor : factor * COMPLETION, exact ? factor : factor * NAME_COMPLETION)
     if (described && exact) addAbstract(found, described, factor)
     if (prefix && titled && titled.length > completionCount) { completion = word; completionCount = titled.length }
   }

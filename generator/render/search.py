@@ -39,7 +39,7 @@ its length is within one. words/H.json holds those keys' terms for lengths at le
 TYPO_MIN, with how many papers each is in, so that the worker fetches the postings
 of the likeliest few only.
 
-Papers are numbered oldest first (first listed day, then id), so a new day's papers
+Papers are numbered oldest first (first listed day, then worst rank), so a new day's papers
 take new numbers and leave every other number unchanged. The postings of the papers
 first listed in the newest month are kept apart, in a few files by first letter, so
 a new day rewrites those, meta.json and the last document file, not hundreds of
@@ -115,8 +115,15 @@ def tokens(text: str) -> list[str]:
 
 
 def ordered(papers: Iterable[Paper]) -> list[Paper]:
-    """Papers in index order: first listed day, then id; new papers come last."""
-    return sorted(papers, key=lambda p: (p.first_date, p.id))
+    """Papers in index order: first listed day, then, within the day, the worst ranked
+    first (then id), so that counting down from the last number lists the newest day
+    best ranked first, as a query of filters alone does; new papers come last."""
+    return sorted(papers, key=lambda p: (p.first_date, -_first_rank(p), p.id))
+
+
+def _first_rank(paper: Paper) -> int:
+    """The paper's best rank on its first day (it may be in several listings of it)."""
+    return min(a.rank for a in paper.appearances if a.date == paper.first_date)
 
 
 def split_index(all_papers: Iterable[Paper]) -> tuple[list[Paper], int]:
