@@ -23,6 +23,7 @@ fault-injection test crashes a command at its k-th write (`PAPER_DIGEST_CRASH_AT
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import signal
@@ -167,6 +168,11 @@ class Staging:
             return
         for rel in deleted:
             _check_relative(rel)
+        try:
+            _check_writable(self.tree, [*written, *deleted])
+        except OSError:
+            self.abandon()  # refused before the commit point: the tree is as it was
+            raise
         record = "".join(f"write\t{rel}\n" for rel in written) + "".join(f"delete\t{rel}\n" for rel in deleted)
         with _signals_held():  # a Ctrl-C during the commit and apply lands after them
             write_atomic(self.tree / JOURNAL / COMMIT, record.encode("utf-8"), sync=self.sync)
@@ -179,6 +185,30 @@ class Staging:
         """Forget what was staged: the tree stays as it was."""
         _remove_journal(self.tree)
         self.written = []
+
+
+def _check_writable(tree: Path, paths: Iterable[str]) -> None:
+    """Raise the OSError that applying a change to `paths` would meet halfway: a folder
+    it moves files into or deletes them from that cannot be written (read-only, a file
+    where a folder should be), or a folder where a file should be. Tried before the
+    commit point, by writing in each folder (permissions alone would not tell: root
+    passes them, a read-only mount does not), so such a change is never begun."""
+    folders: set[Path] = set()
+    for rel in paths:
+        target = tree / rel
+        if target.is_dir() and not target.is_symlink():
+            raise IsADirectoryError(errno.EISDIR, "a folder is where this file goes", str(target))
+        folders.add(target.parent)
+    for folder in sorted(folders):
+        existing = folder
+        while not existing.exists() and existing != tree:
+            existing = existing.parent  # made by the change: its nearest existing folder is written
+        probe = existing / f".write-check-{os.getpid()}.tmp"
+        try:
+            os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            os.unlink(probe)
+        except OSError as err:
+            raise type(err)(err.errno, err.strerror, str(existing)) from None  # the folder is what to fix
 
 
 def recover(tree: Path) -> str | None:

@@ -87,6 +87,8 @@ def reading(data: Path) -> Iterator[None]:
     is a state some command meant to leave."""
     fd = _open(data / COMMIT_LOCK, create=False)
     if fd is None:  # no lock file, and none can be made: nobody can write here either
+        if has_committed_journal(data):
+            raise _unfinished(data, PermissionError(errno.EACCES, "the folder is read-only"))
         yield
         return
     try:
@@ -98,13 +100,23 @@ def reading(data: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX)
             try:
                 finish_committed(data)
-            except OSError:
-                break  # a read-only tree: read it as it is; check names the journal
+            except OSError as err:
+                raise _unfinished(data, err) from None
             finally:
                 fcntl.flock(fd, fcntl.LOCK_UN)
         yield
     finally:
         os.close(fd)
+
+
+def _unfinished(data: Path, err: OSError) -> DigestError:
+    """A store with a change committed and not finished is neither its old state nor
+    its new one: never read as either."""
+    return DigestError.at(
+        f"{data.name}/.journal",
+        f"a change was committed here and could not be finished ({err.strerror or err}); nothing was read. "
+        "Make the folder writable again: the next command that reads or writes it finishes the change",
+    )
 
 
 def _open(path: Path, create: bool) -> int | None:

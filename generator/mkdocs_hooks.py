@@ -9,7 +9,12 @@
 - Under `mkdocs serve`, docs/ is generated from data/ before the first build, and
   again whenever a file in data/ changes (an edited topic file, an ingested
   listing): `generate` rewrites the pages that changed, and MkDocs, which watches
-  docs/, rebuilds and reloads the browser. PAPER_DIGEST_GENERATE_ARGS adds options
+  docs/, rebuilds and reloads the browser. A build and a generate never overlap:
+  a build waits for the generate that is changing docs/, and a generate for the
+  build that is reading it (a build that read a change half made failed, and the
+  server hung until the next change). After a failed build, the next generate
+  that succeeds asks for a build even if it changed nothing, so the server never
+  stays stuck on pages that are fine. PAPER_DIGEST_GENERATE_ARGS adds options
   (`make serve-recent`: "--recent 30"). `mkdocs build` never generates: the
   publish job and `make site` run `generate` themselves, once.
 """
@@ -27,13 +32,18 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from mkdocs.exceptions import PluginError
+
+from generator.atomic import has_committed_journal
 from generator.render import rawhtml
 
 log = logging.getLogger("mkdocs.hooks.paper_digest")
 
 _lifted: dict[str, list[str]] = {}  # page source path -> its lifted blocks, for one build
 _sections: dict[str, Any] = {}  # nav page source path -> its nav page, for one build
-_serving = {"on": False, "generated": False}
+_serving = {"on": False, "generated": False, "failed": False, "building": False}
+_docs = threading.Lock()  # under serve: held by the generate changing docs/, or the build reading it
+REBUILD = ".paper-digest-rebuild"  # a file in docs/ made and removed to wake MkDocs' watcher
 
 
 def on_startup(command: str, **_: Any) -> None:
@@ -41,9 +51,35 @@ def on_startup(command: str, **_: Any) -> None:
 
 
 def on_pre_build(config: Any, **_: Any) -> None:
-    if _serving["on"] and not _serving["generated"]:
-        _serving["generated"] = True
-        _generate(_root(config))
+    if _serving["on"]:
+        if not _serving["generated"]:
+            _serving["generated"] = True
+            _generate(_root(config))
+        _docs.acquire()  # not while a generate changes docs/
+        _serving["building"] = True
+    docs = _root(config) / "docs"
+    if has_committed_journal(docs):
+        # A generate was stopped while it moved its files in: half of them are there.
+        raise PluginError(
+            "docs/ holds a change a generate committed and did not finish: run 'python -m generator generate' "
+            "(it finishes the change first), then build again"
+        )
+
+
+def on_post_build(**_: Any) -> None:
+    _serving["failed"] = False
+    _build_ended()
+
+
+def on_build_error(**_: Any) -> None:
+    _serving["failed"] = True
+    _build_ended()
+
+
+def _build_ended() -> None:
+    if _serving["building"]:
+        _serving["building"] = False
+        _docs.release()
 
 
 def on_serve(server: Any, config: Any, **_: Any) -> Any:
@@ -128,16 +164,27 @@ def _generate(root: Path) -> None:
     """`python -m generator generate`, as a maintainer would run it; a failure (a bad
     topic file) is shown and the site keeps serving the pages it has."""
     command = ["generate", *shlex.split(os.environ.get("PAPER_DIGEST_GENERATE_ARGS", ""))]
-    process = _generating.start([sys.executable, "-m", "generator", *command], root)
-    if process is None:
-        return
-    log.info(f"Generating docs/ from data/: python -m generator {shlex.join(command)}")
-    try:
-        output, _ = process.communicate()
-    finally:
-        _generating.done()
+    with _docs:  # not while a build reads docs/
+        process = _generating.start([sys.executable, "-m", "generator", *command], root)
+        if process is None:
+            return
+        log.info(f"Generating docs/ from data/: python -m generator {shlex.join(command)}")
+        try:
+            output, _ = process.communicate()
+        finally:
+            _generating.done()
     for line in output.strip().splitlines():
         (log.info if process.returncode == 0 else log.error)(line)
+    if process.returncode == 0 and _serving["failed"]:
+        _ask_for_a_build(root / "docs")
+
+
+def _ask_for_a_build(docs: Path) -> None:
+    """MkDocs builds again on any change in docs/: one, with nothing left behind."""
+    log.info("The last build failed: building again")
+    marker = docs / REBUILD
+    marker.touch()
+    marker.unlink(missing_ok=True)
 
 
 class DataWatcher:

@@ -22,6 +22,7 @@ import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import pytest
 import yaml
@@ -109,12 +110,15 @@ class Project:
 LOCK_FILES = {".lock", ".commit-lock"}
 
 
-def forked_command(root: Path, argv: list[str], env: dict[str, str], timeout: float = 300, own_code: bool = False) -> Result:
+def forked_command(
+    root: Path, argv: list[str], env: dict[str, str], timeout: float = 300, own_code: bool = False, before: Callable[[], None] | None = None
+) -> Result:
     """`python -m generator ARGV` in `root`, as a fork of this process: its exit code
     and what it printed. The child runs the entry point as `python -m` would, an
     uncaught exception printed as a traceback with exit 1. With `own_code`, the
     child imports the generator package of `root` (a project with a copy of it)
-    instead of the repository's; the libraries it uses stay imported."""
+    instead of the repository's; the libraries it uses stay imported. `before` runs in
+    the child first (to become another user, say)."""
     if not own_code:
         import generator.cli  # noqa: F401  (here, once: every child has it imported)
     out_read, out_write = os.pipe()
@@ -129,6 +133,8 @@ def forked_command(root: Path, argv: list[str], env: dict[str, str], timeout: fl
             os.dup2(err_write, 2)
             sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
             sys.stderr = open(2, "w", encoding="utf-8", closefd=False)
+            if before:
+                before()
             os.chdir(root)
             os.environ.update(env)
             if own_code:

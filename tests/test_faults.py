@@ -13,6 +13,7 @@ The matrix is written to tests/artifacts/fault-matrix.txt.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import shutil
@@ -21,9 +22,25 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 import pytest
-from conftest import ABSTRACT, MINI, REPO, THOROUGH, TODAY, Project, copy_site_sources, free_port, listing_text, make_project, trials
+from conftest import (
+    ABSTRACT,
+    MINI,
+    REPO,
+    THOROUGH,
+    TODAY,
+    Project,
+    Result,
+    copy_site_sources,
+    forked_command,
+    free_port,
+    ingest_mini,
+    listing_text,
+    make_project,
+    trials,
+)
 from hfserver import FakeHub
 
 from generator import atomic, cli
@@ -467,3 +484,86 @@ def test_a_reader_finishes_a_committed_change_and_leaves_an_uncommitted_one(tmp_
     result = Project(uncommitted).ok(*argv)
     assert result.err.startswith("data/: removed the uncommitted files of an interrupted command (the change was not made)\n")
     assert state(uncommitted) == state(clean) and leftovers(uncommitted) == []
+
+
+# ---- a tree that cannot be written ------------------------------------------------------------
+
+
+def _read_only(project: Project, *folders: str) -> Callable[[], None]:
+    """Make `folders` of the project read-only (chmod 555) for the commands run after;
+    returns what a command's process runs first: for a test run as root, whom
+    permissions do not stop, it drops root's capabilities (the files stay its own)."""
+    for folder in folders:
+        (project.root / folder).chmod(0o555)
+    return _without_capabilities if os.geteuid() == 0 else (lambda: None)
+
+
+def _without_capabilities() -> None:
+    """capset(2) with every capability cleared: root then meets permissions as any user."""
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.capset(ctypes.byref(Header(0x20080522, 0)), (Data * 2)()) != 0:  # _LINUX_CAPABILITY_VERSION_3
+        raise OSError(ctypes.get_errno(), "capset failed")
+
+
+def _as(project: Project, before: Callable[[], None], *argv: str) -> Result:
+    return forked_command(project.root, list(argv), {"PAPER_DIGEST_TODAY": TODAY}, before=before)
+
+
+def test_a_change_a_read_only_folder_would_stop_halfway_is_refused_before_its_commit(tmp_path):
+    """A read-only data/papers let ingest commit and then fail applying: the manifest
+    new, the papers old, check finding errors and export reading it. A read-only
+    docs/topics gave a half-written docs/. Every folder a change writes is now tried
+    before the commit point; the tree stays as it was, and says where."""
+    project = make_project(tmp_path / "p", MINI.parent / "topics")
+    ingest_mini(project)
+    project.ok("generate")
+    listing = tmp_path / "2025-03-21.txt"
+    listing.write_text(
+        listing_text(("Agents of the twenty-first", f"Agents of the twenty-first. {ABSTRACT}"), date_line=None, chrome=False)
+    )
+    data, docs = project.snapshot("data"), project.snapshot("docs")
+    limited = _read_only(project, "data/papers", "docs/topics")
+
+    refused = _as(project, limited, "ingest", str(listing), "--date", "2025-03-21", "--source", "test")
+    assert refused.code == 1
+    assert refused.err.endswith("\ndata/papers: permission denied; this command needs to write there (is the folder read-only?)\n")
+    assert project.snapshot("data") == data and not (project.data / ".journal").exists()
+    assert _as(project, limited, "check").code == 0
+
+    (project.root / "data" / "papers").chmod(0o755)
+    assert _as(project, limited, "ingest", str(listing), "--date", "2025-03-21", "--source", "test").code == 0
+    refused = _as(project, limited, "generate")
+    assert refused.code == 1
+    assert refused.err.endswith("\ndocs/topics: permission denied; this command needs to write there (is the folder read-only?)\n")
+    assert project.snapshot("docs") == docs and not (project.docs / ".journal").exists()
+    (project.root / "docs" / "topics").chmod(0o755)
+    assert _as(project, limited, "generate").code == 0
+
+
+def test_a_store_with_a_change_it_cannot_finish_is_never_read(tmp_path):
+    """A change committed in data/ whose files cannot be moved in (a crash, then the
+    folder made read-only) is neither the old store nor the new: export read it and
+    exited 0. A reader now finishes it, or refuses, saying what to do."""
+    project = make_project(tmp_path / "p", MINI.parent / "topics")
+    ingest_mini(project)
+    journal = project.data / ".journal"
+    (journal / "files" / "papers").mkdir(parents=True)
+    (journal / "files" / "papers" / "2025-03.json").write_bytes((project.data / "papers" / "2025-03.json").read_bytes())
+    (journal / "commit").write_text("write\tpapers/2025-03.json\n")
+    limited = _read_only(project, "data/papers")
+    refused = _as(project, limited, "export")
+    assert refused.code == 1 and refused.out == ""
+    assert refused.err == (
+        "data/.journal: a change was committed here and could not be finished (Permission denied); nothing was read. "
+        "Make the folder writable again: the next command that reads or writes it finishes the change\n"
+    )
+    (project.root / "data" / "papers").chmod(0o755)
+    assert _as(project, limited, "export").code == 0
+    assert not journal.exists()

@@ -7,12 +7,14 @@ import gzip
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES, ingest_mini
+from conftest import SAMPLES, ingest_mini, mini_project
 from sitecheck import PageLinks, check_links
 
 
@@ -90,9 +92,9 @@ def test_search_finds_each_paper_in_the_sharded_index_not_the_builtin_one(mini_s
         "script": [(1 << 1) | 1],
         "sources": [(5 << 1) | 1],
         "sparse": [(2 << 1) | 1],
-        "survey": [(3 << 1) | 1],
+        "survey": [(4 << 1) | 1],  # on 19 March, ranked above Tool Use Without Agents: numbered after it
     }
-    assert s["scale"][1] == [0] and s["single"] == [[], [4]]  # abstracts: plain gaps, words of titles left out
+    assert s["scale"][1] == [0] and s["single"] == [[], [3]]  # abstracts: plain gaps, words of titles left out
     docs = json.loads((site / "search" / "digest" / "docs" / "0.json").read_text())
     assert docs[2] == [
         "SPARSE MIXTURE OF EXPERTS AT SCALE",
@@ -216,3 +218,89 @@ def test_every_title_is_a_link_to_the_paper_or_a_search_marked_as_one(mini_site)
     assert len(papers) + len(searches) == len(titles)
     assert all('href="https://huggingface.co/papers?q=' in t and 'title="Search Hugging Face papers for this title"' in t for t in searches)
     assert sorted(set(re.findall(r"papers/(\d{4}\.\d{5})", " ".join(papers)))) == ["2503.01234", "2503.04321"]
+
+
+# ---- mkdocs serve's hooks -------------------------------------------------------------------
+
+
+def test_under_serve_a_build_waits_for_the_generate_changing_docs_and_a_failed_build_is_tried_again(tmp_path, monkeypatch):
+    """A build that read docs/ while generate was applying a change failed, and the
+    server hung until the next change ('make serve' after a bad save; a good save then
+    changed nothing, so nothing was built). The hooks, as serve calls them: a build
+    starts only once the generate under way has finished, a generate only once the
+    build under way has; after a failed build, the next generate asks for a build."""
+    import threading
+    from types import SimpleNamespace
+
+    import watchdog.events
+    import watchdog.observers
+
+    from generator import mkdocs_hooks as hooks
+
+    project = mini_project(tmp_path / "p")
+    root = project.root
+    monkeypatch.chdir(root)  # the hook runs python -m generator in the project, as serve does
+    monkeypatch.setenv("PYTHONPATH", str(Path(hooks.__file__).resolve().parents[1]))
+    monkeypatch.setitem(hooks._serving, "on", True)
+    monkeypatch.setitem(hooks._serving, "generated", True)
+    config = SimpleNamespace(config_file_path=str(root / "mkdocs.yml"))
+    topic = next((root / "data" / "topics").glob("*.yml"))
+    topic.write_text(topic.read_text(encoding="utf-8").replace("include:\n", "include:\n  - benchmark\n", 1), encoding="utf-8")
+
+    generating = threading.Thread(target=hooks._generate, args=(root,))
+    generating.start()
+    while hooks._generating._running is None and generating.is_alive():
+        time.sleep(0.01)
+    assert generating.is_alive(), "the generate ended before the build was asked for"
+    hooks.on_pre_build(config=config)  # waits
+    assert not generating.is_alive() and hooks._generating._running is None
+    assert not (root / "docs" / ".journal").exists()
+    assert project.ok("generate").out.startswith("docs/ is up to date")  # the build reads all of the change
+
+    # A generate asked for during a build waits for it to end.
+    started = threading.Thread(target=hooks._generate, args=(root,))
+    started.start()
+    time.sleep(1.0)
+    assert hooks._generating._running is None
+    hooks.on_build_error(error=RuntimeError("a strict build's warning"))
+    started.join(timeout=120)
+    assert not started.is_alive()
+
+    # That build failed: the next generate, though it changes nothing, asks MkDocs for a build.
+    seen = []
+    handler = watchdog.events.FileSystemEventHandler()
+    handler.on_any_event = lambda event: seen.append(Path(event.src_path).name)
+    observer = watchdog.observers.Observer()
+    observer.schedule(handler, str(root / "docs"))
+    observer.start()
+    try:
+        hooks._generate(root)
+        deadline = time.monotonic() + 10
+        while hooks.REBUILD not in seen and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        observer.stop()
+        observer.join()
+    assert hooks.REBUILD in seen
+    assert not (root / "docs" / hooks.REBUILD).exists()
+    hooks.on_pre_build(config=config)
+    hooks.on_post_build(config=config)
+    assert not hooks._serving["failed"] and not hooks._docs.locked()
+
+
+def test_a_build_refuses_docs_a_generate_left_half_changed(mini_site):
+    """A generate stopped while moving its files into docs/ leaves a committed journal:
+    the strict build passed on such a docs/ (half old, half new) and published it."""
+    journal = mini_site.docs / ".journal"
+    (journal / "files").mkdir(parents=True)
+    (journal / "commit").write_text("write\ttopics/agents.md\n")
+    try:
+        result = build(mini_site, site="half")
+        assert result.returncode == 1
+        assert (
+            "docs/ holds a change a generate committed and did not finish: run 'python -m generator generate' "
+            "(it finishes the change first), then build again"
+        ) in result.stderr
+        assert not (mini_site.root / "half" / "index.html").exists()
+    finally:
+        shutil.rmtree(journal)
