@@ -24,8 +24,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         project = Project(project_root(Path.cwd()))
+        args.command_line = lock.command_line(list(argv) if argv is not None else None)  # who holds the lock, said to others
         if getattr(args, "writes", False):
-            with lock.writing(project.root, lock.command_line(list(argv) if argv is not None else None), args.wait, _say):
+            with lock.writing(project.root, args.command_line, args.wait, _say):
                 return args.run(args, project)
         return args.run(args, project)
     except DigestError as err:

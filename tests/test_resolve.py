@@ -231,3 +231,30 @@ def test_a_hand_edited_resolved_json_is_checked_field_by_field(project, hub, cha
     result = project.run("check")
     assert result.code == 1
     assert f"data/resolved.json:2: bad resolution record: {message}; fix the line, or delete it and resolve asks again" in result.err
+
+
+def test_other_commands_write_while_resolve_waits_on_the_network(project, hub):
+    """Resolve held the project's lock for its whole run: offline, 30 minutes in which
+    ingest, generate and serve's regeneration all failed behind it. It now asks with no
+    lock held, and records its answers on the store as it is then."""
+    import threading
+
+    ingest_titles(project, "Qwen2.5-Coder Technical Report")
+    answer = search(REAL)
+    hub.script("/api/papers/search", Answer(answer.status, answer.body, answer.headers, delay=4.0))
+    done = {}
+    running = threading.Thread(target=lambda: done.setdefault("resolve", resolve(project, hub)))
+    running.start()
+    deadline = time.monotonic() + 30
+    while not hub.requests and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert hub.requests, "resolve never asked"
+    path = project.root / "another-day.txt"
+    path.write_text(listing_text(("Another Paper Entirely", ABSTRACT), date_line=None))
+    meanwhile = project.run("ingest", path, "--date", "2025-03-19", "--wait", "0")
+    assert meanwhile.code == 0, meanwhile.err  # not "another command is writing this project"
+    assert running.is_alive()  # still waiting on its answer
+    running.join(timeout=60)
+    assert done["resolve"].code == 0, done["resolve"].err
+    assert sorted(papers(project)) == ["2409.12186", "another-paper-entirely"]  # both changes kept
+    project.ok("check")

@@ -49,7 +49,19 @@ class Command:
 
 
 def writes(parser: argparse.ArgumentParser) -> None:
-    """A command that writes data/ or docs/: it holds the project's lock (lock.py)."""
+    """A command that writes data/ or docs/: it holds the project's lock (lock.py)
+    from start to end."""
+    _wait(parser)
+    parser.set_defaults(writes=True)
+
+
+def writes_later(parser: argparse.ArgumentParser) -> None:
+    """A command that takes the project's lock itself, for the part of its run that
+    writes (resolve: not while it waits on the network)."""
+    _wait(parser)
+
+
+def _wait(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--wait",
         type=float,
@@ -57,7 +69,6 @@ def writes(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help=f"if another command is writing this project, wait this long for it to finish before giving up (default {lock.DEFAULT_WAIT:g})",
     )
-    parser.set_defaults(writes=True)
 
 
 def asks_network(parser: argparse.ArgumentParser) -> None:

@@ -10,7 +10,8 @@ What it learns is kept in data/resolved.json, a hit or a miss per title, and
 applied by the merge (store/merge.py apply_resolutions): the paper takes the arXiv
 id, keeps its old id as an alias, gains authors and metadata, and becomes one with
 a paper of that id if the store has one. A miss is asked again after
-`retry_after_days`, so a daily run asks about new papers only.
+`retry_after_days`, so a daily run asks about new papers only. The network is asked
+without the project's lock, which is taken only to record the answers.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Callable, Iterable, Sequence
 
-from .. import sources
+from .. import lock, sources
 from ..answers import arxiv
 from ..errors import DigestError
 from ..identity import is_arxiv_id, match_key
@@ -82,27 +83,46 @@ def resolve(
     retry_after_days: int = DEFAULT_RETRY_DAYS,
     say: Say = stderr,
     progress: Callable[[Sequence[Paper]], Iterable[Paper]] = lambda p: p,
+    wait: float = lock.DEFAULT_WAIT,
+    command: str = "python -m generator resolve",
 ) -> ResolveReport:
-    store = project.store
-    state = store.load()
+    """Ask about every paper known by its title only, holding no lock (a run can take
+    many minutes, at arXiv's pace, and every command that writes would wait for it);
+    then record what was learned under the project's lock, on the store as it is then
+    (an ingest may have changed it meanwhile)."""
+    with lock.reading(project.store.root):
+        state = project.store.load()
     papers, waiting = to_ask(state.papers.values(), state.resolutions, today, retry_after_days)
     papers = papers[:limit] if limit is not None else papers
     report = ResolveReport(asked=len(papers), waiting=waiting)
+    answers: list[tuple[Paper, str, Hit | None]] = []
     for paper in progress(papers):
         key = match_key(paper.title)
         try:
             if client.out_of_time():
                 raise http.FetchError("not asked: the run's deadline (--deadline) passed")
-            hit = _search(paper.title, key, client, arxiv_client)
+            answers.append((paper, key, _search(paper.title, key, client, arxiv_client)))
         except http.NetworkDown as err:
             report.stopped = str(err)
-            report.not_asked = report.asked - report.resolved - report.not_found - len(report.failed)
+            report.not_asked = report.asked - len(answers) - len(report.failed)
             break
         except (http.FetchError, DigestError) as err:
             message = str(err).splitlines()[0]
             report.failed.append((paper.title, message))
             say(f"{paper.id}: failed: {message}")
-            continue
+    if answers:
+        with lock.writing(project.root, command, wait, say):
+            report.written = _record(project, answers, today, report, say)
+    return report
+
+
+def _record(
+    project: Project, answers: list[tuple[Paper, str, Hit | None]], today: date, report: ResolveReport, say: Say
+) -> tuple[str, ...]:
+    """What the answers say, kept in data/resolved.json and applied to the papers."""
+    store = project.store
+    state = store.load()
+    for paper, key, hit in answers:
         if hit is None:
             state.resolutions[key] = Resolution(key, paper.title, today)
             report.not_found += 1
@@ -121,12 +141,10 @@ def resolve(
         report.resolved += 1
         report.merged += found.arxiv_id in state.papers
         say(f"{paper.id}: {found.arxiv_id} ({'Hugging Face' if hit.via == 'huggingface' else 'arXiv'})")
-    if report.resolved or report.not_found:
-        index = PaperIndex.of(state.papers)
-        apply_resolutions(index, state.resolutions, state.listings)
-        state.papers = index.papers
-        report.written = store.save(state).written
-    return report
+    index = PaperIndex.of(state.papers)
+    apply_resolutions(index, state.resolutions, state.listings)
+    state.papers = index.papers
+    return store.save(state).written
 
 
 def _search(title: str, key: str, client: http.Client, arxiv_client: http.Client) -> Hit | None:
@@ -186,6 +204,8 @@ def _run(args: argparse.Namespace, project: Project) -> int:
         retry_after_days=args.retry_after_days,
         say=options.progress_safe_print,
         progress=lambda papers: options.progress_bar(papers, unit="paper"),
+        wait=args.wait,
+        command=args.command_line,
     )
     waiting = f"; {report.waiting} not found before, asked again later" if report.waiting else ""
     print(
@@ -214,5 +234,5 @@ COMMAND = options.Command(
     "if any request failed.",
     arguments=_arguments,
     run=_run,
-    shared=(options.writes, options.asks_network),
+    shared=(options.writes_later, options.asks_network),
 )
