@@ -11,14 +11,14 @@ from pathlib import Path
 from conftest import ingest_mini
 
 from generator.speed import shards as shards_module
-from generator.speed.shards import NO_IDENTITY, fingerprint, known_records, learned, remembered, scan
+from generator.speed.shards import NO_IDENTITY, digests_read_before, fingerprint, learned, remembered, scan
 from generator.store import Store, sha256
 from generator.store.format import _decode_shard, _parse_shard, _record_liner
 
 
 def load(store: Store, scanned):
     """The store loaded as generate loads it, and the scanned shards with what the load learned."""
-    state = store.load(known_records(scanned))
+    state = store.load(digests_read_before(scanned))
     return state, learned(scanned, state.shards)
 
 

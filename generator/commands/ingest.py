@@ -27,7 +27,7 @@ class IngestReport:
     ingested: list[Listing] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     new_papers: int = 0
-    known_papers: int = 0
+    stored_papers: int = 0
     written: tuple[str, ...] = ()
 
 
@@ -89,12 +89,12 @@ def ingest(
         except DigestError as err:
             errors += err.diagnostics
             continue
-        new, known = add_listing(state, index, admitted)
+        new, stored = add_listing(state, index, admitted)
         raw[admitted.listing.id] = data
         report.ingested.append(admitted.listing)
         report.new_papers += new
-        report.known_papers += known
-        say(f"{shown}: {_papers_and_days(admitted)} ({new} new, {known} already stored)")
+        report.stored_papers += stored
+        say(f"{shown}: {_papers_and_days(admitted)} ({new} new, {stored} already stored)")
     if errors:
         raise DigestError(errors)
     if raw:
@@ -174,7 +174,7 @@ def _papers_and_days(admitted: Admitted) -> str:
 
 
 def add_listing(state: StoreState, index: PaperIndex, admitted: Admitted) -> tuple[int, int]:
-    """Record an admitted listing as active and merge its papers; returns (new, known)."""
+    """Record an admitted listing as active and merge its papers; returns (new, already stored)."""
     state.listings[admitted.listing.id] = admitted.listing
     return merge_listing(index, ranked_in_day(admitted.parsed.entries, admitted.listing), admitted.listing, state.listings)
 
@@ -244,7 +244,7 @@ def _run(args: argparse.Namespace, project: Project) -> int:
     if report.ingested:
         print(
             f"ingested {len(report.ingested)} listing(s): {report.new_papers} new papers, "
-            f"{report.known_papers} already stored; {len(report.written)} file(s) written in data/"
+            f"{report.stored_papers} already stored; {len(report.written)} file(s) written in data/"
         )
     return 0
 

@@ -64,9 +64,9 @@ def to_ask(papers: Iterable[Paper], resolutions: dict[str, Resolution], today: d
     for paper in papers:
         if is_arxiv_id(paper.id):
             continue
-        known = resolutions.get(match_key(paper.title))
-        if known and (known.id or known.checked > due):
-            waiting += not known.id
+        learned = resolutions.get(match_key(paper.title))
+        if learned and (learned.id or learned.checked > due):
+            waiting += not learned.id
             continue
         asked.append(paper)
     asked.sort(key=lambda p: (p.last_date, p.id), reverse=True)

@@ -37,8 +37,8 @@ def compute_with_model(
     papers' text_digests, which key the epoch's word weights."""
     ids = sorted(papers)
     if model is None:
-        model, known, counts = fit_counting(papers, digests)
-        rows = vectorize_all(model, papers, ids, known, counts)
+        model, counted, counts = fit_counting(papers, digests)
+        rows = vectorize_all(model, papers, ids, counted, counts)
     else:
         rows = vectorize(model, [papers[i] for i in ids])
     return model, all_nearest(rows, queries(rows), ids, map_blocks or _here)

@@ -47,11 +47,11 @@ def suggest(
     single_phrase: Mapping[str, str],
     papers: Mapping[str, Paper],
     found: Neighbours,
-    known_phrases: Sequence[str],
+    included: Sequence[str],
     removed: Collection[str] = (),
 ) -> Suggestions:
     """`members`: the topic's papers now; `single_phrase`: those tagged by one include
-    phrase alone (and no `add` or listing), with that phrase; `known_phrases`: the
+    phrase alone (and no `add` or listing), with that phrase; `included`: the
     topic's include phrases, not suggested again; `removed`: the papers its `remove:`
     lists, never suggested for `add:` (the file has decided). Closeness is the cosine of
     a paper with the mean of the topic's papers."""
@@ -72,13 +72,13 @@ def suggest(
         Suggestion(i, f"{_title(papers[i])} (only {single_phrase[i]!r}; closeness {c:.2f}, the topic's median {typical:.2f})")
         for c, i in sorted(odd)[:SHOWN]
     ]
-    return Suggestions(len(members), tuple(_phrases(members, papers, known_phrases)), tuple(add), tuple(remove))
+    return Suggestions(len(members), tuple(_phrases(members, papers, included)), tuple(add), tuple(remove))
 
 
-def _phrases(members: Sequence[str], papers: Mapping[str, Paper], known: Sequence[str]) -> list[Suggestion]:
+def _phrases(members: Sequence[str], papers: Mapping[str, Paper], included: Sequence[str]) -> list[Suggestion]:
     """Words and two-word phrases in many of the topic's papers and few of the others,
     in the words topic rules match on (identity.words), so that each would match as
-    written; none that starts or ends with a common word, or repeats a known phrase."""
+    written; none that starts or ends with a common word, or repeats a phrase the file includes."""
     counter = CountVectorizer(analyzer=_grams, binary=True, min_df=min(3, len(members)))
     try:
         inside = counter.fit_transform([text_of(papers[i]) for i in members])
@@ -88,7 +88,7 @@ def _phrases(members: Sequence[str], papers: Mapping[str, Paper], known: Sequenc
     others = [p for i, p in sorted(papers.items()) if i not in chosen]
     everywhere = np.asarray(counter.transform([text_of(p) for p in others]).sum(axis=0)).ravel() if others else None
     counts = np.asarray(inside.sum(axis=0)).ravel()
-    taken = [" ".join(words(k)) for k in known]
+    taken = [" ".join(words(k)) for k in included]
     scored = []
     for phrase, n in counter.vocabulary_.items():
         share_in = counts[n] / len(members)

@@ -161,13 +161,13 @@ def vectorize(model: Model, papers: Sequence[Paper]) -> sp.csr_matrix:
 
 
 def vectorize_all(
-    model: Model, papers: Mapping[str, Paper], ids: Sequence[str], known: Mapping[str, int], counts: sp.csr_matrix
+    model: Model, papers: Mapping[str, Paper], ids: Sequence[str], counted: Mapping[str, int], counts: sp.csr_matrix
 ) -> sp.csr_matrix:
-    """vectorize(model, papers of `ids`), taking the counts of papers in `known` from
+    """vectorize(model, papers of `ids`), taking the counts of papers in `counted` from
     `counts` (fit_counting's) rather than counting their words again."""
-    rest = [i for i in ids if i not in known]
+    rest = [i for i in ids if i not in counted]
     more = count(model, [text_of(papers[i]) for i in rest])
-    where = dict(known)
+    where = dict(counted)
     where.update({paper_id: counts.shape[0] + n for n, paper_id in enumerate(rest)})
     both = sp.vstack([counts.astype(np.int32), more], format="csr")
     return _weigh(model, both[np.array([where[i] for i in ids], dtype=np.int64)])

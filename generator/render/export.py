@@ -41,16 +41,16 @@ def export_json(
     papers: Sequence[Tagged],
     listing_topics: Mapping[str, str],
     full: bool = True,
-    known: Mapping[str, str] = {},
+    reused_lines: Mapping[str, str] = {},
     keys: Sequence[str] | None = None,
     related: Sequence[Sequence[str]] = (),
 ) -> str:
     """One paper a line, in the order given (by id): readable, diffable, and streamable
     with line-based tools. `related`: each paper's related ids, in the same order. With
-    `keys` (one a paper), a paper whose key is in `known`
+    `keys` (one a paper), a paper whose key is in `reused_lines`
     (the lines of an earlier run, by key) takes that line instead of making it again."""
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per paper (json.dumps)
-    lines = list(map(known.get, keys)) if keys is not None else [None] * len(papers)
+    lines = list(map(reused_lines.get, keys)) if keys is not None else [None] * len(papers)
     for n, line in enumerate(lines):
         if not line:
             lines[n] = encode(paper_record(papers[n], listing_topics, full, related[n] if related else ()))

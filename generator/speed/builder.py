@@ -76,7 +76,7 @@ class Build:
     def load(self, store: Store) -> StoreState:
         if not self.fast:
             return store.load()
-        state = store.load(shards.known_records(self._scanned))
+        state = store.load(shards.digests_read_before(self._scanned))
         self._remember(store, shards.learned(self._scanned, state.shards))
         return state
 
@@ -99,7 +99,7 @@ class Build:
             papers,
             listings,
             resolve,
-            known=self._known_matches(key),
+            earlier_matches=self._earlier_matches(key),
             digests=digests,
             map_chunks=partial(_shared, workers=self.workers),
         )
@@ -172,8 +172,8 @@ class Build:
     def _remember(self, store: Store, scanned: list[shards.Shard]) -> None:
         shards.remember(self.root, code_digest(), store, scanned)
 
-    def _known_matches(self, key: str) -> dict[str, tuple[int, ...]]:
-        """The phrase matches of an earlier run (tag's `known`), if well formed."""
+    def _earlier_matches(self, key: str) -> dict[str, tuple[int, ...]]:
+        """The phrase matches of an earlier run (tag's `earlier_matches`), if well formed."""
         value = cache.load(self.root, MATCHES_CACHE, key)
         try:
             return msgspec.convert(value, _MATCHES) if value is not None else {}

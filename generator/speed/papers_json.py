@@ -42,8 +42,8 @@ def _line_keys(inputs: PapersJsonInputs, keys: Keys) -> list[str]:
 
 def _make(inputs: PapersJsonInputs, keys: list[str], root: Path, docs: Path):
     salt = digest("papers.json lines")
-    known = _previous_lines(root, salt, docs / PAPERS_JSON)
-    for path, data in make_papers_json(inputs, known, keys):
+    reused_lines = _previous_lines(root, salt, docs / PAPERS_JSON)
+    for path, data in make_papers_json(inputs, reused_lines, keys):
         cache.save_list(root, CACHE, _pairing(salt, data, keys), keys)
         yield path, data
 

@@ -95,15 +95,15 @@ def fingerprint(store: Store, shards: list[Shard]) -> bytes:
     return digest.digest()
 
 
-def known_records(shards: list[Shard]):
-    """Store.load's `known`: a scanned shard's records, if the file read is the one scanned."""
+def digests_read_before(shards: list[Shard]):
+    """Store.load's `digests_read_before`: a scanned shard's records, if the file read is the one scanned."""
     by_path = {shard.path: shard for shard in shards}
 
-    def known(path: Path, stat: os.stat_result) -> tuple[str, ...] | None:
+    def digests(path: Path, stat: os.stat_result) -> tuple[str, ...] | None:
         shard = by_path.get(path)
         return shard.records if shard is not None and shard.identity == identity(stat) else None
 
-    return known
+    return digests
 
 
 def learned(scanned: list[Shard], read: list[ShardRead]) -> list[Shard]:

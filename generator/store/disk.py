@@ -52,7 +52,7 @@ def _git(where: Path, *args: str, text: bool = True):
 
 # Given a shard's path and the status of the open file, the digests of its records
 # if they are known for exactly that file (speed/shards.py keeps them between runs).
-KnownRecords = Callable[[Path, os.stat_result], "tuple[str, ...] | None"]
+DigestsReadBefore = Callable[[Path, os.stat_result], "tuple[str, ...] | None"]
 
 
 @dataclass(frozen=True)
@@ -92,12 +92,12 @@ class Store:
 
     # ---- reading -------------------------------------------------------------------
 
-    def load(self, known: KnownRecords | None = None) -> StoreState:
+    def load(self, digests_read_before: DigestsReadBefore | None = None) -> StoreState:
         """Load the manifest and the papers; a damaged file raises with file:line.
-        `known` may spare digesting the records of a shard read before."""
+        `digests_read_before` may spare digesting the records of a shard read before."""
         manifest, errors = self.load_manifest()
         resolutions, resolution_errors = self.load_resolutions()
-        papers, digests, paper_errors, shards = self.load_papers(known)
+        papers, digests, paper_errors, shards = self.load_papers(digests_read_before)
         errors += resolution_errors + paper_errors
         if errors:
             raise DigestError(errors)
@@ -115,7 +115,9 @@ class Store:
             return Manifest(), []
         return parse_manifest(path.read_bytes(), display_path(path))
 
-    def load_papers(self, known: KnownRecords | None = None) -> tuple[dict[str, Paper], dict[str, str], list[Diagnostic], list[ShardRead]]:
+    def load_papers(
+        self, digests_read_before: DigestsReadBefore | None = None
+    ) -> tuple[dict[str, Paper], dict[str, str], list[Diagnostic], list[ShardRead]]:
         """The papers, the digests of their records (StoreState.digests), what is wrong,
         and each shard as read."""
         papers: dict[str, Paper] = {}
@@ -126,7 +128,7 @@ class Store:
             with path.open("rb") as file:
                 stat = os.fstat(file.fileno())
                 data = file.read()
-            decoded, file_errors, fast = read_shard(path, data, known(path, stat) if known else None)
+            decoded, file_errors, fast = read_shard(path, data, digests_read_before(path, stat) if digests_read_before else None)
             errors += file_errors
             shards.append(ShardRead(path, stat, tuple([digest for _, _, digest in decoded]) if fast else None))
             for number, paper, digest in decoded:

@@ -294,19 +294,19 @@ _SHARD_DECODER = msgspec.json.Decoder(list[Paper])
 _RECORDS_DECODER = msgspec.json.Decoder(list[msgspec.Raw])  # each record's bytes, undecoded
 
 
-def _decode_shard(data: bytes, known: tuple[str, ...] | None = None) -> list[tuple[int, Paper, str]] | None:
+def _decode_shard(data: bytes, digests: tuple[str, ...] | None = None) -> list[tuple[int, Paper, str]] | None:
     """(record number, paper, digest of the record's bytes) of a well-formed shard, or
     None. Hashing the bytes is faster than Paper.digest(), and as sound:
-    the same bytes always make the same paper. `known`: the digests of this shard's
+    the same bytes always make the same paper. `digests`: the digests of this shard's
     records, made by an earlier call for the same bytes."""
     try:
         papers = _SHARD_DECODER.decode(data)
-        if known is None or len(known) != len(papers):
-            known = tuple([hashlib.sha256(record).hexdigest()[:32] for record in _RECORDS_DECODER.decode(data)])
+        if digests is None or len(digests) != len(papers):
+            digests = tuple([hashlib.sha256(record).hexdigest()[:32] for record in _RECORDS_DECODER.decode(data)])
     except (msgspec.MsgspecError, RecursionError):
         return None  # read again by _parse_shard, which says what is wrong
     out = []
-    for number, (paper, digest) in enumerate(zip(papers, known)):
+    for number, (paper, digest) in enumerate(zip(papers, digests)):
         appearances = paper.appearances
         if not appearances:
             return None
@@ -392,12 +392,12 @@ def _record_liner(data: bytes) -> Callable[[int], int | None]:
 
 
 def read_shard(
-    path: Path, data: bytes, known: tuple[str, ...] | None = None
+    path: Path, data: bytes, digests: tuple[str, ...] | None = None
 ) -> tuple[list[tuple[int, Paper, str]], list[Diagnostic], bool]:
     """(record number, paper, digest of its record's bytes) of each good record of a
     shard's bytes, what is wrong with the others, and whether the fast reader read it
-    (then every record has its digest; `known` are those digests, if known already)."""
-    decoded = _decode_shard(data, known)
+    (then every record has its digest; `digests` are those digests, if read before)."""
+    decoded = _decode_shard(data, digests)
     if decoded is not None:
         return decoded, [], True
     decoded, errors = _parse_shard(path, data, _record_liner(data))

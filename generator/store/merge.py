@@ -109,7 +109,7 @@ class PaperIndex:
 
 def merge_listing(index: PaperIndex, entries: tuple[Entry, ...], listing: Listing, listings: Mapping[str, Listing]) -> tuple[int, int]:
     """Merge every entry of one listing into the index; returns (new papers, known papers)."""
-    new = known = 0
+    new = stored = 0
     for entry in entries:
         arxiv_id = normalize_arxiv_id(entry.arxiv_id)
         existing = index.find(arxiv_id, entry.title)
@@ -118,11 +118,11 @@ def merge_listing(index: PaperIndex, entries: tuple[Entry, ...], listing: Listin
         if existing is None:
             new += 1
         else:
-            known += 1
+            stored += 1
             if existing.id != merged.id:
                 del index.papers[existing.id]
         index.add(merged)
-    return new, known
+    return new, stored
 
 
 def merge_entry(

@@ -8,7 +8,7 @@ matches and no exclude phrase does.
 
 `tag` is a pure function of the topics and the papers. Two things let a caller
 make it cheaper without changing its result (generate's build stage does): the
-phrase matches an earlier run found for records it has seen (`known`), and a `map`
+phrase matches an earlier run found for records it has seen (`earlier_matches`), and a `map`
 that shares the matching between processes.
 """
 
@@ -33,7 +33,7 @@ class Tagging:
 
     topics_of: dict[str, tuple[str, ...]]  # paper id -> topic slugs, in topic order
     # What the phrases matched, by each paper's digest: given back to the next run as
-    # `known` (see tag), it spares matching unchanged papers.
+    # `earlier_matches` (see tag), it spares matching unchanged papers.
     matched: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
     # paper id -> a digest of its record: the store's (StoreState.digests) where given,
     # else Paper.digest(), made here in parallel.
@@ -128,13 +128,13 @@ def tag(
     papers: Mapping[str, Paper],
     listings: Mapping[str, Listing],
     resolve: Mapping[str, str] = {},
-    known: Mapping[str, tuple[int, ...]] = {},
+    earlier_matches: Mapping[str, tuple[int, ...]] = {},
     digests: Mapping[str, str] = {},
     map_chunks: MapChunks = _here,
 ) -> Tagging:
     """Apply every topic to every paper. `resolve` maps old ids (aliases) to current ones.
     The phrase matching, most of the work, is skipped for papers whose digest is in
-    `known`: the `matched` of an earlier run with the same rules (the same `rules_digest`).
+    `earlier_matches`: the `matched` of an earlier run with the same rules (the same `rules_digest`).
     `digests` are the papers' digests where already known (the store's); the others are
     made here. `map_chunks(f, items)` must return what `f(items)` returns; it may split
     the items between processes (speed/parallel.py)."""
@@ -162,7 +162,7 @@ def tag(
     # only the rest is looked at paper by paper.
     rules = matcher.rules
     record_digests = list(map(digests.get, paper_ids))
-    matches = list(map(known.get, record_digests))
+    matches = list(map(earlier_matches.get, record_digests))
     todo = [n for n, found in enumerate(matches) if found is None or (found and found[-1] >= len(rules))]
 
     def match(chunk: list[int]) -> list[tuple[str, tuple[int, ...]]]:
@@ -170,7 +170,7 @@ def tag(
         for number in chunk:
             paper = papers[paper_ids[number]]
             digest = record_digests[number] or paper.digest()
-            found = known.get(digest)
+            found = earlier_matches.get(digest)
             if found is None or (found and found[-1] >= len(rules)):  # not from these rules after all
                 found = matcher.matches(f"{paper.title} {paper.abstract}")
             out.append((digest, found))

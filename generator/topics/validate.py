@@ -17,12 +17,12 @@ from .tagging import Tagging
 def check_topic_refs(topics: Iterable[Topic], index: PaperIndex) -> list[Diagnostic]:
     """Paper ids in `add` and `remove` must name stored papers (or their old ids)."""
     problems = []
-    known = sorted(index.papers)
+    paper_ids = sorted(index.papers)
     for topic in topics:
         for key, items in (("add", topic.add), ("remove", topic.remove)):
             for item in items:
                 if index.resolve(item.value) is None:
-                    close = difflib.get_close_matches(item.value, known, n=1, cutoff=0.6)
+                    close = difflib.get_close_matches(item.value, paper_ids, n=1, cutoff=0.6)
                     hint = f"; did you mean {close[0]!r}?" if close else "; paper ids are listed in papers.json and in data/papers/"
                     problems.append(Diagnostic(topic.path, item.line, f"{key}: no paper has the id {item.value!r}{hint}"))
     return problems

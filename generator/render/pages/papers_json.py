@@ -50,8 +50,10 @@ def papers_json_page(model: SiteModel, related: Related) -> Page:
     return Page("papers.json", (PAPERS_JSON,), make_papers_json, inputs, reuses_lines=True)
 
 
-def make_papers_json(inputs: PapersJsonInputs, known: Mapping[str, str] = {}, line_keys: list[str] | None = None) -> Files:
-    """papers.json. `known` and `line_keys` let a caller reuse the lines of an earlier
-    file (speed/papers_json.py): the line of the nth paper is known[line_keys[n]] if there."""
-    text = export.export_json(inputs.papers, dict(inputs.listing_topics), full=False, known=known, keys=line_keys, related=inputs.related)
+def make_papers_json(inputs: PapersJsonInputs, reused_lines: Mapping[str, str] = {}, line_keys: list[str] | None = None) -> Files:
+    """papers.json. `reused_lines` and `line_keys` let a caller reuse the lines of an earlier
+    file (speed/papers_json.py): the line of the nth paper is reused_lines[line_keys[n]] if there."""
+    text = export.export_json(
+        inputs.papers, dict(inputs.listing_topics), full=False, reused_lines=reused_lines, keys=line_keys, related=inputs.related
+    )
     yield PAPERS_JSON, text.encode("utf-8")
