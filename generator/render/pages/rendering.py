@@ -13,8 +13,7 @@ from markupsafe import Markup
 
 from ...records import Paper
 from .. import entries, escape, rawhtml, urls
-from ..model import Tagged, bib_entry
-from ..paper_links import paper_links
+from ..model import Tagged, bib_entry, paper_parts
 from ..text import long_date, short_date
 from ..urls import bib_path, href
 
@@ -78,6 +77,6 @@ def toolbar(papers: Iterable[Tagged], leave_out: str = "") -> Markup:
         counts.update(one.topics)
         count = one.paper.meta.get("upvotes")
         upvotes = upvotes or (isinstance(count, int) and not isinstance(count, bool))
-        code = code or any(link.kind == "code" for link in paper_links(one.paper, derived=False))
+        code = code or bool(paper_parts(one.paper).code_tail)  # memoized: the entries need it too
     topics = sorted(((slug, escape.md(name), n) for (slug, name), n in counts.items() if slug != leave_out), key=lambda t: (-t[2], t[0]))
     return entries.toolbar(topics, upvotes, code)
