@@ -272,6 +272,10 @@ def test_filters_of_the_address_that_do_not_apply_are_named_and_can_be_cleared(p
     open_page(page, "dates/2025-03-20/?topic=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E")
     expect(page.locator(".digest-notice")).to_contain_text("topic “<img src=x onerror=alert(1)>”")
     assert page.locator(".digest-notice img").count() == 0
+    # A malformed escape after the # (decodeURIComponent throws on it) leaves the page working.
+    open_page(page, "dates/2025-03-20/?topic=nope#%E0%A4%A")
+    expect(page.locator(".digest-notice")).to_contain_text("topic “nope”")
+    assert len(visible_keys(page)) == 2
 
 
 def test_nothing_of_the_reading_state_leaves_the_browser(page):

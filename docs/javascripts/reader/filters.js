@@ -58,7 +58,13 @@ Reader.filters = (() => {
   const seen = entry => entry.classList.contains("paper--seen") || entry.classList.contains("paper--read")
 
   // The paper the address points at (a search result, a cross-link): never hidden.
-  const target = () => decodeURIComponent(location.hash.slice(1))
+  function target() {
+    try {
+      return decodeURIComponent(location.hash.slice(1))
+    } catch {
+      return location.hash.slice(1) // a malformed escape in a hand-made address: no paper's key
+    }
+  }
 
   function apply(form) {
     const { filters, problems } = fromAddress(form)
