@@ -41,9 +41,10 @@ def test_json_nested_deep_fails_its_day_and_the_good_day_is_stored(project, hub)
     result = fetch(project, hub, "--since", "2024-09-19", "--until", "2024-09-20")
     assert result.code == 1
     assert "Traceback" not in result.err
+    # A failure is said as it happens; what each day stored, once the answers are stored.
     assert result.err.endswith(
         f"2024-09-20: failed: {day_url(hub, '2024-09-20')}: JSON nested too deep to be a Daily Papers answer "
-        "(a listing is a few levels deep)\nfailed: 2024-09-20 (retried on the next run)\n"
+        "(a listing is a few levels deep)\n2024-09-19: 17 papers (17 new)\nfailed: 2024-09-20 (retried on the next run)\n"
     )
     assert outcomes(project) == {"2024-09-19": "ok", "2024-09-20": "failed"}
     assert [l["date"] for l in manifest(project)["listings"]] == ["2024-09-19"]

@@ -8,7 +8,7 @@ import time
 from datetime import date
 
 import pytest
-from conftest import FIXTURES, free_port
+from conftest import FIXTURES, MINI, free_port
 from hfserver import Answer
 
 from generator.errors import DigestError
@@ -375,3 +375,28 @@ def test_offline_fetch_stops_early_in_a_few_lines_and_records_nothing(project, h
         "; 10 day(s) not fetched (2024-09-19 to 2024-09-28), nothing recorded for them: run fetch again when the network is back"
     )
     assert project.snapshot() == before  # the manifest too: a run that stored nothing writes nothing
+
+
+def test_other_commands_write_while_fetch_waits_on_the_network(project, hub):
+    """fetch held the project's lock for its whole run (up to --deadline, 30 minutes),
+    so ingest, generate and serve's regeneration failed behind it. It now asks with no
+    lock held and stores its answers on the store as it is then."""
+    import threading
+
+    day = json.dumps(hub.days["2024-09-19"]).encode()
+    hub.script("/api/daily_papers", Answer(200, day, {"Content-Type": "application/json"}, delay=4.0))
+    done = {}
+    running = threading.Thread(target=lambda: done.setdefault("fetch", fetch(project, hub, "--date", "2024-09-19")))
+    running.start()
+    deadline = time.monotonic() + 30
+    while not hub.requests and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert hub.requests, "fetch never asked"
+    meanwhile = project.run("ingest", MINI / "2025-03-18.txt", "--source", "test", "--wait", "0")
+    assert meanwhile.code == 0, meanwhile.err  # not "another command is writing this project"
+    assert running.is_alive()
+    running.join(timeout=60)
+    assert done["fetch"].code == 0, done["fetch"].err
+    manifest = (project.data / "manifest.json").read_text()
+    assert '"date": "2024-09-19"' in manifest and '"date": "2025-03-18"' in manifest  # both stored
+    project.ok("check")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Iterable, Sequence
 
-from .. import sources
+from .. import lock, sources
 from ..errors import DigestError
 from ..records import FetchRecord, ParsedListing
 from ..sources import http
@@ -102,31 +102,34 @@ def fetch(
     any_date: bool = False,
     say: Say = stderr,
     progress: Callable[[Sequence[FetchTarget]], Iterable[FetchTarget]] = lambda t: t,
+    wait: float = lock.DEFAULT_WAIT,
+    command: str = "python -m generator fetch",
 ) -> FetchReport:
     """Fetch each day asked for (by default, days_to_fetch's), keep every answer under
     data/raw/, and ingest it.
 
     A day that fails leaves the store as it was for that day and is recorded as
-    failed, to be retried on the next run; the others are stored all the same.
+    failed, to be retried on the next run; the others are stored all the same. The
+    network is asked holding no lock (a run may take many minutes, and every command
+    that writes would wait for it); the answers are stored under the project's lock,
+    on the store as it is then.
     """
     store = project.store
     if topic:
         require_topic(topic, load_valid_topics(store, say))
-    state = store.load()
+    with lock.reading(store.root):
+        state = store.load()
     days = [on or today] if query else days_to_fetch(state, via, today, on=on, since=since, until=until)
     if not any_date:
         check_plausible(set(days), today, "fetch")
     targets = [FetchTarget(day, via, query, topic) for day in days]
-    index = PaperIndex.of(state.papers)
     report = FetchReport(days=len(targets))
-    raw: dict[str, bytes] = {}
-    superseded = False
+    answers: list[tuple[FetchTarget, list[Admitted] | str]] = []  # what each day gave, or why it failed
     for number, target in enumerate(progress(targets)):
-        previous = state.fetches.get(target.key)
         try:
             if client.out_of_time():
                 raise http.FetchError("not fetched: the run's deadline (--deadline) passed before this day's turn")
-            admitted = _fetch_target(target, client, today, any_date, say)
+            answers.append((target, _fetch_target(target, client, today, any_date, say)))
         except http.NetworkDown as err:
             # Nothing is learned of this day or the next: none is recorded as failed
             # (each is asked again next run anyway), and the rest are not asked.
@@ -135,12 +138,30 @@ def fetch(
             break
         except (http.FetchError, DigestError) as err:
             message = str(err).splitlines()[0]
-            report.failed.append((target.day, message))
+            answers.append((target, message))
+            say(f"{target.day}: failed: {message}")  # now: the rest of the run may take minutes
+    if answers:
+        with lock.writing(project.root, command, wait, say):
+            report.written = _store(project, answers, report, say)
+    return report
+
+
+def _store(project: Project, answers: list[tuple[FetchTarget, list[Admitted] | str]], report: FetchReport, say: Say) -> tuple[str, ...]:
+    """Each day's answer recorded in the fetch log and its listings ingested, on the
+    store as it is now; returns the files written."""
+    store = project.store
+    state = store.load()
+    index = PaperIndex.of(state.papers)
+    raw: dict[str, bytes] = {}
+    superseded = False
+    for target, admitted in answers:
+        previous = state.fetches.get(target.key)
+        if isinstance(admitted, str):
+            report.failed.append((target.day, admitted))
             kept = previous.listings if previous else ()
             state.fetches[target.key] = FetchRecord(
-                target.day, target.via, target.query, "failed", kept, previous.checked_at if previous else None, message
+                target.day, target.via, target.query, "failed", kept, previous.checked_at if previous else None, admitted
             )
-            say(f"{target.day}: failed: {message}")
             continue
         if not admitted:
             if previous and previous.outcome == "ok":
@@ -177,8 +198,7 @@ def fetch(
     if not superseded:
         apply_resolutions(index, state.resolutions, state.listings)
     state.papers = rebuild_papers(project, state, say, pending=raw).papers if superseded else index.papers
-    report.written = store.save(state, raw).written
-    return report
+    return store.save(state, raw).written
 
 
 def _fetch_target(target: FetchTarget, client: http.Client, today: date, any_date: bool, say: Say) -> list[Admitted]:
@@ -281,6 +301,8 @@ def _run(args: argparse.Namespace, project: Project) -> int:
         any_date=args.any_date,
         say=options.progress_safe_print,
         progress=options.progress_bar,
+        wait=args.wait,
+        command=args.command_line,
     )
     print(
         f"fetched {report.days} day(s) from {args.base_url} via {args.via}: {len(report.ok)} ok, "
@@ -310,5 +332,5 @@ COMMAND = options.Command(
     "the exit code is 1 if any day failed.",
     arguments=_arguments,
     run=_run,
-    shared=(options.writes, options.asks_network),
+    shared=(options.writes_later, options.asks_network),
 )

@@ -57,7 +57,7 @@ def writes(parser: argparse.ArgumentParser) -> None:
 
 def writes_later(parser: argparse.ArgumentParser) -> None:
     """A command that takes the project's lock itself, for the part of its run that
-    writes (resolve: not while it waits on the network)."""
+    writes (fetch and resolve: not while they wait on the network)."""
     _wait(parser)
 
 
