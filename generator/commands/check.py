@@ -16,7 +16,7 @@ from typing import Mapping
 from ..errors import Diagnostic
 from ..records import Paper
 from ..render.text import clipped
-from ..render.urls import entry_url
+from ..render.urls import entry_url, site_base
 from ..store.integrity import check_store
 from ..store.merge import PaperIndex
 from ..topics import Topic, load_topic_texts, load_topics, tag
@@ -129,7 +129,7 @@ def text_report(checked: Checked, site_url: str) -> list[str]:
 def markdown_report(checked: Checked, site_url: str) -> str:
     """The problems and the topic changes as Markdown, for a pull request's job summary:
     titles link to their entries on the site."""
-    base = site_url if site_url.endswith("/") else site_url + "/"
+    base = site_base(site_url)
     errors = [p for p in checked.problems if p.severity == "error"]
     warnings = [p for p in checked.problems if p.severity == "warning"]
     if checked.diff is None:

@@ -22,7 +22,7 @@ from feedgen.feed import FeedGenerator
 from ..clean import clean_text
 from . import latex
 from .model import Tagged
-from .urls import entry_url, served_url
+from .urls import entry_url, served_url, site_base
 
 FEED_SIZE = 50
 
@@ -55,7 +55,7 @@ def _newest_days(papers: Sequence[Tagged]) -> Sequence[Tagged]:
 
 
 def feed_xml(papers: Iterable[Tagged], *, title: str, description: str, page: str, site_url: str, self_path: str) -> bytes:
-    base = site_url if site_url.endswith("/") else site_url + "/"
+    base = site_base(site_url)
     chosen = latest(papers)
     fg = FeedGenerator()
     fg.title(title)
@@ -84,7 +84,7 @@ def feed_xml(papers: Iterable[Tagged], *, title: str, description: str, page: st
 def opml(feeds: Sequence[tuple[str, str]], site_url: str) -> bytes:
     """Every feed, `(title, path)`, as an OPML subscription list: a feed reader imports
     them all at once. No date in it, so the same feeds give the same bytes."""
-    base = site_url if site_url.endswith("/") else site_url + "/"
+    base = site_base(site_url)
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<opml version="2.0">',

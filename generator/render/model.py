@@ -157,8 +157,13 @@ class PaperParts:
         """The entry's `data-` attributes that the page's filters read (docs/javascripts/reader/filters.js):
         whether it has code, and its upvotes when a source counted them."""
         code = ' data-code="1"' if self.code_tail else ""
+        return code + (f' data-up="{self.upvotes}"' if self.upvotes is not None else "")
+
+    @property
+    def upvotes(self) -> int | None:
+        """The upvotes a source counted, if it did (never a stored true or false)."""
         upvotes = self.paper.meta.get("upvotes")
-        return code + (f' data-up="{upvotes}"' if isinstance(upvotes, int) and not isinstance(upvotes, bool) else "")
+        return upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) else None
 
     @_once
     def code_tail(self) -> str:

@@ -78,6 +78,11 @@ def anchor(paper_id: str) -> str:
     return f"arxiv-{safe}" if safe[:1].isdigit() else safe
 
 
+def site_base(site_url: str) -> str:
+    """The site's address as the base of absolute links: with its trailing slash."""
+    return site_url if site_url.endswith("/") else site_url + "/"
+
+
 def served_url(page: str, fragment: str | None = None) -> str:
     """The site-relative address MkDocs serves a page at (directory URLs)."""
     path = _served_path(page)

@@ -26,6 +26,7 @@ from ..urls import (
     date_page,
     feed_anchor,
     href,
+    site_base,
     topic_feed,
 )
 from .base import Files, Page, Part
@@ -183,7 +184,7 @@ class FeedsInputs:
 
 
 def make_feeds(inputs: FeedsInputs) -> Files:
-    base = inputs.site_url if inputs.site_url.endswith("/") else inputs.site_url + "/"
+    base = site_base(inputs.site_url)
     topics = [
         {
             "name": t.name,

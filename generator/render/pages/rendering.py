@@ -75,8 +75,8 @@ def toolbar(papers: Iterable[Tagged], leave_out: str = "") -> Markup:
     upvotes = code = False
     for one in papers:
         counts.update(one.topics)
-        count = one.paper.meta.get("upvotes")
-        upvotes = upvotes or (isinstance(count, int) and not isinstance(count, bool))
-        code = code or bool(paper_parts(one.paper).code_tail)  # memoized: the entries need it too
+        parts = paper_parts(one.paper)  # memoized: the page's entries need the same
+        upvotes = upvotes or parts.upvotes is not None
+        code = code or bool(parts.code_tail)
     topics = sorted(((slug, escape.md(name), n) for (slug, name), n in counts.items() if slug != leave_out), key=lambda t: (-t[2], t[0]))
     return entries.toolbar(topics, upvotes, code)
