@@ -60,9 +60,9 @@ serve: $(RUNTIME)
 serve-recent: $(RUNTIME)
 	PAPER_DIGEST_GENERATE_ARGS="--recent 30" $(BIN)/mkdocs serve --dirty
 
-## site: generate and build the static site into site/ (strict: any warning fails)
+## site: generate and build the static site into site/ (strict; only the changed pages when site/ holds the last build)
 site: generate
-	$(BIN)/mkdocs build --strict
+	$(BIN)/python -m generator build
 
 generate: $(RUNTIME)
 	$(BIN)/python -m generator generate

@@ -3,14 +3,18 @@
     .venv/bin/python bench/archive.py --quick            # 2,000 papers, a minute
     .venv/bin/python bench/archive.py --sizes 10000 30000 100000
     .venv/bin/python bench/archive.py --sizes 10000 --compare-builtin
+    .venv/bin/python bench/archive.py --sizes 30000 --anchor    # and the plainest Material digest
 
 For each size it writes an archive in the project's real input format (API-shaped
 JSON items, one file per month; 20-60 papers a day; 10% of papers listed on several
 days; realistic title and abstract lengths; 100 topics with phrase rules) into a
 temporary project, then runs the real commands and prints one table: papers, pages,
 ingest s, generate s (from an empty docs/ and no .cache/), day s (a generate that
-adds one day to the generated site: the daily run), `mkdocs build` s, peak memory
-(PSS of every process, workers included, the largest of any command), site MB, and
+adds one day to the generated site: the daily run), build s (`python -m generator build`
+into an empty site/: a clean build), publish s (the daily publish: ingest the day,
+generate, and the build of what changed) and its share of the clean build, peak memory
+(PSS of every process, workers included, the largest of any command), site MB, the
+largest file's MB, and
 what the first search costs a reader in Chromium (KB fetched, seconds from the last
 key to the first result), the KB of a following search, the search index's share of
 the site (its related files left out: they are related %), the seconds and memory of
@@ -20,7 +24,9 @@ projects, as sampling memory slows what it samples (see `run`).
 Below it, the files written (and seconds) by a generate with nothing new and by the
 one that adds a day, with the share of the build that one takes (the scaling issue's
 target is a tenth). --compare-builtin also builds the site with Material's built-in search index
-over the day pages and measures that the same way. Numbers are printed, never
+over the day pages and measures that the same way; --anchor builds the plainest Material
+digest of the same papers (a page a day, papers inline, Material's search; `plain_digest`)
+and compares the whole path and the daily publish with its build. Numbers are printed, never
 asserted. The machine is noted in the first line.
 """
 
@@ -178,6 +184,46 @@ def folder_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
 
 
+def largest_file(path: Path) -> tuple[float, str]:
+    """The largest file of a folder: MB, and its path in it."""
+    size, found = max((p.stat().st_size, p) for p in path.rglob("*") if p.is_file())
+    return size / 1e6, found.relative_to(path).as_posix()
+
+
+# ---- the anchor: the plainest Material digest of the same papers ------------------------------
+
+
+def plain_digest(files: list[Path], folder: Path) -> Path:
+    """The plainest digest Material makes of the same archive, as a reader's first try would
+    be: one page a day with its papers inline (title, authors, abstract), the nav of
+    Material's defaults, Material's own search; nothing else. Returns the project."""
+    docs = folder / "docs"
+    (docs / "days").mkdir(parents=True)
+    by_day: dict[str, list[dict]] = {}
+    for path in files:
+        for item in json.loads(path.read_text(encoding="utf-8")):
+            by_day.setdefault(item["paper"]["submittedOnDailyAt"][:10], []).append(item["paper"])
+    for day, papers in sorted(by_day.items()):
+        lines = [f"# Papers of {day}\n"]
+        for paper in papers:
+            authors = ", ".join(a["name"] for a in paper["authors"])
+            lines.append(
+                f"## {paper['title']}\n\n[arXiv {paper['id']}](https://arxiv.org/abs/{paper['id']}) · {authors}\n\n{paper['summary']}\n"
+            )
+        (docs / "days" / f"{day}.md").write_text("\n".join(lines), encoding="utf-8")
+    (docs / "index.md").write_text("# Daily papers\n\n" + "".join(f"- [{d}](days/{d}.md)\n" for d in sorted(by_day, reverse=True)))
+    (folder / "mkdocs.yml").write_text("site_name: Plain digest\ntheme:\n  name: material\nplugins:\n  - search\n", encoding="utf-8")
+    return folder
+
+
+def anchor_build(files: list[Path], work: Path) -> float:
+    """Seconds of `mkdocs build` of the plain digest of every paper (the anchor)."""
+    project = plain_digest(files, work / "plain")
+    seconds, _, _ = run([sys.executable, "-m", "mkdocs", "build", "-q"], project)
+    shutil.rmtree(project)
+    return seconds
+
+
 def new_project(project: Path, inputs: Path) -> Path:
     """A project with the repository's site configuration and the archive's topics."""
     for rel in ("mkdocs.yml", "generator/mkdocs_hooks.py", "overrides", "docs/about.md", "docs/stylesheets", "docs/javascripts"):
@@ -197,14 +243,15 @@ def commands(
     out = {}
     out["ingest"] = run([*py, "ingest", *map(str, files[:-1])], project, measure)
     out["generate"] = run([*py, "generate"], project, measure)
-    out["build"] = run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], project, measure)
+    out["build"] = run([*py, "build"], project, measure)  # no site/ yet: a clean build
     between()
     out["no-op"] = run([*py, "generate"], project, measure)
-    run([*py, "ingest", str(files[-1])], project)
+    out["day ingest"] = run([*py, "ingest", str(files[-1])], project, measure)
     before = _stamps(project / "docs" / "search")
     out["day"] = run([*py, "generate"], project, measure)
     after = _stamps(project / "docs" / "search")
     out["day index files"] = (float(sum(1 for path, stamp in after.items() if before.get(path) != stamp)), None, "")
+    out["day build"] = run([*py, "build"], project, measure)  # the last build's site/: only what changed
     return out
 
 
@@ -220,7 +267,7 @@ def index_build(project: Path) -> dict[str, float]:
     return json.loads(out)
 
 
-def bench(size: int, keep: bool, compare_builtin: bool) -> dict[str, object]:
+def bench(size: int, keep: bool, compare_builtin: bool, anchor: bool) -> dict[str, object]:
     work = Path(tempfile.mkdtemp(prefix=f"digest-bench-{size}-"))
     inputs = work / "inputs"
     files = make_archive(size, inputs)
@@ -240,6 +287,10 @@ def bench(size: int, keep: bool, compare_builtin: bool) -> dict[str, object]:
     shutil.rmtree(work / "project-memory")
     first = searched["first"]
     build_s = timed["build"][0]
+    publish_s = timed["day ingest"][0] + timed["day"][0] + timed["day build"][0]
+    anchor_s = anchor_build(files, work) if anchor else None
+    whole_s = timed["ingest"][0] + timed["generate"][0] + build_s
+    largest_mb, largest = largest_file(site)
     result = {
         "papers": size,
         "pages": sum(1 for _ in site.rglob("*.html")),
@@ -247,6 +298,9 @@ def bench(size: int, keep: bool, compare_builtin: bool) -> dict[str, object]:
         "generate s": timed["generate"][0],
         "day s": timed["day"][0],
         "build s": build_s,
+        "publish s": publish_s,
+        "publish %": 100 * publish_s / build_s,
+        "largest MB": largest_mb,
         "peak MB": max(peak for _, peak, _ in measured.values() if peak is not None),
         "site MB": folder_mb(site),
         "related %": 100 * related_bytes(site) / (folder_mb(site) * 1e6),
@@ -260,7 +314,17 @@ def bench(size: int, keep: bool, compare_builtin: bool) -> dict[str, object]:
         "word": searched["word"],
         "no-op writes": f"{timed['no-op'][2].strip()} ({timed['no-op'][0]:.1f} s)",
         "one-day writes": f"{timed['day'][2].strip()} ({timed['day'][0]:.1f} s, {timed['day'][0] / build_s:.0%} of the build)",
+        "publish": (
+            f"the daily publish: ingest {timed['day ingest'][0]:.1f} s, generate {timed['day'][0]:.1f} s, "
+            f"build {timed['day build'][0]:.1f} s ({timed['day build'][2].strip()}); largest file {largest} {largest_mb:.1f} MB"
+        ),
     }
+    if anchor_s is not None:
+        result["anchor"] = (
+            f"the plain Material digest's build {anchor_s:.1f} s: the whole path from nothing (ingest, generate, build; "
+            f"{whole_s:.1f} s) is {whole_s / anchor_s:.2f} of it, the daily generate and build "
+            f"({timed['day'][0] + timed['day build'][0]:.1f} s) {(timed['day'][0] + timed['day build'][0]) / anchor_s:.0%}"
+        )
     if compare_builtin:
         result["builtin"] = builtin_search(project, searched["word"])
     if keep:
@@ -290,23 +354,26 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="one small archive (2,000 papers)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary projects and print where")
     parser.add_argument("--compare-builtin", action="store_true", help="also measure Material's built-in search (slow past 30k)")
+    parser.add_argument("--anchor", action="store_true", help="also build the plainest Material digest of the same papers, and compare")
     args = parser.parse_args()
     sizes = [2_000] if args.quick else args.sizes
     print(
         f"# {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, "
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, {platform.machine()}"
     )
-    columns = ["papers", "pages", "ingest s", "generate s", "day s", "build s", "peak MB", "site MB", "related %", "search KB", "search s"]
+    columns = ["papers", "pages", "ingest s", "generate s", "day s", "build s", "publish s", "publish %", "peak MB", "site MB"]
+    columns += ["largest MB", "related %", "search KB", "search s"]
     columns += ["next KB", "index %", "index s", "index MB", "index files a day"]
     print("| " + " | ".join(columns) + " |")
     print("|" + " ---: |" * len(columns))
     notes = []
     for size in sizes:
-        r = bench(size, args.keep, args.compare_builtin)
+        r = bench(size, args.keep, args.compare_builtin, args.anchor)
         print("| " + " | ".join(_cell(r[c]) for c in columns) + " |", flush=True)
         notes.append(
             f"{size:,} papers: no-op generate: {r['no-op writes']}; adding one day: {r['one-day writes']}; "
-            f"search typed: {r['word']!r}"
+            f"{r['publish']}; search typed: {r['word']!r}"
+            + (f"; {r['anchor']}" if "anchor" in r else "")
             + (f"; {r['builtin']}" if "builtin" in r else "")
             + (f"; kept in {r['kept']}" if "kept" in r else "")
         )

@@ -61,7 +61,7 @@ else
 fi
 
 step "build"
-"$PYTHON" -m mkdocs build --strict || exit 1
+"$PYTHON" -m generator build || exit 1
 
 echo "fetch=$fetch" >> "${GITHUB_OUTPUT:-/dev/null}"
 printf '\npublish: fetch %s; data/ %s changed path(s); site built in site/%s\n' \

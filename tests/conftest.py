@@ -11,6 +11,7 @@ starts `python -m generator` itself, for the tests of what happens before `main`
 
 from __future__ import annotations
 
+import json
 import os
 import selectors
 import shutil
@@ -120,7 +121,13 @@ def forked_command(
     instead of the repository's; the libraries it uses stay imported. `before` runs in
     the child first (to become another user, say)."""
     if not own_code:
-        import generator.cli  # noqa: F401  (here, once: every child has it imported)
+        # Here, once: every child has them imported, the libraries a command imports only
+        # when it needs them too (scikit-learn alone takes a second).
+        import mkdocs.commands.build  # noqa: F401
+        import sklearn.feature_extraction.text  # noqa: F401
+
+        import generator.cli  # noqa: F401
+        import generator.related  # noqa: F401
     out_read, out_write = os.pipe()
     err_read, err_write = os.pipe()
     pid = os.fork()
@@ -259,6 +266,13 @@ def ingest_every_kind(project: Project) -> None:
     project.ok("ingest", earlier, "--date", "2024-06-03")
 
 
+def site_papers(folder: Path) -> list[dict]:
+    """Every paper of the papers files in `folder` (docs/ or a built site), as a reader's
+    script gets them: papers.json, then each month's file it lists."""
+    index = json.loads((folder / "papers.json").read_text(encoding="utf-8"))
+    return [paper for month in index["months"] for paper in json.loads((folder / month["url"]).read_text(encoding="utf-8"))["papers"]]
+
+
 def free_port() -> int:
     """A port of this machine nothing listens on: bound, then closed again."""
     with socket.socket() as s:
@@ -305,11 +319,16 @@ def browser():
         instance.close()
 
 
-def open_page(page: Page, path: str) -> None:
-    """Open a page and wait until Material's scripts run (keyboard, search, palette)."""
-    page.goto(path)
+def open_page(page: Page, path: str | None = None) -> None:
+    """Open a page (or reload this one: no path) and wait until its scripts have run:
+    its `load` event comes after every script of the page, Material's bundle and the
+    reader's modules, and this waits for Material's palette and `document$` too. What a
+    script fetches later (an index file, related papers), a test waits for by what it shows."""
+    if path is None:
+        page.reload()
+    else:
+        page.goto(path)
     page.wait_for_function("() => typeof document$ !== 'undefined' && document.body.dataset.mdColorScheme !== undefined")
-    page.wait_for_load_state("networkidle")
 
 
 class _TagsIgnored(yaml.SafeLoader):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import ABSTRACT, MINI, SAMPLES, Project, ingest_mini, listing_text, make_project, mini_project
+from conftest import ABSTRACT, FIXTURES, MINI, SAMPLES, Project, ingest_mini, listing_text, make_project, mini_project
 
 
 def test_ingesting_the_three_samples(starter_project):
@@ -50,26 +50,26 @@ def test_ingest_order_does_not_change_the_store(tmp_path):
 def test_generate_writes_only_what_changed_and_deletes_stale_pages(project):
     ingest_mini(project)
     first = project.ok("generate")
-    assert first.out == "generated 67 files in docs/: 67 written, 0 deleted, 0 unchanged\n"
+    assert first.out == "generated 68 files in docs/: 68 written, 0 deleted, 0 unchanged\n"
     times = project.mtimes("docs")
     again = project.ok("generate")
     # Nothing in data/ changed: nothing is loaded, let alone rendered.
-    assert again.out == "docs/ is up to date: its 67 generated files were made from the same data/ and generator\n"
+    assert again.out == "docs/ is up to date: its 68 generated files were made from the same data/ and generator\n"
     assert again.err == ""
     assert project.mtimes("docs") == times
     topic = project.data / "topics" / "diffusion.yml"
     topic.write_text(topic.read_text() + "\n")  # a blank line at the end changes the file, not the topic
     touched = project.ok("generate")
     assert touched.out == (
-        "generated 67 files in docs/: 0 written, 0 deleted, 67 unchanged "
-        "(67 kept without rendering: their inputs had not changed)\n"  # loaded, yet nothing is rendered again
+        "generated 68 files in docs/: 0 written, 0 deleted, 68 unchanged "
+        "(68 kept without rendering: their inputs had not changed)\n"  # loaded, yet nothing is rendered again
     )
     after = project.mtimes("docs")
     assert after.pop(".generated") > times.pop(".generated")  # only the record of the run's inputs
     assert after == times
     (project.data / "topics" / "diffusion.yml").unlink()
     third = project.ok("generate")
-    assert third.out.startswith("generated 63 files in docs/: ")
+    assert third.out.startswith("generated 64 files in docs/: ")
     assert ", 4 deleted, " in third.out  # the topic's page, feed, BibTeX and search filter
     assert not (project.docs / "topics" / "diffusion.md").exists()
     assert not (project.docs / "feeds" / "diffusion.xml").exists()
@@ -93,18 +93,18 @@ def test_a_changed_paper_renders_its_pages_again_and_only_them(project):
         "feed.xml",
         "feeds/agents.xml",
         "index.md",
-        "papers.json",
+        "papers/2025-03.json",  # its month's papers file: the index of them, papers.json, is as it was
         "search/digest/docs/0.json",
         "search/digest/recent/t.json",
         "topics/agents.bib",
         "topics/agents.md",
     ]
-    assert again.out.startswith("generated 67 files in docs/: 10 written, 0 deleted, 57 unchanged (")
+    assert again.out.startswith("generated 68 files in docs/: 10 written, 0 deleted, 58 unchanged (")
     assert "Agents That Cite Sources" in (project.docs / "dates" / "2025-03-20.md").read_text()
     assert "Agents That Cite Sources" in (project.docs / "topics" / "agents.md").read_text()
     (project.docs / "dates" / "2025-03-18.md").unlink()  # a missing file is made again, inputs or not
     third = project.ok("generate", "--jobs", "1")
-    assert third.out.startswith("generated 67 files in docs/: 1 written, 0 deleted, ")
+    assert third.out.startswith("generated 68 files in docs/: 1 written, 0 deleted, ")
     assert (project.docs / "dates" / "2025-03-18.md").is_file()
 
 
@@ -120,21 +120,12 @@ def test_the_cache_only_spares_work_a_damaged_one_changes_nothing(tmp_path):
         project.ok("generate")
         return project.snapshot("docs")
 
-    assert sorted(p.name for p in cache.iterdir()) == ["matches.json", "papers-json-keys.txt", "related", "shards.json"]
+    assert sorted(p.name for p in cache.iterdir()) == ["matches.json", "related", "shards.json"]
     matches = json.loads((cache / "matches.json").read_text())
     assert len(matches["value"]) == 6  # one entry per paper
     # Right keys, wrong values: a rule number out of range.
     matches["value"] = {digest: [10_000] for digest in matches["value"]}
     (cache / "matches.json").write_text(json.dumps(matches))
-    key, *rows = (cache / "papers-json-keys.txt").read_text().splitlines()
-    assert len(rows) == 6
-    assert generated_again() == expected
-    # papers.json's lines are reused only from the very file the keys were kept with.
-    papers_json = project.docs / "papers.json"
-    papers_json.write_text(papers_json.read_text().replace('"title": "', '"title": "Edited: '))
-    assert generated_again() == expected
-    # Keys in the wrong order: their lines go to the wrong papers, unless the digest refuses them.
-    (cache / "papers-json-keys.txt").write_text(key + "\n" + "".join(f"{row}\n" for row in reversed(rows)))
     assert generated_again() == expected
     (cache / "matches.json").write_bytes(b"\x00not json")
     assert generated_again() == expected
@@ -191,7 +182,7 @@ def test_recent_generates_only_the_last_days_and_a_full_run_restores_the_rest(pr
     again = project.ok("generate")
     assert (
         again.out
-        == "generated 67 files in docs/: 57 written, 0 deleted, 10 unchanged (7 kept without rendering: their inputs had not changed)\n"
+        == "generated 68 files in docs/: 58 written, 0 deleted, 10 unchanged (7 kept without rendering: their inputs had not changed)\n"
     )
     assert project.snapshot("docs") == full
 
@@ -210,9 +201,9 @@ def test_one_process_or_several_make_the_same_docs(tmp_path):
         p.ok("generate", "--jobs", jobs)
         updates.append(p.snapshot("docs"))
     assert outputs[0] == outputs[1]
-    assert len(outputs[0]) == 82  # 67 generated files, docs/.generated and 14 hand-written files
+    assert len(outputs[0]) == 83  # 68 generated files, docs/.generated and 14 hand-written files
     assert updates[0] == updates[1]
-    assert len(updates[0]) == 84  # and the new day's page and BibTeX
+    assert len(updates[0]) == 85  # and the new day's page and BibTeX
 
 
 # ---- bad input: exact messages, exit 1, nothing written ----------------------------------
@@ -364,6 +355,36 @@ def test_export_shape_and_urls(project):
     assert json.loads(out.read_text()) == {"papers": list(papers.values())}
 
 
+def test_the_sites_papers_files_are_an_index_and_a_file_a_month_of_the_export(project):
+    ingest_mini(project)
+    project.ok("ingest", FIXTURES / "hf" / "api_daily_papers_month_2024-09.json")
+    project.ok("generate")
+    index = json.loads((project.docs / "papers.json").read_text())
+    assert index == {
+        "format": 2,
+        "papers": 260,
+        "months": [
+            {"month": "2024-09", "papers": 254, "url": "papers/2024-09.json"},
+            {"month": "2025-03", "papers": 6, "url": "papers/2025-03.json"},
+        ],
+    }
+    assert (project.docs / "papers.json").read_text().count("\n") == 4  # a month a line
+    exported = {p["id"]: p for p in json.loads(project.ok("export").out)["papers"]}
+    lean = {"abstract", "url"}  # left out of the site's copy, with the links a reader can derive
+    for month in index["months"]:
+        papers = json.loads((project.docs / month["url"]).read_text())["papers"]
+        assert len(papers) == month["papers"]
+        assert [p["id"] for p in papers] == sorted(p["id"] for p in papers)
+        for paper in papers:
+            full = exported.pop(paper["id"])
+            assert paper["appearances"][0]["date"].startswith(month["month"])  # the month of its first listing
+            assert paper["appearances"] == [{k: v for k, v in a.items() if k not in lean} for a in full["appearances"]]
+            assert {k: v for k, v in paper.items() if k not in ("links", "appearances")} == {
+                k: v for k, v in full.items() if k not in ("links", "appearances", *lean)
+            }
+    assert exported == {}  # every paper in exactly one month
+
+
 # ---- check -------------------------------------------------------------------------------
 
 
@@ -427,11 +448,11 @@ def test_from_scratch_switches_the_speed_machinery_off_and_writes_the_same_docs(
     assert result.err.endswith("for 6 papers\n")  # one process
     assert not (plain.root / ".cache").exists()  # nothing kept for a next run
     listed = (plain.docs / ".generated").read_text().splitlines()
-    assert len(listed) == 67 and not any("\t" in line or line.startswith("#") for line in listed)  # files, no keys
+    assert len(listed) == 68 and not any("\t" in line or line.startswith("#") for line in listed)  # files, no keys
     generated = lambda p: {k: v for k, v in p.snapshot("docs").items() if k != ".generated"}  # noqa: E731
     assert generated(plain) == generated(fast)
     again = plain.ok("generate", "--from-scratch")  # every page made again, nothing written
-    assert again.out == "generated 67 files in docs/: 0 written, 0 deleted, 67 unchanged\n"
+    assert again.out == "generated 68 files in docs/: 0 written, 0 deleted, 68 unchanged\n"
 
 
 def test_a_command_run_in_a_folder_of_the_project_acts_on_the_project(project):
@@ -513,6 +534,6 @@ def test_a_generated_file_cut_short_is_made_again_not_trusted(project):
     result = project.ok("generate")
     assert (
         result.out
-        == "generated 67 files in docs/: 1 written, 0 deleted, 66 unchanged (65 kept without rendering: their inputs had not changed)\n"
+        == "generated 68 files in docs/: 1 written, 0 deleted, 67 unchanged (66 kept without rendering: their inputs had not changed)\n"
     )
     assert project.snapshot("docs") == expected

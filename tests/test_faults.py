@@ -292,7 +292,10 @@ def test_a_real_kill_during_ingest_and_generate(tmp_path, matrix, sig):
         assert state(root) == new
         assert leftovers(root) == []
         shutil.rmtree(root)
-    assert len(set(seen)) >= 2  # the signals landed at different points
+    # Eight signals land at different points; of the everyday two, the one in the middle of
+    # ingest may come after its commit on a loaded machine (most of a short ingest is Python
+    # starting), and both then find "between": each outcome is checked all the same.
+    assert len(set(seen)) >= 2 or not THOROUGH, seen
     counts = ", ".join(f"{seen.count(s)} {s}" for s in ("old", "between", "new") if s in seen)
     matrix.append(f"{signal.Signals(sig).name} during ingest then generate, {len(seen)} trials: {counts}; check passes after every one")
 

@@ -169,3 +169,63 @@ def test_incremental_generate_equals_a_generate_from_scratch(base, tmp_path_fact
         assert different == [], f"after {steps[: step + 1]}"
         again = project.run("generate")
         assert again.out.startswith("docs/ is up to date"), again.out
+
+
+# ---- the site: an incremental build equals a clean one -----------------------------------
+
+# The build's date, fixed: the sitemap's dates and its gzip header carry it.
+BUILD_ENV = {"PAPER_DIGEST_TODAY": LATER, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
+
+site_edits = st.one_of(
+    edits.filter(lambda edit: edit[0] != "template"),  # a template changes the generator: every build is clean then
+    st.tuples(st.just("about"), st.integers(0, 99)),  # a hand-written page
+    st.tuples(st.just("stylesheet"), st.integers(0, 99)),  # an asset, copied as it is
+)
+
+
+def build(root: Path, *args: str) -> Result:
+    result = forked_command(root, ["build", *args], BUILD_ENV, own_code=True)
+    assert result.code == 0, f"build {args}: exit {result.code}\n{result.out}\n{result.err}"
+    return result
+
+
+def site(root: Path) -> dict[str, bytes]:
+    base = root / "site"
+    return {p.relative_to(base).as_posix(): p.read_bytes() for p in sorted(base.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built(base, tmp_path_factory) -> Path:
+    """The base project with its site built."""
+    root = tmp_path_factory.mktemp("built")
+    shutil.copytree(base, root, dirs_exist_ok=True)
+    assert build(root).out.endswith("(every page made)\n")
+    return root
+
+
+@settings(max_examples=trials(1, 30), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(site_edits, min_size=1, max_size=3))
+# A topic deleted (its pages' HTML must go), the home page and an asset changed.
+@example(steps=[("delete-topic", "diffusion"), ("about", 1), ("stylesheet", 2), ("ingest", "2025-03-21", ["Sparse video"], True)])
+def test_an_incremental_build_equals_a_clean_build(built, tmp_path_factory, steps):
+    project = Copy(tmp_path_factory.mktemp("site"))
+    shutil.copytree(built, project.root, dirs_exist_ok=True, symlinks=True)
+    for step, edit in enumerate(steps):
+        if edit[0] == "about":
+            about = project.root / "docs" / "about.md"
+            about.write_text(about.read_text() + f"\nEdited {edit[1]}.\n")
+        elif edit[0] == "stylesheet":
+            sheet = project.root / "docs" / "stylesheets" / "extra.css"
+            sheet.write_text(sheet.read_text() + f"\n/* edited {edit[1]} */\n")
+        else:
+            apply(project, edit, step)
+        project.run("generate")
+        made = build(project.root).out
+        assert "the rest kept from the last build" in made, made
+
+        clean = tmp_path_factory.mktemp("clean")
+        shutil.copytree(project.root, clean, dirs_exist_ok=True, ignore=shutil.ignore_patterns("site", ".cache"))
+        build(clean, "--clean")
+        incremental, fresh = site(project.root), site(clean)
+        assert sorted(incremental) == sorted(fresh), f"after {steps[: step + 1]}"
+        assert [rel for rel in fresh if incremental[rel] != fresh[rel]] == [], f"after {steps[: step + 1]}"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import FIXTURES, REPO, make_project
+from conftest import FIXTURES, REPO, make_project, site_papers
 from msgspec import structs
 
 from generator import related
@@ -137,7 +137,7 @@ def test_every_entry_has_its_related_papers_in_the_index_as_its_newest_entries(t
     assert "paper-related" not in day  # not printed: a changed list changes no page
     keys = re.findall(r'<article class="paper" data-key="([a-z0-9-]+)"', day)
     assert len(keys) == 17
-    listed = {p["id"]: p["related"] for p in json.loads((project.docs / "papers.json").read_text())["papers"]}
+    listed = {p["id"]: p["related"] for p in site_papers(project.docs)}
     for key in keys:
         paper = next(p for p in papers.values() if anchor(p.id) == key)
         assert key in json.loads((index / "related" / f"{related_files.fnv1a(key) % 2}.json").read_text())

@@ -14,7 +14,7 @@ import sys
 
 import pytest
 import yaml
-from conftest import FIXTURES, REPO, make_project, open_page
+from conftest import FIXTURES, REPO, make_project, open_page, site_papers
 from playwright.sync_api import Page, expect
 from sitecheck import Served
 
@@ -129,8 +129,8 @@ def test_a_typo_says_what_it_was_read_as(page):
 
 
 def exported(sample) -> list[dict]:
-    """The site's papers.json: each paper's topics, links and days, as the filters see them."""
-    return json.loads((sample[1].root / "docs" / "papers.json").read_text(encoding="utf-8"))["papers"]
+    """The site's papers files: each paper's topics, links and days, as the filters see them."""
+    return site_papers(sample[1].root / "docs")
 
 
 def has_code(paper: dict) -> bool:

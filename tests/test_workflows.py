@@ -195,6 +195,9 @@ def test_the_publish_cache_keeps_every_generated_file_and_nothing_hand_written(t
     assert [rel for rel in _generated_files(tmp_path) if not cached(f"docs/{rel}")] == []
     tracked = subprocess.run(["git", "ls-files", "docs"], cwd=REPO, capture_output=True, text=True).stdout.split()
     assert tracked and [path for path in tracked if cached(path)] == []
+    # The last build and what generate and the build keep for the next run: the build is
+    # incremental only with both (generator/speed/site.py).
+    assert {"site", ".cache"} <= set(entries)
 
 
 def test_every_generated_page_is_in_the_nav_or_left_out_of_it_on_purpose(tmp_path):

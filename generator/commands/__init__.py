@@ -5,6 +5,7 @@
     rebuild:  raw listings -> sources -> merge -> store
     resolve:  store -> http (search by title) -> resolutions -> merge -> store
     generate: store + topics -> tagging -> site model -> pages -> docs/ (through speed/)
+    build:    docs/ -> MkDocs -> site/ (only what changed, through speed/site.py)
     check:    store + topics -> diagnostics
     export:   store + topics -> tagging -> JSON
 

@@ -53,7 +53,8 @@ COMMAND = options.Command(
     description='Write the store as JSON: {"papers": [{"id", "title", "abstract", "authors", "links", "topics", '
     '"related", "appearances": [{"date", "listing", "topic", "rank", "url"}]}]}, where related are the ids of '
     "the paper's related papers, best first, and url is the site-relative address of the appearance's entry. "
-    "The built site's papers.json is the same without abstracts, arXiv/PDF/Hugging Face links and url.",
+    "The built site has the same in papers.json and papers/YYYY-MM.json (a file a month), without abstracts, "
+    "arXiv/PDF/Hugging Face links and url.",
     arguments=_arguments,
     run=_run,
 )

@@ -11,7 +11,7 @@ address MkDocs serves it at, entry anchors, and links between them.
     feed.xml, feeds/SLUG.xml RSS, for feed readers (links people click go to feeds/index.md)
     feeds/index.md           every feed and its address, to subscribe; feeds/all.opml all at once
     feeds/sitemap.xml        an empty sitemap: see feeds.empty_sitemap
-    papers.json              the store, lean
+    papers.json              the store, lean: an index of papers/YYYY-MM.json, a file a month
     search/digest/           the search index
 
 Two kinds of link: `href` makes a Markdown link between page sources, which MkDocs
@@ -53,6 +53,11 @@ def topic_page(slug: str) -> str:
 
 def topic_year_page(slug: str, year: int) -> str:
     return f"topics/{slug}/{year:04d}.md"
+
+
+def papers_month(month: str) -> str:
+    """The papers file of a month, YYYY-MM: an address relative to papers.json too."""
+    return f"papers/{month}.json"
 
 
 def topic_feed(slug: str) -> str:

@@ -37,6 +37,14 @@ def save(root: Path, name: str, key: str, value: Any) -> None:
     write(root / FOLDER / name, data)
 
 
+def forget(root: Path, name: str) -> None:
+    """Drop what is stored under `name`: it no longer holds."""
+    try:
+        (root / FOLDER / name).unlink(missing_ok=True)
+    except OSError:
+        pass  # unwritable: what it holds names files as they were, which they no longer are
+
+
 def load_list(root: Path, name: str) -> tuple[str, list[str]] | None:
     """(the key it was saved for, the items) of the list saved under `name`, or None:
     for a key that can only be checked against the items. Plain text, an item a line:

@@ -37,11 +37,11 @@ def code_digest() -> str:
         if path.suffix in (".py", ".j2") and path.is_file():
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     for library in LIBRARIES:
-        digest.update(f"{library}={_version(library)}".encode())
+        digest.update(f"{library}={library_version(library)}".encode())
     return digest.hexdigest()
 
 
-def _version(library: str) -> str:
+def library_version(library: str) -> str:
     try:
         return importlib.metadata.version(library)
     except importlib.metadata.PackageNotFoundError:

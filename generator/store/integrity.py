@@ -4,6 +4,7 @@ are collected, never raised one at a time, so a contributor sees them all at onc
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Mapping
 
@@ -150,7 +151,11 @@ def _paper_lines(store: Store) -> dict[str, tuple[str, int]]:
         lines = text.splitlines()
         where = f"{store.root.name}/{PAPERS_DIR}/{path.name}"
         for number in record_lines(text):
-            paper_id = lines[number - 1].split(":", 1)[1].strip().rstrip(",").strip('"')
+            value = lines[number - 1].split(":", 1)[1].strip().rstrip(",")
+            try:
+                paper_id = json.loads(value)  # an id is a JSON string: "a\\b" is the id a\b
+            except ValueError:
+                continue  # a damaged line: said as such when the shard is read
             found[paper_id] = (where, number)
     return found
 

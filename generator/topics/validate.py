@@ -23,7 +23,11 @@ def check_topic_refs(topics: Iterable[Topic], index: PaperIndex) -> list[Diagnos
             for item in items:
                 if index.resolve(item.value) is None:
                     close = difflib.get_close_matches(item.value, paper_ids, n=1, cutoff=0.6)
-                    hint = f"; did you mean {close[0]!r}?" if close else "; paper ids are listed in papers.json and in data/papers/"
+                    hint = (
+                        f"; did you mean {close[0]!r}?"
+                        if close
+                        else "; paper ids are listed in the site's papers files and in data/papers/"
+                    )
                     problems.append(Diagnostic(topic.path, item.line, f"{key}: no paper has the id {item.value!r}{hint}"))
     return problems
 

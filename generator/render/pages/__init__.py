@@ -17,12 +17,12 @@ its test.
 
     day.py            a day's listings               topic.py        a topic, by year
     index.py          home, archive, topics, ...     downloads.py    BibTeX files and feeds
-    papers_json.py    papers.json                    related_lists.py    related papers
+    papers_json.py    papers.json, a file a month    related_lists.py    related papers
     search_index.py   the search index               filter_files.py     the search filters
     rendering.py      the Jinja2 environment and what the kinds share
 
 Parts: `search_part` needs the papers alone, `papers_part` the tagged papers and their
-related ids (papers.json, the related files, the search filters), `site_parts` the
+related ids (the papers files, the related files, the search filters), `site_parts` the
 laid-out model (the index pages, each day's page, each topic's pages).
 """
 
@@ -35,7 +35,7 @@ from . import day, downloads, filter_files, index, papers_json, related_lists, s
 from .base import Files, Page, Part, Related
 from .downloads import BibInputs, make_bib
 from .filter_files import filter_pages
-from .papers_json import PapersJsonInputs, make_papers_json, papers_json_page, papers_part
+from .papers_json import papers_pages, papers_part
 from .related_lists import related_pages
 from .search_index import search_pages, search_part
 
@@ -53,13 +53,11 @@ __all__ = [
     "BibInputs",
     "Files",
     "Page",
-    "PapersJsonInputs",
     "Part",
     "Related",
     "filter_pages",
     "make_bib",
-    "make_papers_json",
-    "papers_json_page",
+    "papers_pages",
     "papers_part",
     "related_pages",
     "search_pages",
