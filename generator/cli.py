@@ -45,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _interrupted()
     except RuntimeError as err:
         # A Ctrl-C while a class is being made (a module imported on demand, such as
-        # scikit-learn's) reaches here wrapped in a RuntimeError by Python itself.
+        # SciPy's) reaches here wrapped in a RuntimeError by Python itself.
         if not _caused_by_interrupt(err):
             raise
         return _interrupted()

@@ -122,9 +122,8 @@ def forked_command(
     the child first (to become another user, say)."""
     if not own_code:
         # Here, once: every child has them imported, the libraries a command imports only
-        # when it needs them too (scikit-learn alone takes a second).
+        # when it needs them too (SciPy, MkDocs).
         import mkdocs.commands.build  # noqa: F401
-        import sklearn.feature_extraction.text  # noqa: F401
 
         import generator.cli  # noqa: F401
         import generator.related  # noqa: F401

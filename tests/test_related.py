@@ -13,10 +13,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import FIXTURES, REPO, make_project, site_papers
+from conftest import FIXTURES, REPO, make_project, site_papers, trials
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from msgspec import structs
 
 from generator import related
+from generator.related import counting
 from generator.related.neighbours import MIN_SCORE, RELATED
 from generator.related.vectors import epoch, epoch_size
 from generator.render import related_files
@@ -232,3 +235,25 @@ def test_a_phrase_that_would_bring_more_papers_than_the_topic_has_is_not_suggest
     suggested = [s.value for s in _phrases([p.id for p in members], papers, [])]
     assert "flowmatching" in suggested
     assert "architecture" not in suggested
+
+
+# ---- counting words -------------------------------------------------------------------------
+
+documents = st.lists(st.lists(st.sampled_from(["a", "b", "ab", "é", "z-z", "b2", "B"]), max_size=8), max_size=12)
+
+
+@settings(max_examples=trials(300, 3000))  # a millisecond each
+@given(documents, st.integers(0, 4), st.sampled_from([0.0, 0.25, 0.5, 1.0]), st.booleans())
+def test_counted_words_are_each_documents_counts_of_the_vocabulary_it_keeps(docs, min_documents, max_share, binary):
+    """counting.py against the plain definition: the words in at least `min_documents`
+    documents and at most `max_share` of them, numbered in sorted order; each row how
+    often (or whether) its document has each."""
+    vocabulary, matrix = counting.count_all(docs, binary=binary).kept(min_documents, max_share)
+    with_word = {w: sum(w in d for d in docs) for d in docs for w in d}
+    expected = sorted(w for w, n in with_word.items() if min_documents <= n <= max_share * len(docs))
+    assert vocabulary == {w: n for n, w in enumerate(expected)}
+    assert matrix.shape == (len(docs), len(expected)) and matrix.has_sorted_indices
+    rows = [{expected[c]: int(v) for c, v in zip(matrix[r].indices, matrix[r].data)} for r in range(len(docs))]
+    assert rows == [{w: 1 if binary else d.count(w) for w in set(d) if w in vocabulary} for d in docs]
+    # Counting against a vocabulary gives the same rows.
+    assert (counting.counts(docs, vocabulary, binary=binary) != matrix).nnz == 0

@@ -21,7 +21,7 @@ def export(project: Project, say: Say = stderr) -> str:
         state = project.store.load()
     loaded = load_checked(state, topics)
     tagging = tag(topics, loaded.papers, loaded.state.listings, loaded.resolve)
-    from ..related import compute as compute_related  # scikit-learn: a second to import
+    from ..related import compute as compute_related  # SciPy: a moment to import
 
     related = compute_related(loaded.papers).related()
     model = tagged_model(loaded.papers, loaded.state.listings, topics, tagging)

@@ -19,7 +19,7 @@ from .generate import load_checked
 
 
 def suggest_topic(project: Project, slug: str, new: Sequence[str] = (), say: Say = stderr) -> str:
-    # SciPy and scikit-learn: a second or two to import, so only when this command runs.
+    # SciPy: a moment to import, so only when this command runs.
     from ..related.suggest import as_yaml, suggest
     from ..speed.related import neighbours
 

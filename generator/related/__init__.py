@@ -1,5 +1,5 @@
 """Related papers: for every paper, the few papers most like it by the words of their
-titles and abstracts (vectors.py: TF-IDF, scikit-learn), best first
+titles and abstracts (vectors.py: TF-IDF), best first
 (neighbours.py). A stage beside topics: it reads the store's papers and gives the
 site model each paper's related ids.
 

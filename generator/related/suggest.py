@@ -13,13 +13,14 @@ from typing import Collection, Mapping, Sequence
 
 import numpy as np
 import yaml
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from ..clean import clean_text
 from ..identity import words
 from ..records import Paper
 from ..topics.validate import CROWDING, CROWDING_MIN
+from . import counting
 from .neighbours import Neighbours
+from .stop_words import STOP_WORDS
 from .vectors import text_of
 
 SHOWN = 10  # suggestions of each kind
@@ -79,18 +80,17 @@ def _phrases(members: Sequence[str], papers: Mapping[str, Paper], included: Sequ
     """Words and two-word phrases in many of the topic's papers and few of the others,
     in the words topic rules match on (identity.words), so that each would match as
     written; none that starts or ends with a common word, or repeats a phrase the file includes."""
-    counter = CountVectorizer(analyzer=_grams, binary=True, min_df=min(3, len(members)))
-    try:
-        inside = counter.fit_transform([text_of(papers[i]) for i in members])
-    except ValueError:  # no phrase in enough of them
+    vocabulary, inside = counting.count_all((_grams(text_of(papers[i])) for i in members), binary=True).kept(min(3, len(members)))
+    if not vocabulary:  # no phrase in enough of them
         return []
     chosen = set(members)
     others = [p for i, p in sorted(papers.items()) if i not in chosen]
-    everywhere = np.asarray(counter.transform([text_of(p) for p in others]).sum(axis=0)).ravel() if others else None
+    found_out = counting.counts((_grams(text_of(p)) for p in others), vocabulary, binary=True)
+    everywhere = np.asarray(found_out.sum(axis=0)).ravel() if others else None
     counts = np.asarray(inside.sum(axis=0)).ravel()
     taken = [" ".join(words(k)) for k in included]
     scored = []
-    for phrase, n in counter.vocabulary_.items():
+    for phrase, n in vocabulary.items():
         share_in = counts[n] / len(members)
         if share_in < 0.1:
             continue
@@ -115,8 +115,8 @@ def _phrases(members: Sequence[str], papers: Mapping[str, Paper], included: Sequ
 
 def _grams(text: str) -> list[str]:
     found = words(text)
-    singles = [w for w in found if w not in ENGLISH_STOP_WORDS and not w.isdigit() and len(w) > 2]
-    pairs = [f"{a} {b}" for a, b in zip(found, found[1:]) if a not in ENGLISH_STOP_WORDS and b not in ENGLISH_STOP_WORDS]
+    singles = [w for w in found if w not in STOP_WORDS and not w.isdigit() and len(w) > 2]
+    pairs = [f"{a} {b}" for a, b in zip(found, found[1:]) if a not in STOP_WORDS and b not in STOP_WORDS]
     return singles + pairs
 
 

@@ -1,5 +1,5 @@
-"""Papers as vectors of their words: TF-IDF over title and abstract (the vocabulary
-built with scikit-learn), each cut to its most telling words.
+"""Papers as vectors of their words: TF-IDF over title and abstract, each cut to its
+most telling words.
 
 The weights of words (their IDF) come from the archive as it was at an *epoch*: the
 papers first listed up to the day the archive reached one of a fixed series of
@@ -22,13 +22,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from typing import Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
 from ..records import Paper
+from . import counting
+from .stop_words import STOP_WORDS
 
 TOP_TERMS = 48  # words of a paper compared with
 QUERY_TERMS = 16  # words of a paper that look for others (neighbours.py)
@@ -70,11 +71,10 @@ def epoch(papers: Mapping[str, Paper]) -> list[str]:
 @dataclass(frozen=True)
 class Model:
     """The epoch's vocabulary, word weights (IDF) and stop words, and the key of what
-    they were made from: plain data, so that the daily run, which only counts and
-    weighs a day's papers, needs no scikit-learn (a second or more to import).
-    scikit-learn builds the vocabulary (fit_counting); counting and weighing are
-    done here the same way for every paper, so a paper's vector is the same bit for
-    bit whether it was counted while fitting or on its own."""
+    they were made from: plain data, kept for the daily run, which only counts and
+    weighs a day's papers. Counting and weighing are done the same way for every
+    paper, so a paper's vector is the same bit for bit whether it was counted while
+    fitting or on its own."""
 
     key: str
     vocabulary: dict[str, int]
@@ -113,45 +113,20 @@ def fit(papers: Mapping[str, Paper], digests: Mapping[str, str] | None = None) -
 def fit_counting(papers: Mapping[str, Paper], digests: Mapping[str, str]) -> tuple[Model, dict[str, int], sp.csr_matrix]:
     """The epoch's model, and the epoch's papers' word counts made while fitting it
     ({id: row}, rows), which vectorize_all takes instead of counting them again."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
-
     ids = epoch(papers)
-    texts = [text_of(papers[i]) for i in ids]
-    stop = frozenset(ENGLISH_STOP_WORDS)
-    vocabulary: dict[str, int] = {}
-    counts = sp.csr_matrix((len(ids), 0), dtype=np.int32)
-    for min_df, max_df in ((2, 0.5), (1, 1.0)):  # no word in two papers (a tiny archive): every word
-        counter = CountVectorizer(analyzer=partial(words_of, stop_words=stop), min_df=min_df, max_df=max_df, dtype=np.int32)
-        try:
-            counts = counter.fit_transform(texts).tocsr()
-        except ValueError:  # no word (or no paper) at all
-            continue
-        vocabulary = {word: int(n) for word, n in counter.vocabulary_.items()}
-        break
-    counts.sort_indices()
+    counted = counting.count_all(words_of(text_of(papers[i]), STOP_WORDS) for i in ids)
+    vocabulary, counts = counted.kept(min_documents=2, max_share=0.5)
+    if not vocabulary:  # no word in two papers and in at most half of them (a tiny archive): every word
+        vocabulary, counts = counted.kept()
     # Smoothed IDF, as if one more paper had every word: no word weighs nothing or infinitely.
     df = np.bincount(counts.indices, minlength=len(vocabulary)).astype(np.float64)
     idf = np.log((1.0 + len(ids)) / (1.0 + df)) + 1.0
-    return Model(epoch_key(ids, digests), vocabulary, idf, stop), {i: n for n, i in enumerate(ids)}, counts
+    return Model(epoch_key(ids, digests), vocabulary, idf, STOP_WORDS), {i: n for n, i in enumerate(ids)}, counts
 
 
 def count(model: Model, texts: Sequence[str]) -> sp.csr_matrix:
     """How often each word of the vocabulary is in each text, a row a text."""
-    indptr, indices, data = [0], [], []
-    for text in texts:
-        found: dict[int, int] = {}
-        for word in words_of(text, model.stop_words):
-            n = model.vocabulary.get(word)
-            if n is not None:
-                found[n] = found.get(n, 0) + 1
-        for n in sorted(found):
-            indices.append(n)
-            data.append(found[n])
-        indptr.append(len(indices))
-    return sp.csr_matrix(
-        (np.array(data, dtype=np.int32), np.array(indices, dtype=np.int32), np.array(indptr, dtype=np.int64)),
-        shape=(len(texts), len(model.vocabulary)),
-    )
+    return counting.counts((words_of(text, model.stop_words) for text in texts), model.vocabulary)
 
 
 def vectorize(model: Model, papers: Sequence[Paper]) -> sp.csr_matrix:

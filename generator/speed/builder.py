@@ -111,8 +111,8 @@ class Build:
         with more than one worker, `start` makes the pages that need them in a process
         of their own, so they are computed there, when asked for, while this process
         goes on; otherwise here and now, sharing the work between the workers."""
-        # Imported here: scikit-learn and scipy take a second to import, which a run with
-        # nothing to do (up_to_date) should not pay.
+        # Imported here: SciPy takes a moment to import, which a run with nothing to do
+        # (up_to_date) should not pay.
         from ..related import compute as compute_related
         from . import related as kept_related
 
