@@ -120,12 +120,22 @@ def test_the_cache_only_spares_work_a_damaged_one_changes_nothing(tmp_path):
         project.ok("generate")
         return project.snapshot("docs")
 
-    assert sorted(p.name for p in cache.iterdir()) == ["matches.json", "related", "shards.json"]
+    assert sorted(p.name for p in cache.iterdir()) == ["matches.json", "papers-lines", "related", "shards.json"]
     matches = json.loads((cache / "matches.json").read_text())
     assert len(matches["value"]) == 6  # one entry per paper
     # Right keys, wrong values: a rule number out of range.
     matches["value"] = {digest: [10_000] for digest in matches["value"]}
     (cache / "matches.json").write_text(json.dumps(matches))
+    lines = cache / "papers-lines" / "2025-03.txt"
+    key, *rows = lines.read_text().splitlines()
+    assert len(rows) == 6
+    assert generated_again() == expected
+    # A month's lines are reused only from the very file the keys were kept with.
+    month = project.docs / "papers" / "2025-03.json"
+    month.write_text(month.read_text().replace('"title": "', '"title": "Edited: '))
+    assert generated_again() == expected
+    # Keys in the wrong order: their lines go to the wrong papers, unless the digest refuses them.
+    lines.write_text(key + "\n" + "".join(f"{row}\n" for row in reversed(rows)))
     assert generated_again() == expected
     (cache / "matches.json").write_bytes(b"\x00not json")
     assert generated_again() == expected

@@ -39,10 +39,30 @@ def paper_record(shown: Tagged, listing_topics: Mapping[str, str], full: bool = 
 
 
 def export_json(
-    papers: Sequence[Tagged], listing_topics: Mapping[str, str], full: bool = True, related: Sequence[Sequence[str]] = ()
+    papers: Sequence[Tagged],
+    listing_topics: Mapping[str, str],
+    full: bool = True,
+    reused_lines: Mapping[str, str] = {},
+    keys: Sequence[str] | None = None,
+    related: Sequence[Sequence[str]] = (),
 ) -> str:
     """One paper a line, in the order given (by id): readable, diffable, and streamable
-    with line-based tools. `related`: each paper's related ids, in the same order."""
+    with line-based tools. `related`: each paper's related ids, in the same order. With
+    `keys` (one a paper), a paper whose key is in `reused_lines` (the lines of an
+    earlier run, by key) takes that line instead of making it again."""
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per paper (json.dumps)
-    lines = [encode(paper_record(shown, listing_topics, full, related[n] if related else ())) for n, shown in enumerate(papers)]
-    return '{"papers": [\n' + ",\n".join(lines) + "\n]}\n"
+    lines = list(map(reused_lines.get, keys)) if keys is not None else [None] * len(papers)
+    for n, line in enumerate(lines):
+        if not line:
+            lines[n] = encode(paper_record(papers[n], listing_topics, full, related[n] if related else ()))
+    return HEAD + ",\n".join(lines) + TAIL
+
+
+HEAD, TAIL = '{"papers": [\n', "\n]}\n"
+
+
+def lines_of(text: str) -> list[str] | None:
+    """The papers' lines of a text export_json made (a JSON line holds no newline)."""
+    if not (text.startswith(HEAD) and text.endswith(TAIL)):
+        return None
+    return text[len(HEAD) : -len(TAIL)].split(",\n")

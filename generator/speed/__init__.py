@@ -4,6 +4,7 @@
     keys.py         digests of pages' inputs and of the generator's code
     writer.py       the docs/ writer: keeps unchanged pages, shares the rest between processes
     shards.py       what is known of the store's files from the last run (the fingerprint)
+    papers_json.py  the papers files' unchanged lines reused
     related.py      the last run's vectors and related papers, for the daily update
     site.py         the build of site/: only the changed pages when site/ is the last build
     cache.py        .cache/: what one run keeps for the next; never an input

@@ -18,6 +18,7 @@ matched, every page made, in this process; nothing is read from or kept in
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -32,6 +33,7 @@ from ..store import Store, StoreState
 from ..topics import Tagging, Topic, rules_digest, tag
 from . import cache, shards
 from .keys import Keys, code_digest, digest
+from .papers_json import reusing_lines
 from .parallel import default_workers, fork_map
 from .writer import SiteReport, Writer, up_to_date
 
@@ -148,10 +150,19 @@ class Build:
     def start(self, part: Part) -> None:
         """Make a part of the site now (in a process of its own if this is an update by
         the same code) or with the rest."""
-        self._the_writer().start(part)
+        self._the_writer().start(self._reusing(part))
 
     def finish(self, parts: Iterable[Part]) -> SiteReport:
-        return self._the_writer().finish(parts, self._inputs)
+        return self._the_writer().finish(map(self._reusing, parts), self._inputs)
+
+    def _reusing(self, part: Part) -> Part:
+        """The papers files made with the last run's lines of unchanged papers (papers_json.py)."""
+        if self._keys is None:
+            return part
+        keys, root, docs = self._keys, self.root, self.docs
+        return dataclasses.replace(
+            part, pages=lambda: [reusing_lines(page, keys, root, docs) if page.reuses_lines else page for page in part.pages()]
+        )
 
     def _the_writer(self) -> Writer:
         if self._writer is None:

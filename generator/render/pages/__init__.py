@@ -35,7 +35,7 @@ from . import day, downloads, filter_files, index, papers_json, related_lists, s
 from .base import Files, Page, Part, Related
 from .downloads import BibInputs, make_bib
 from .filter_files import filter_pages
-from .papers_json import papers_pages, papers_part
+from .papers_json import PapersMonthInputs, make_papers_month, papers_pages, papers_part
 from .related_lists import related_pages
 from .search_index import search_pages, search_part
 
@@ -53,10 +53,12 @@ __all__ = [
     "BibInputs",
     "Files",
     "Page",
+    "PapersMonthInputs",
     "Part",
     "Related",
     "filter_pages",
     "make_bib",
+    "make_papers_month",
     "papers_pages",
     "papers_part",
     "related_pages",
