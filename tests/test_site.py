@@ -118,6 +118,29 @@ def test_a_broken_anchor_fails_the_strict_build(mini_site):
         page.write_text(original)
 
 
+def test_the_build_command_says_what_to_do_first_and_why_a_build_failed(project):
+    first = project.run("build")
+    assert (first.code, first.err) == (
+        1,
+        "docs: holds no generated pages: run 'python -m generator generate' first (make site runs both)\n",
+    )
+    ingest_mini(project)
+    project.ok("generate")
+    assert project.ok("build").out == "built site/: 14 pages (every page made)\n"
+    assert project.ok("build").out == "built site/: 14 pages (4 files made again, 0 removed, the rest kept from the last build)\n"
+    about = project.docs / "about.md"
+    about.write_text(about.read_text() + "\n[A page that is not there](nowhere.md)\n")
+    failed = project.run("build")
+    assert failed.code == 1
+    assert (
+        "WARNING -  Doc file 'about.md' contains a link 'nowhere.md', but the target is not found among documentation files." in failed.err
+    )
+    assert failed.err.endswith("mkdocs.yml: the site was not built: Aborted with 1 warnings in strict mode!\n")
+    # The failed build left no stamp: the next one makes every page.
+    about.write_text(about.read_text().replace("[A page that is not there](nowhere.md)", ""))
+    assert project.ok("build").out.endswith("(every page made)\n")
+
+
 def test_sample_data_builds_strictly(starter_project):
     starter_project.ok("ingest", *SAMPLES)
     starter_project.ok("generate")

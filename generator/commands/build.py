@@ -7,12 +7,15 @@ import argparse
 
 from ..errors import DigestError
 from ..speed.site import SiteReport, build_site
+from ..speed.writer import GENERATED_LIST
 from . import Project, options
 
 
 def build(project: Project, clean: bool = False) -> SiteReport:
     from mkdocs.exceptions import Abort, ConfigurationError
 
+    if not (project.docs / GENERATED_LIST).is_file():
+        raise DigestError.at(project.docs, "holds no generated pages: run 'python -m generator generate' first (make site runs both)")
     try:
         return build_site(project.root, clean=clean)
     except (Abort, ConfigurationError) as err:  # MkDocs has said what is wrong, on standard error
