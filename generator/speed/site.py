@@ -13,7 +13,7 @@ mkdocs.yml, the site's address, the theme override, the hooks, the generator's c
 and the versions of the libraries that write HTML, with the size and time of the
 404 page that build wrote (any other build into site/ writes it again). A build
 stopped halfway leaves no stamp, so the next one is clean; so is a build with
-`clean=True`, and the two give the same files (tests/test_site_build.py).
+`clean=True`, and the two give the same files (tests/test_incremental.py).
 """
 
 from __future__ import annotations
