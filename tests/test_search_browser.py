@@ -58,10 +58,7 @@ def ask(page: Page, query: str) -> list[str]:
     page.locator("input.md-search__input").fill(query)
     page.keyboard.press("End")  # Material queries on keyup
     expect(page.locator(".md-search-result__meta")).to_have_attribute("data-query", query)
-    hrefs, before = links(page), None
-    while hrefs != before:  # the count can come before Material has drawn the results
-        page.wait_for_timeout(150)
-        hrefs, before = links(page), hrefs
+    hrefs = settled(page, "a.md-search-result__link")  # the count can come before Material has drawn the results
     found = []
     for href in hrefs:
         path, _, fragment = href.partition("#")
@@ -74,16 +71,35 @@ def links(page: Page) -> list[str]:
     return page.eval_on_selector_all("a.md-search-result__link", "all => all.map(a => a.getAttribute('href'))")
 
 
+# The elements `selector` finds, once they are the same over three frames in a row: what
+# Material has drawn of a result, waited for by what the page shows, not for a fixed time.
+SETTLED = """(selector) => new Promise(done => {
+  const read = () => Array.from(document.querySelectorAll(selector), e => e.getAttribute("href"))
+  let last = JSON.stringify(read()), still = 0
+  const frame = () => {
+    const now = JSON.stringify(read())
+    still = now === last ? still + 1 : 0
+    last = now
+    if (still >= 3) done(JSON.parse(now))
+    else requestAnimationFrame(frame)
+  }
+  requestAnimationFrame(frame)
+})"""
+
+
+def settled(page: Page, selector: str) -> list[str]:
+    return page.evaluate(SETTLED, selector)
+
+
 def drawn(page: Page) -> int:
     """Results Material has drawn once scrolled to the end: ten, then four more each time
     the list is scrolled to its end again."""
     counts = [-1]
     while counts[-3:] != [counts[-1]] * 3:  # the same after three scrolls to the end
         page.eval_on_selector(".md-search__scrollwrap", "wrap => { wrap.scrollTop = 0 }")
-        page.wait_for_timeout(100)
+        settled(page, ".md-search-result__item")
         page.eval_on_selector(".md-search__scrollwrap", "wrap => { wrap.scrollTop = wrap.scrollHeight }")
-        page.wait_for_timeout(200)
-        counts.append(page.locator(".md-search-result__item").count())
+        counts.append(len(settled(page, ".md-search-result__item")))
     return counts[-1]
 
 
