@@ -15,13 +15,18 @@ from . import __version__, atomic, lock
 from .commands import Project, build, check, export, fetch, generate, ingest, rebuild, resolve, suggest
 from .errors import DigestError, display_path
 
+NOT_BEGUN = "interrupted before the command began: nothing was changed"  # __main__.py says it too, before this loads
+
 # In the order `--help` lists them: a day's work first, then the store's upkeep, then reading it.
 COMMANDS = tuple(module.COMMAND for module in (ingest, fetch, resolve, rebuild, generate, build, check, export, suggest))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except KeyboardInterrupt:  # Ctrl-C while the command line is read (as in __main__.py, while modules load)
+        print(NOT_BEGUN, file=sys.stderr)
+        return 130
     try:
         project = Project(project_root(Path.cwd()))
         args.command_line = lock.command_line(list(argv) if argv is not None else None)  # who holds the lock, said to others

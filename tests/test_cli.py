@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import ABSTRACT, FIXTURES, MINI, SAMPLES, Project, ingest_mini, listing_text, make_project, mini_project
+from conftest import ABSTRACT, FIXTURES, MINI, SAMPLES, Project, forked_command, ingest_mini, listing_text, make_project, mini_project
 
 
 def test_ingesting_the_three_samples(starter_project):
@@ -547,3 +547,19 @@ def test_a_generated_file_cut_short_is_made_again_not_trusted(project):
         == "generated 68 files in docs/: 1 written, 0 deleted, 67 unchanged (66 kept without rendering: their inputs had not changed)\n"
     )
     assert project.snapshot("docs") == expected
+
+
+def test_a_ctrl_c_while_the_command_line_is_read_says_nothing_was_begun(project):
+    """A Ctrl-C can land before the command's own handling begins (found by the real-signal
+    trials once generate started faster): said as such, exit 130, no traceback."""
+
+    def interrupted_while_parsing() -> None:
+        import generator.cli
+
+        def stop() -> None:
+            raise KeyboardInterrupt
+
+        generator.cli.build_parser = stop
+
+    result = forked_command(project.root, ["generate"], {"PAPER_DIGEST_TODAY": "2025-03-25"}, before=interrupted_while_parsing)
+    assert (result.code, result.err) == (130, "interrupted before the command began: nothing was changed\n")
