@@ -55,8 +55,9 @@ def build_site(root: Path, clean: bool = False) -> SiteReport:
     _build(config, dirty=incremental)
     removed = _remove_stale(config, site, started) if incremental else 0
     cache.save(root, STAMP, stamp, _witness(site))
-    made = sum(1 for path in site.rglob("*") if path.is_file() and path.stat().st_mtime >= started)
-    return SiteReport(sum(1 for _ in site.rglob("*.html")), made, removed, incremental)
+    files = [path for path in site.rglob("*") if path.is_file()]  # one walk of site/ for both counts
+    made = sum(1 for path in files if path.stat().st_mtime >= started)
+    return SiteReport(sum(1 for path in files if path.suffix == ".html"), made, removed, incremental)
 
 
 def _build(config, dirty: bool) -> None:
