@@ -72,11 +72,11 @@ check: $(RUNTIME)
 
 ## test: run the everyday test suite (what CI runs; a few minutes)
 test: $(TESTING) $(TOOLS) $(CHROMIUM)
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
 
 ## test-thorough: every write point of every command crashed, every signal trial, ten times the property examples
 test-thorough: $(TESTING) $(TOOLS) $(CHROMIUM)
-	PAPER_DIGEST_TESTS=thorough $(BIN)/python -m pytest -n auto --dist loadfile
+	PAPER_DIGEST_TESTS=thorough $(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
 
 ## lint: ruff on the Python (lint and format), ESLint on the site's JavaScript
 lint: $(TESTING) $(TOOLS)

@@ -11,6 +11,7 @@ starts `python -m generator` itself, for the tests of what happens before `main`
 
 from __future__ import annotations
 
+import compileall
 import json
 import os
 import selectors
@@ -28,7 +29,7 @@ from typing import Callable
 import pytest
 import yaml
 from hypothesis import settings
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 # Two tiers. The everyday suite (`make test`, CI) draws few examples in property tests
 # (each example of the incremental test runs the real commands) and runs few trials of
@@ -52,8 +53,32 @@ MINI = FIXTURES / "mini"
 TODAY = "2025-11-22"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Byte-compile the package once, before any worker starts: where bytecode is not
+    written (PYTHONDONTWRITEBYTECODE, set on some CI machines), every `python -m
+    generator` and `mkdocs serve` a test starts would compile all of it again."""
+    if not hasattr(config, "workerinput"):  # the controller (or a run without workers)
+        compile_package(REPO / "generator")
+
+
+def compile_package(folder: Path) -> None:
+    compileall.compile_dir(folder, quiet=1)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ instead of comparing with it")
+
+
+# The modules that take longest, longest first (pytest --durations, summed by file). With
+# `--dist loadfile --no-loadscope-reorder` (make test) a worker takes the next module
+# when it is free, so these start at once and the short ones fill the gaps at the end:
+# in test-count order the two workers ended half a minute apart.
+SLOWEST_FIRST = ["test_reading", "test_faults", "test_search_browser", "test_incremental", "test_browser", "test_site"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: place for place, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))  # stable: the rest keep their order
 
 
 @dataclass
@@ -316,6 +341,63 @@ def browser():
         instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         yield instance
         instance.close()
+
+
+class Tabs:
+    """New tabs for each test, in browser contexts the tests of a module share.
+
+    A context of its own for every test made its first page cost twice the CPU of a page
+    in a warm one (every script fetched and compiled again into an empty cache): the
+    largest single cost of the browser tests. What a test must not inherit from the one
+    before is the reader's state, kept in localStorage: it is cleared whenever a shared
+    context is used again. sessionStorage belongs to a tab, and every test gets new tabs."""
+
+    def __init__(self, browser: Browser) -> None:
+        self.browser = browser
+        self.contexts: dict[tuple[str, int, int, str], BrowserContext] = {}
+        self.opened: list[Page] = []
+
+    def open(self, url: str, width: int = 1280, height: int = 900, scheme: str = "light") -> Page:
+        """A new tab on the site served at url, its reading state empty."""
+        key = (url, width, height, scheme)
+        context = self.contexts.get(key)
+        reused = context is not None
+        if context is None:
+            context = self.browser.new_context(viewport={"width": width, "height": height}, base_url=url, color_scheme=scheme)
+            context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url.rstrip("/"))
+            self.contexts[key] = context
+        tab = context.new_page()
+        if reused and not any(opened.context is context for opened in self.opened):
+            # An earlier test's tabs are closed and their writes done; this test's own stay.
+            session = context.new_cdp_session(tab)
+            session.send("Storage.clearDataForOrigin", {"origin": url.rstrip("/"), "storageTypes": "local_storage"})
+            session.detach()
+        self.opened.append(tab)
+        return tab
+
+    def close_tabs(self) -> None:
+        for tab in self.opened:
+            tab.close()
+        self.opened.clear()
+
+    def close(self) -> None:
+        self.close_tabs()
+        for context in self.contexts.values():
+            context.close()
+
+
+@pytest.fixture(scope="module")
+def _shared_contexts(browser):
+    shared = Tabs(browser)
+    yield shared
+    shared.close()
+
+
+@pytest.fixture
+def tabs(_shared_contexts) -> Tabs:
+    """Opens tabs for this test (tabs.open(url, width, height, scheme)); closes them after it."""
+    yield _shared_contexts
+    _shared_contexts.close_tabs()
 
 
 def open_page(page: Page, path: str | None = None) -> None:

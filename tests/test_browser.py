@@ -38,12 +38,8 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture
-def page(browser, site) -> Page:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=site[0].url)
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site[0].url.rstrip("/"))
-    tab = context.new_page()
-    yield tab
-    context.close()
+def page(tabs, site) -> Page:
+    return tabs.open(site[0].url)
 
 
 def test_home_page(page):
@@ -173,17 +169,15 @@ def test_copy_bibtex_of_a_day(page):
 
 
 @pytest.mark.parametrize("width, height, label", [(1280, 900, "desktop"), (390, 844, "phone")])
-def test_screenshots_and_phone_layout(browser, site, width, height, label):
+def test_screenshots_and_phone_layout(tabs, site, width, height, label):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport={"width": width, "height": height}, base_url=site[0].url)
-    tab = context.new_page()
+    tab = tabs.open(site[0].url, width, height)
     for name, path in (("home", ""), ("day", "dates/2025-03-20/"), ("topic", "topics/agents/")):
         tab.goto(path)
         expect(tab.locator("h1")).to_be_visible()
         # Nothing wider than the screen: no sideways scrolling on a phone.
         assert tab.evaluate("document.scrollingElement.scrollWidth") <= width
         tab.screenshot(path=ARTIFACTS / f"{name}-{label}.png", full_page=False)
-    context.close()
     assert sorted(p.name for p in ARTIFACTS.glob(f"*-{label}.png")) == [f"day-{label}.png", f"home-{label}.png", f"topic-{label}.png"]
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import ABSTRACT, FIXTURES, REPO, Result, forked_command, ingest_mini, listing_text, make_project, trials
+from conftest import ABSTRACT, FIXTURES, REPO, Result, compile_package, forked_command, ingest_mini, listing_text, make_project, trials
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -90,6 +90,7 @@ def base(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("base")
     project = make_project(root, FIXTURES / "topics")
     shutil.copytree(REPO / "generator", root / "generator", ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
+    compile_package(root / "generator")  # once here, not in each command of each copy
     ingest_mini(project)
     Copy(root).run("generate")
     return root

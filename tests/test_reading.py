@@ -61,17 +61,9 @@ def sample(tmp_path_factory):
     served.stop()
 
 
-def tab(browser, served: Served, width: int = 1280, height: int = 900, scheme: str = "light") -> Page:
-    context = browser.new_context(viewport={"width": width, "height": height}, base_url=served.url, color_scheme=scheme)
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=served.url.rstrip("/"))
-    return context.new_page()
-
-
 @pytest.fixture
-def page(browser, mini) -> Page:
-    opened = tab(browser, mini)
-    yield opened
-    opened.context.close()
+def page(tabs, mini) -> Page:
+    return tabs.open(mini.url)
 
 
 def entry(page: Page, key: str):
@@ -408,19 +400,18 @@ def test_the_section_tab_is_highlighted_and_no_empty_column_is_shown(page, path,
     expect(page.locator(".md-sidebar--primary")).to_be_hidden()
 
 
-def test_the_phone_menu_still_has_the_sections(browser, mini):
-    phone = tab(browser, mini, 390, 844)
+def test_the_phone_menu_still_has_the_sections(tabs, mini):
+    phone = tabs.open(mini.url, 390, 844)
     open_page(phone, "dates/2025-03-18/")
     phone.locator("label.md-header__button[for=__drawer]").click()
     expect(phone.locator(".md-nav--primary").get_by_role("link", name="Topics")).to_be_visible()
-    phone.context.close()
 
 
 # ---- the sample site: layout, every page, accessibility -------------------------------
 
 
-def test_six_papers_or_more_on_a_desktop_screen(browser, sample):
-    desk = tab(browser, sample[0])
+def test_six_papers_or_more_on_a_desktop_screen(tabs, sample):
+    desk = tabs.open(sample[0].url)
     for day in ("2025-03-18", "2024-09-19"):
         open_page(desk, f"dates/{day}/")
         shown = desk.evaluate(
@@ -431,7 +422,6 @@ def test_six_papers_or_more_on_a_desktop_screen(browser, sample):
         )
         note(f"papers wholly on one 1280x900 screen, dates/{day}/: {shown}")
         assert shown >= 6
-    desk.context.close()
 
 
 def site_pages(site: Path) -> list[str]:
@@ -440,7 +430,7 @@ def site_pages(site: Path) -> list[str]:
     )
 
 
-def test_every_page_fits_a_phone_and_no_request_fails(browser, sample):
+def test_every_page_fits_a_phone_and_no_request_fails(tabs, sample):
     served, site = sample
     paths = [p.removeprefix("./") for p in site_pages(site) if p != "404.html"]
     assert len(paths) > 50
@@ -454,7 +444,7 @@ def test_every_page_fits_a_phone_and_no_request_fails(browser, sample):
     on_response = lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None  # noqa: E731
     on_failure = lambda r: (cut if r.failure == "net::ERR_ABORTED" else failed).append(r.url)  # noqa: E731
     for scheme in ("light", "dark"):
-        phone = tab(browser, served, 390, 844, scheme)
+        phone = tabs.open(served.url, 390, 844, scheme)
         phone.on("response", on_response)
         phone.on("requestfailed", on_failure)
         for path in paths if scheme == "light" else paths[:8]:
@@ -465,22 +455,20 @@ def test_every_page_fits_a_phone_and_no_request_fails(browser, sample):
                 phone.screenshot(path=SHOTS / f"{path.split('/')[0]}-phone-{scheme}.png")
         failed.extend(f"{status} {url}" for url in sorted(set(cut)) if (status := phone.request.get(url).status) >= 400)
         cut.clear()
-        phone.context.close()
     assert failed == []
     sizes = {p: (site / p / "index.html").stat().st_size for p in paths if p.startswith("dates/2")}
     largest = max(sizes, key=sizes.get)
     note(f"bytes: home page {(site / 'index.html').stat().st_size:,}; largest day page {largest} {sizes[largest]:,}")
 
 
-def test_chart_labels_are_readable_on_a_phone(browser, sample):
-    phone = tab(browser, sample[0], 390, 844)
+def test_chart_labels_are_readable_on_a_phone(tabs, sample):
+    phone = tabs.open(sample[0].url, 390, 844)
     open_page(phone, "")
     sizes = phone.eval_on_selector_all(
         ".digest-chart-axis span, figure.digest-chart-box figcaption", "all => all.map(e => parseFloat(getComputedStyle(e).fontSize))"
     )
     assert sizes and min(sizes) >= 11
     phone.screenshot(path=SHOTS / "home-phone.png", full_page=True)
-    phone.context.close()
 
 
 AXE_PAGES = [
@@ -498,11 +486,11 @@ AXE_PAGES = [
 AXE_EVERYDAY = [p for p in AXE_PAGES if p != "dates/2024-09-19/"]  # one day page is enough every day
 
 
-def test_accessibility_pass_finds_no_violation(browser, sample):
+def test_accessibility_pass_finds_no_violation(tabs, sample):
     assert AXE.exists(), "axe-core comes with the test tools: make test installs them (npm ci --prefix tools)"
     found = {}
     for scheme in ("light", "dark"):
-        desk = tab(browser, sample[0], scheme=scheme)
+        desk = tabs.open(sample[0].url, scheme=scheme)
         # Everyday: each page kind once in light, the home and a day page in dark.
         for path in AXE_PAGES if THOROUGH else AXE_EVERYDAY if scheme == "light" else AXE_PAGES[:2]:
             open_page(desk, path)
@@ -514,7 +502,6 @@ def test_accessibility_pass_finds_no_violation(browser, sample):
                 found.setdefault(f"{v['id']} ({scheme})", []).append(f"{path}: {[n['target'] for n in v['nodes'][:3]]}")
             if path in ("", "dates/2025-03-18/"):
                 desk.screenshot(path=SHOTS / f"{'day' if path else 'home'}-desktop-{scheme}.png")
-        desk.context.close()
     light, dark = (len(AXE_PAGES), len(AXE_PAGES)) if THOROUGH else (len(AXE_EVERYDAY), 2)
     note(f"axe-core (WCAG 2.1 A and AA) on {light} pages light and {dark} dark: {sum(map(len, found.values()))} violations")
     (ARTIFACTS / "axe.json").write_text(json.dumps(found, indent=1))

@@ -44,21 +44,18 @@ def sample(tmp_path_factory):
 
 
 @pytest.fixture
-def page(browser, sample) -> Page:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=sample[0].url)
-    tab = context.new_page()
+def page(tabs, sample) -> Page:
+    tab = tabs.open(sample[0].url)
     open_page(tab, "")
     tab.keyboard.press("/")
-    yield tab
-    context.close()
+    return tab
 
 
 def ask(page: Page, query: str) -> list[str]:
     """Type `query` as a whole and read the results top to bottom: entry anchors and topic pages."""
     page.locator("input.md-search__input").fill(query)
     page.keyboard.press("End")  # Material queries on keyup
-    expect(page.locator(".md-search-result__meta")).to_have_attribute("data-query", query)
-    hrefs = settled(page, "a.md-search-result__link")  # the count can come before Material has drawn the results
+    hrefs = settled(page, "a.md-search-result__link", query)  # the count can come before Material has drawn the results
     found = []
     for href in hrefs:
         path, _, fragment = href.partition("#")
@@ -71,14 +68,17 @@ def links(page: Page) -> list[str]:
     return page.eval_on_selector_all("a.md-search-result__link", "all => all.map(a => a.getAttribute('href'))")
 
 
-# The elements `selector` finds, once they are the same over three frames in a row: what
-# Material has drawn of a result, waited for by what the page shows, not for a fixed time.
-SETTLED = """(selector) => new Promise(done => {
+# The elements `selector` finds, once they are the same over three frames in a row (and,
+# given a query, once the results are those of that query): what Material has drawn of a
+# result, waited for by what the page shows, checked every frame. Not Playwright's
+# expect(), whose checks back off to one every 500 ms: 60 queries lost half a minute.
+SETTLED = """([selector, query]) => new Promise(done => {
   const read = () => Array.from(document.querySelectorAll(selector), e => e.getAttribute("href"))
-  let last = JSON.stringify(read()), still = 0
+  const answered = () => query === null || document.querySelector(".md-search-result__meta")?.dataset.query === query
+  let last = null, still = 0
   const frame = () => {
-    const now = JSON.stringify(read())
-    still = now === last ? still + 1 : 0
+    const now = answered() ? JSON.stringify(read()) : null
+    still = now !== null && now === last ? still + 1 : 0
     last = now
     if (still >= 3) done(JSON.parse(now))
     else requestAnimationFrame(frame)
@@ -87,8 +87,8 @@ SETTLED = """(selector) => new Promise(done => {
 })"""
 
 
-def settled(page: Page, selector: str) -> list[str]:
-    return page.evaluate(SETTLED, selector)
+def settled(page: Page, selector: str, query: str | None = None) -> list[str]:
+    return page.evaluate(SETTLED, [selector, query])
 
 
 def drawn(page: Page) -> int:
@@ -171,7 +171,7 @@ def chips(page: Page, offered: bool = False) -> list[str]:
 
 
 def wait_for(page: Page, query: str) -> None:
-    expect(page.locator(".md-search-result__meta")).to_have_attribute("data-query", query)
+    settled(page, "a.md-search-result__link", query)
 
 
 def test_filters_alone_list_the_newest_papers_they_keep_and_show_as_chips(page, sample):
