@@ -145,11 +145,13 @@ def forked_command(
     child imports the generator package of `root` (a project with a copy of it)
     instead of the repository's; the libraries it uses stay imported. `before` runs in
     the child first (to become another user, say)."""
-    if not own_code:
-        # Here, once: every child has them imported, the libraries a command imports only
-        # when it needs them too (SciPy, MkDocs).
-        import mkdocs.commands.build  # noqa: F401
+    # Here, once: every child has them imported, the libraries a command imports only
+    # when it needs them too (SciPy, MkDocs); a child with its own code imports only its
+    # own generator package.
+    import mkdocs.commands.build  # noqa: F401
+    import scipy.sparse  # noqa: F401
 
+    if not own_code:
         import generator.cli  # noqa: F401
         import generator.related  # noqa: F401
     out_read, out_write = os.pipe()

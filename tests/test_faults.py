@@ -44,6 +44,7 @@ from conftest import (
 from hfserver import FakeHub
 
 from generator import atomic, cli
+from generator import related as _related  # noqa: F401  here, once: not in every forked command that needs SciPy
 
 ARTIFACTS = REPO / "tests" / "artifacts"
 LOCKS = {".lock", ".commit-lock"}

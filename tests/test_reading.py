@@ -447,7 +447,8 @@ def test_every_page_fits_a_phone_and_no_request_fails(tabs, sample):
         phone = tabs.open(served.url, 390, 844, scheme)
         phone.on("response", on_response)
         phone.on("requestfailed", on_failure)
-        for path in paths if scheme == "light" else paths[:8]:
+        # In dark, every day only the pages whose screenshots are kept: a scheme changes colours, not widths.
+        for path in paths if scheme == "light" or THOROUGH else ["dates/2025-03-18/", "topics/"]:
             open_page(phone, path)
             width = phone.evaluate("document.scrollingElement.scrollWidth")
             assert width <= 390, f"{path} is {width} px wide at 390 px ({scheme})"
