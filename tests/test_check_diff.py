@@ -146,3 +146,31 @@ def test_a_topic_inside_another_is_warned_about(project):
         "data/topics/qwen.yml:1: warning: every one of the topic's 2 papers is also in 'Models' (models); "
         "is it a topic of its own, or part of that one?" in err
     )
+
+
+def test_the_report_is_the_same_with_the_matches_generate_kept_damaged_ones_or_none(project):
+    """check tags with the phrase matches the last generate kept in .cache/: papers it
+    matched are not matched again. The report must not depend on them."""
+    ingest_mini(project)
+    topic = project.data / "topics" / "agents.yml"
+    rules = topic.read_text()
+    topic.write_text(rules.replace("include:\n", "include:\n  - sparse\n"))  # a rule that brings a paper
+    expected = project.run("check")
+    assert "topics/agents.yml: Agents: 4 papers" in expected.out, expected
+    project.ok("generate")
+    matches = project.root / ".cache" / "matches.json"
+    kept = matches.read_text()
+    assert project.run("check") == expected  # with them
+    assert kept.count('"value":{') == 1
+    matches.write_text(kept.replace('"value":{', '"value":{"not a digest":[10000],', 1))
+    assert project.run("check") == expected  # with a damaged one
+    matches.write_bytes(b"\x00not json")
+    assert project.run("check") == expected  # unreadable
+    assert matches.read_bytes() == b"\x00not json"  # and check writes none of its own
+    # Kept for other rules: not used for these.
+    project.ok("generate")
+    topic.write_text(rules)
+    fewer = project.run("check")
+    assert "topics/agents.yml: Agents: 3 papers" in fewer.out, fewer
+    shutil.rmtree(project.root / ".cache")
+    assert project.run("check") == fewer

@@ -1,4 +1,5 @@
 """Speed: how `generate` and `build` make the site fast, beside what the site is (render/).
+`check` asks it too, for the phrase matches generate kept (Build.tag, keeping none).
 
     builder.py      Build: the one object the generate command asks, at each step
     keys.py         digests of pages' inputs and of the generator's code
