@@ -34,12 +34,19 @@ def _is_astral_noncharacter(character: str) -> bool:
     return ord(character) & 0xFFFE == 0xFFFE
 
 
+def _printable(text: str) -> bool:
+    """Whether every character of `text` is printable, tab and newline aside: then it holds
+    none that clean_text removes (each of those is unprintable). At C speed, for the
+    common case; a title is printable, an abstract is but for its newlines."""
+    return text.isprintable() or text.replace("\n", " ").replace("\t", " ").isprintable()
+
+
 def clean_text(text: str) -> str:
     """`text` without the characters no output can carry: controls (but tab and
     newline; a carriage return becomes a newline) and noncharacters are dropped,
     bidirectional overrides too, and a lone surrogate becomes U+FFFD."""
-    if text.isprintable():
-        return text  # the common case, at C speed: nothing unprintable is kept
+    if _printable(text):
+        return text  # the common case: nothing is removed
     text = _NEWLINES.sub("\n", text)
     text = _REPLACE.sub("\ufffd", _DROP.sub("", text))
     if _ASTRAL.search(text):
@@ -49,12 +56,14 @@ def clean_text(text: str) -> str:
 
 def is_clean(text: str) -> bool:
     """Whether clean_text would leave `text` as it is (a carriage return aside)."""
-    return text.isprintable() or _first_unstorable(text) is None
+    return _printable(text) or _first_unstorable(text) is None
 
 
 def unstorable(text: str) -> str | None:
     """A description of the first character of `text` that clean_text would remove,
     or None when there is none."""
+    if _printable(text):
+        return None
     at = _first_unstorable(text)
     if at is None:
         return None

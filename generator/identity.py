@@ -32,9 +32,15 @@ def fold(text: str) -> str:
     # title. Looked up among the text's distinct characters: a table of all of Unicode's
     # took a scan of 1.1 million code points at the start of every command.
     hidden = dict.fromkeys(ord(c) for c in set(text) if unicodedata.category(c) == "Cf")
-    decomposed = unicodedata.normalize("NFKD", text.translate(hidden) if hidden else text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.casefold()
+    return without_accents(text.translate(hidden) if hidden else text).casefold()
+
+
+def without_accents(text: str) -> str:
+    """`text` in Unicode's compatibility form (NFKD) without its combining marks; ASCII
+    text as it is (nothing to decompose, and a pass a character is the slow part)."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def words(text: str) -> list[str]:

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ElementTree
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,11 +18,9 @@ from conftest import ABSTRACT, FIXTURES, MINI, REPO, TODAY, listing_text, make_p
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import cli
+from generator import clean, cli
 from generator.clean import clean_text, unstorable
 from generator.identity import title_key
-from generator.records import Appearance, Paper
-from generator.store import integrity
 
 # Controls, noncharacters, lone surrogates (low before high: not a pair), overrides,
 # and the invisible format characters that identity ignores.
@@ -116,22 +113,23 @@ def test_check_names_unstorable_text_in_a_hand_edited_store(plain_project):
 
 
 # Text that prints, text with one character at the edge of what may be stored, any text.
-EDGES = list("\x00\x07\t\n\r\x7f\x85\xa0\u2028\u202e\ud800\ufdd0\uffff\U0001fffe")
 PRINTABLE = st.text(st.characters(categories=("L", "M", "N", "P", "S", "Zs")))
 EDGY = st.one_of(
-    PRINTABLE, st.builds(lambda before, edge, after: before + edge + after, PRINTABLE, st.sampled_from(EDGES), PRINTABLE), st.text()
+    PRINTABLE,
+    st.builds(lambda before, edge, after: before + edge + after, PRINTABLE, st.sampled_from(list(NASTY + "\t\n\xa0\u2028")), PRINTABLE),
+    st.text(),
 )
 
 
 @settings(max_examples=trials(200, 2000), deadline=None)
-@given(title=EDGY, abstract=EDGY, authors=st.lists(EDGY, max_size=3))
-def test_check_names_each_field_that_holds_unstorable_text_and_no_other(title, abstract, authors):
-    """check reads all of a paper's text at once when all of it is printable (tab and
-    newline aside): the fields it names are still exactly those unstorable() names."""
-    paper = Paper("2501.00001", title, abstract, (Appearance(date(2025, 1, 1), "l", 1),), authors=tuple(authors))
-    named = [d.message.split(": the ")[1].split(" holds ")[0] for d in integrity._unstorable_text(paper, "p", 1)]
-    fields = [("title", title), ("abstract", abstract), *(("author", a) for a in authors)]
-    assert named == [name for name, text in fields if unstorable(text)]
+@given(text=EDGY)
+def test_text_that_prints_is_answered_at_c_speed_as_the_full_search_would(text):
+    """clean.py answers for text that prints (tab and newline aside) without searching it:
+    unstorable(), is_clean() and clean_text() say what the full search says."""
+    found = clean._first_unstorable(text)
+    assert (unstorable(text) is None) == (found is None)
+    assert clean.is_clean(text) == (found is None)
+    assert (clean_text(text) == text) == (found is None and "\r" not in text)
 
 
 def test_check_finds_a_paper_whose_id_json_escapes(plain_project):

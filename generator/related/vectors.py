@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Mapping, Sequence
@@ -27,6 +26,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from ..identity import without_accents
 from ..records import Paper
 from . import counting
 from .stop_words import STOP_WORDS
@@ -87,11 +87,7 @@ _TOKEN = re.compile(r"\b[^\W\d_][\w-]*[^\W_]\b|\b[^\W\d_]\b")  # words, not numb
 
 def words_of(text: str, stop_words: frozenset[str]) -> list[str]:
     """The words vectors count: accents off, lower case, stop words out."""
-    if text.isascii():  # most texts: nothing to decompose, and a per-character pass is the slowest part
-        plain = text.lower()
-    else:
-        plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
-    return [w for w in _TOKEN.findall(plain) if w not in stop_words]
+    return [w for w in _TOKEN.findall(without_accents(text).lower()) if w not in stop_words]
 
 
 def text_digests(papers: Mapping[str, Paper]) -> dict[str, str]:

@@ -59,13 +59,12 @@ import bisect
 import heapq
 import json
 import re
-import unicodedata
 from collections import defaultdict
 from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from ..identity import is_arxiv_id
+from ..identity import is_arxiv_id, without_accents
 from ..records import Paper
 from . import latex
 from .related_files import file_count, fnv1a_many
@@ -103,9 +102,7 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 def worker_fold(text: str) -> str:
     """Accent-free lower case exactly as the worker folds a query (NFKD, marks dropped,
     lower()): not identity.fold, which case-folds (ß -> ss) as JavaScript does not."""
-    if text.isascii():
-        return text.lower()
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
+    return without_accents(text).lower()
 
 
 def tokens(text: str) -> list[str]:
