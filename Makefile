@@ -52,13 +52,12 @@ $(CHROMIUM):
 	fi
 
 ## serve: serve the site at http://127.0.0.1:8000, docs/ generated from data/ first and after each change there
-# (generator/mkdocs_hooks.py)
 serve: $(RUNTIME)
-	$(BIN)/mkdocs serve
+	$(BIN)/python -m generator serve
 
 ## serve-recent: a quick preview of a large archive: only the last 30 days
 serve-recent: $(RUNTIME)
-	PAPER_DIGEST_GENERATE_ARGS="--recent 30" $(BIN)/mkdocs serve --dirty
+	$(BIN)/python -m generator serve --recent 30
 
 ## site: generate and build the static site into site/ (strict; only the changed pages when site/ holds the last build)
 site: generate

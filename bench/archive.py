@@ -4,6 +4,7 @@
     .venv/bin/python bench/archive.py --sizes 10000 30000 100000
     .venv/bin/python bench/archive.py --sizes 10000 --compare-builtin
     .venv/bin/python bench/archive.py --sizes 30000 --anchor    # and the plainest Material digest
+    .venv/bin/python bench/archive.py --sizes 10000 30000 --builders   # and the three builders
 
 For each size it writes an archive in the project's real input format (API-shaped
 JSON items, one file per month; 20-60 papers a day; 10% of papers listed on several
@@ -26,7 +27,8 @@ one that adds a day, with the share of the build that one takes (the scaling iss
 target is a tenth). --compare-builtin also builds the site with Material's built-in search index
 over the day pages and measures that the same way; --anchor builds the plainest Material
 digest of the same papers (a page a day, papers inline, Material's search; `plain_digest`)
-and compares the whole path and the daily publish with its build. Numbers are printed, never
+and compares the whole path and the daily publish with its build; --builders builds the
+site with MkDocs, ProperDocs and Zensical, cold and warm, and times the site check. Numbers are printed, never
 asserted. The machine is noted in the first line.
 """
 
@@ -226,7 +228,7 @@ def anchor_build(files: list[Path], work: Path) -> float:
 
 def new_project(project: Path, inputs: Path) -> Path:
     """A project with the repository's site configuration and the archive's topics."""
-    for rel in ("mkdocs.yml", "generator/mkdocs_hooks.py", "overrides", "docs/about.md", "docs/stylesheets", "docs/javascripts"):
+    for rel in ("mkdocs.yml", "overrides", "docs/about.md", "docs/stylesheets", "docs/javascripts"):
         (project / rel).parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if (ROOT / rel).is_dir() else shutil.copy)(ROOT / rel, project / rel)
     shutil.copytree(inputs / "topics", project / "data" / "topics")
@@ -267,7 +269,7 @@ def index_build(project: Path) -> dict[str, float]:
     return json.loads(out)
 
 
-def bench(size: int, keep: bool, compare_builtin: bool, anchor: bool) -> dict[str, object]:
+def bench(size: int, keep: bool, compare_builtin: bool, anchor: bool, builders: bool = False) -> dict[str, object]:
     work = Path(tempfile.mkdtemp(prefix=f"digest-bench-{size}-"))
     inputs = work / "inputs"
     files = make_archive(size, inputs)
@@ -327,11 +329,33 @@ def bench(size: int, keep: bool, compare_builtin: bool, anchor: bool) -> dict[st
         )
     if compare_builtin:
         result["builtin"] = builtin_search(project, searched["word"])
+    if builders:
+        result["builders"] = builder_times(project)
     if keep:
         result["kept"] = str(work)
     else:
         shutil.rmtree(work)
     return result
+
+
+BUILDERS = ("mkdocs", "properdocs", "zensical")
+
+
+def builder_times(project: Path) -> str:
+    """`python -m generator build --builder B` for each builder, cold (no site/ and no
+    .cache/, where Zensical keeps its own) and warm (again, nothing changed), each with
+    the site check; and the site check alone."""
+    times = []
+    for builder in BUILDERS:
+        for folder in ("site", ".cache"):
+            shutil.rmtree(project / folder, ignore_errors=True)
+        cold, _, _ = run([sys.executable, "-m", "generator", "build", "--builder", builder], project)
+        warm, _, _ = run([sys.executable, "-m", "generator", "build", "--builder", builder], project)
+        times.append(f"{builder} {cold:.1f} s cold, {warm:.1f} s warm")
+    code = "import time; from pathlib import Path; from generator.site_check import check_site; t = time.perf_counter(); "
+    code += "assert check_site(Path('docs'), Path('site')) == []; print(time.perf_counter() - t)"
+    _, _, out = run([sys.executable, "-c", code], project)
+    return f"builders (build command, site check included): {'; '.join(times)}; the site check alone {float(out):.1f} s"
 
 
 def builtin_search(project: Path, word: str | None) -> str:
@@ -355,6 +379,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the temporary projects and print where")
     parser.add_argument("--compare-builtin", action="store_true", help="also measure Material's built-in search (slow past 30k)")
     parser.add_argument("--anchor", action="store_true", help="also build the plainest Material digest of the same papers, and compare")
+    parser.add_argument("--builders", action="store_true", help="also build the site with MkDocs, ProperDocs and Zensical, cold and warm")
     args = parser.parse_args()
     sizes = [2_000] if args.quick else args.sizes
     print(
@@ -368,13 +393,14 @@ def main() -> None:
     print("|" + " ---: |" * len(columns))
     notes = []
     for size in sizes:
-        r = bench(size, args.keep, args.compare_builtin, args.anchor)
+        r = bench(size, args.keep, args.compare_builtin, args.anchor, args.builders)
         print("| " + " | ".join(_cell(r[c]) for c in columns) + " |", flush=True)
         notes.append(
             f"{size:,} papers: no-op generate: {r['no-op writes']}; adding one day: {r['one-day writes']}; "
             f"{r['publish']}; search typed: {r['word']!r}"
             + (f"; {r['anchor']}" if "anchor" in r else "")
             + (f"; {r['builtin']}" if "builtin" in r else "")
+            + (f"; {r['builders']}" if "builders" in r else "")
             + (f"; kept in {r['kept']}" if "kept" in r else "")
         )
     print()

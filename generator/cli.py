@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__, atomic, lock
-from .commands import Project, build, check, export, fetch, generate, ingest, rebuild, resolve, suggest
+from .commands import Project, build, check, export, fetch, generate, ingest, rebuild, resolve, serve, suggest
 from .errors import DigestError, display_path
 
 NOT_BEGUN = "interrupted before the command began: nothing was changed"  # __main__.py says it too, before this loads
 
 # In the order `--help` lists them: a day's work first, then the store's upkeep, then reading it.
-COMMANDS = tuple(module.COMMAND for module in (ingest, fetch, resolve, rebuild, generate, build, check, export, suggest))
+COMMANDS = tuple(module.COMMAND for module in (ingest, fetch, resolve, rebuild, generate, build, serve, check, export, suggest))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

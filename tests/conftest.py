@@ -218,7 +218,7 @@ def _read_both(out: int, err: int, timeout: float, pid: int) -> tuple[str, str]:
 
 # What a clone has besides data/: the MkDocs config, the theme override and the
 # hand-written pages and assets in docs/ (everything else in docs/ is generated).
-SITE_SOURCES = ["mkdocs.yml", "generator/mkdocs_hooks.py", "overrides", "docs/about.md", "docs/stylesheets", "docs/javascripts"]
+SITE_SOURCES = ["mkdocs.yml", "overrides", "docs/about.md", "docs/stylesheets", "docs/javascripts"]
 
 
 def copy_site_sources(root: Path) -> None:
@@ -226,6 +226,21 @@ def copy_site_sources(root: Path) -> None:
         source, target = REPO / rel, root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if source.is_dir() else shutil.copy)(source, target)
+
+
+def build_site(root: Path, tool: str = "mkdocs", site: str = "site", env: dict | None = None) -> subprocess.CompletedProcess:
+    """`python -m TOOL build --strict` in the project at `root`, as a maintainer runs it,
+    and, when it succeeds, the site check (generator/site_check.py): every build a test
+    makes is held to what generate meant, not only to the builder's strict mode."""
+    from generator.site_check import check_site
+
+    where = [] if tool == "zensical" else ["--site-dir", site]  # Zensical builds into mkdocs.yml's site_dir only
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO), **(env or {})}
+    result = subprocess.run([sys.executable, "-m", tool, "build", "--strict", *where], cwd=root, env=env, capture_output=True, text=True)
+    if result.returncode == 0:
+        problems = check_site(root / "docs", root / site)
+        assert problems == [], f"{tool} built {site}/, which the site check refuses:\n" + "\n".join(map(str, problems))
+    return result
 
 
 def make_project(root: Path, topics: Path | None) -> Project:

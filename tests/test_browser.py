@@ -4,15 +4,12 @@ a topic page at desktop and phone widths are saved in tests/artifacts/screenshot
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ingest_mini, make_project, open_page
+from conftest import FIXTURES, build_site, ingest_mini, make_project, open_page
 from playwright.sync_api import Page, expect
 from sitecheck import Served, check_links
 
@@ -29,8 +26,7 @@ def site(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("browser"), FIXTURES / "topics")
     ingest_mini(project)
     project.ok("generate")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project.root, env=env, capture_output=True, text=True)
+    build = build_site(project.root)
     assert build.returncode == 0, build.stderr
     served = Served(project.root / "site")
     yield served, project.root / "site"

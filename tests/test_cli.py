@@ -71,7 +71,7 @@ def test_generate_writes_only_what_changed_and_deletes_stale_pages(project):
     third = project.ok("generate")
     assert third.out.startswith("generated 64 files in docs/: ")
     assert ", 4 deleted, " in third.out  # the topic's page, feed, BibTeX and search filter
-    assert not (project.docs / "topics" / "diffusion.md").exists()
+    assert not (project.docs / "topics" / "diffusion" / "index.md").exists()
     assert not (project.docs / "feeds" / "diffusion.xml").exists()
     assert (project.docs / "about.md").exists()  # hand-written pages are never touched
 
@@ -89,7 +89,7 @@ def test_a_changed_paper_renders_its_pages_again_and_only_them(project):
     # (not the day pages of the papers it is related to: their lists are in the index, by number).
     assert written == [
         "dates/2025-03-20.bib",
-        "dates/2025-03-20.md",
+        "dates/2025-03-20/index.md",
         "feed.xml",
         "feeds/agents.xml",
         "index.md",
@@ -97,15 +97,15 @@ def test_a_changed_paper_renders_its_pages_again_and_only_them(project):
         "search/digest/docs/0.json",
         "search/digest/recent/t.json",
         "topics/agents.bib",
-        "topics/agents.md",
+        "topics/agents/index.md",
     ]
     assert again.out.startswith("generated 68 files in docs/: 10 written, 0 deleted, 58 unchanged (")
-    assert "Agents That Cite Sources" in (project.docs / "dates" / "2025-03-20.md").read_text()
-    assert "Agents That Cite Sources" in (project.docs / "topics" / "agents.md").read_text()
-    (project.docs / "dates" / "2025-03-18.md").unlink()  # a missing file is made again, inputs or not
+    assert "Agents That Cite Sources" in (project.docs / "dates" / "2025-03-20" / "index.md").read_text()
+    assert "Agents That Cite Sources" in (project.docs / "topics" / "agents" / "index.md").read_text()
+    (project.docs / "dates" / "2025-03-18" / "index.md").unlink()  # a missing file is made again, inputs or not
     third = project.ok("generate", "--jobs", "1")
     assert third.out.startswith("generated 68 files in docs/: 1 written, 0 deleted, ")
-    assert (project.docs / "dates" / "2025-03-18.md").is_file()
+    assert (project.docs / "dates" / "2025-03-18" / "index.md").is_file()
 
 
 def test_the_cache_only_spares_work_a_damaged_one_changes_nothing(tmp_path):
@@ -162,7 +162,7 @@ def test_the_cache_only_spares_work_a_damaged_one_changes_nothing(tmp_path):
 def test_a_paper_seen_before_is_not_matched_again(project):
     ingest_mini(project)
     project.ok("generate")
-    assert "**3** papers" in (project.docs / "topics" / "agents.md").read_text()
+    assert "**3** papers" in (project.docs / "topics" / "agents" / "index.md").read_text()
     path = project.root / ".cache" / "matches.json"
     matches = json.loads(path.read_text())
     # Claim that every paper matched rule 0, Agents' "agents": trusted, as the key fits.
@@ -170,7 +170,7 @@ def test_a_paper_seen_before_is_not_matched_again(project):
     path.write_text(json.dumps(matches))
     (project.docs / ".generated").unlink()
     project.ok("generate")
-    assert "**5** papers" in (project.docs / "topics" / "agents.md").read_text()  # all but the one it removes
+    assert "**5** papers" in (project.docs / "topics" / "agents" / "index.md").read_text()  # all but the one it removes
 
 
 def test_same_input_gives_byte_identical_docs(tmp_path):
@@ -188,7 +188,10 @@ def test_recent_generates_only_the_last_days_and_a_full_run_restores_the_rest(pr
     full = project.snapshot("docs")
     recent = project.ok("generate", "--recent", "1", "--jobs", "1")
     assert recent.err == "rendering 1 day pages and 3 topic pages for 2 papers\n"
-    assert sorted(p.name for p in (project.docs / "dates").glob("*.md")) == ["2025-03-20.md", "index.md"]
+    assert sorted(p.relative_to(project.docs).as_posix() for p in (project.docs / "dates").rglob("*.md")) == [
+        "dates/2025-03-20/index.md",
+        "dates/index.md",
+    ]
     again = project.ok("generate")
     assert (
         again.out
@@ -539,7 +542,7 @@ def test_a_generated_file_cut_short_is_made_again_not_trusted(project):
     ingest_mini(project)
     project.ok("generate")
     expected = project.snapshot("docs")
-    day = project.docs / "dates" / "2025-03-18.md"
+    day = project.docs / "dates" / "2025-03-18" / "index.md"
     day.write_bytes(day.read_bytes()[:100])
     result = project.ok("generate")
     assert (

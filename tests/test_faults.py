@@ -321,15 +321,21 @@ def _ctrl_c(process: subprocess.Popen, within: float = 30) -> str:
     """Ctrl-C to the process's group; its stderr once every process of the group has
     ended, which must be within `within` seconds."""
     os.killpg(process.pid, signal.SIGINT)
+    return _ended(process, within)
+
+
+def _ended(process: subprocess.Popen, within: float = 30) -> str:
+    """The process's stderr once every process of its group has ended, which must be
+    within `within` seconds."""
     try:
         _, err = process.communicate(timeout=within)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
-        raise AssertionError(f"still running {within:g} s after Ctrl-C") from None
+        raise AssertionError(f"still running {within:g} s after it was told to stop") from None
     deadline = time.monotonic() + within
     while _group_alive(process.pid):
-        assert time.monotonic() < deadline, f"a process of the group is still running {within:g} s after Ctrl-C"
+        assert time.monotonic() < deadline, f"a process of the group is still running {within:g} s after it was told to stop"
         time.sleep(0.05)
     return err
 
@@ -395,18 +401,19 @@ def test_ctrl_c_to_the_process_group_during_generate_ends_it_and_frees_the_lock(
     )
 
 
-def test_ctrl_c_to_mkdocs_serve_leaves_no_generate_running(tmp_path, matrix):
-    """Ctrl-C to `mkdocs serve` while its hook generates docs/ (at start, or after an
-    edit of a topic file): the server and every generate it started end, the lock free."""
+def test_ctrl_c_to_serve_leaves_no_generate_running(tmp_path, matrix):
+    """Ctrl-C to `python -m generator serve` while it generates docs/ (at start, or after
+    an edit of a topic file): the builder's server and every generate end, the lock
+    free. So does a process manager's stop (SIGTERM to serve alone), once a trial."""
     base = tmp_path / "base"
     _sample_project(base)
-    count = trials(2, 20)
+    count = trials(3, 20)
     for trial in range(count):
         root = tmp_path / f"{trial}"
         shutil.copytree(base, root)
         log = root / "serve.log"
         process = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{free_port()}"],
+            [sys.executable, "-m", "generator", "serve", "-a", f"127.0.0.1:{free_port()}"],
             cwd=root,
             env={**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1", "PAPER_DIGEST_TODAY": TODAY},
             stdout=log.open("w"),
@@ -423,10 +430,14 @@ def test_ctrl_c_to_mkdocs_serve_leaves_no_generate_running(tmp_path, matrix):
             time.sleep(0.5 + 2.5 * trial / count)  # past the watcher's settling, into the generate
         else:  # during the generate at start
             time.sleep(1.0 + 4.0 * trial / count)
-        _ctrl_c(process)
+        if trial == count - 1:
+            process.terminate()
+            _ended(process)
+        else:
+            _ctrl_c(process)
         assert _lock_is_free(root), log.read_text()
         shutil.rmtree(root)
-    matrix.append(f"Ctrl-C to the process group of mkdocs serve while it generates, {count} trials: no process left, the lock free")
+    matrix.append(f"Ctrl-C (or SIGTERM to it alone) to generator serve while it generates, {count} trials: no process left, the lock free")
 
 
 # ---- one writer at a time ---------------------------------------------------------------------

@@ -135,7 +135,7 @@ def test_ingesting_saved_pages_through_the_cli(project):
     assert result.out == "ingested 2 listing(s): 267 new papers, 0 already stored; 5 file(s) written in data/\n"
     assert "month.json: papers carry their own listing days (2024-09-02 to 2024-09-30)" in result.err
     project.ok("generate")
-    assert len(list((project.docs / "dates").glob("2024-*.md"))) == 22
+    assert len(list((project.docs / "dates").glob("2024-*/index.md"))) == 22
 
 
 # ---- HTTP policy -------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
-from conftest import ABSTRACT, FIXTURES, MINI, REPO, TODAY, listing_text, make_project, site_papers, trials
+from conftest import ABSTRACT, FIXTURES, MINI, REPO, TODAY, build_site, listing_text, make_project, site_papers, trials
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -77,8 +77,7 @@ def _site_files_are_sound(root: Path, clean: bool = True) -> None:
 
 
 def _build(root: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root, env=env, capture_output=True, text=True)
+    return build_site(root)
 
 
 def test_nasty_characters_are_cleaned_at_the_source_and_the_site_builds(plain_project):

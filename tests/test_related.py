@@ -136,7 +136,7 @@ def test_every_entry_has_its_related_papers_in_the_index_as_its_newest_entries(t
     for n in range(meta["related_files"]):
         lists.update(json.loads((index / "related" / f"{n}.json").read_text()))
     docs = [d for n in range(-(-len(papers) // meta["docs_per_file"])) for d in json.loads((index / "docs" / f"{n}.json").read_text())]
-    day = (project.docs / "dates" / "2024-09-19.md").read_text()
+    day = (project.docs / "dates" / "2024-09-19" / "index.md").read_text()
     assert "paper-related" not in day  # not printed: a changed list changes no page
     keys = re.findall(r'<article class="paper" data-key="([a-z0-9-]+)"', day)
     assert len(keys) == 17

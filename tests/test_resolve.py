@@ -104,7 +104,7 @@ def test_arxiv_is_asked_when_hugging_face_has_no_such_title(project, hub):
     assert (paper["id"], paper["authors"], paper["meta"]) == ("2409.00001", ["Ann Author"], {"arxiv_only": True, "published": "2024-09-18"})
     assert hub.requests[1].query == {"search_query": 'ti:"a paper only arxiv knows"', "max_results": "5"}
     project.ok("generate")
-    day = (project.docs / "dates" / "2025-03-18.md").read_text()
+    day = (project.docs / "dates" / "2025-03-18" / "index.md").read_text()
     assert "### [A Paper Only arXiv Knows](https://arxiv.org/abs/2409.00001) { #arxiv-2409-00001 .paper-title }" in day
 
 
@@ -145,7 +145,7 @@ def test_a_resolved_paper_becomes_one_with_the_stored_paper_of_that_id(project, 
     assert paper["aliases"] == ["emph-qwen2-5-coder-technical-report"]
     project.ok("check")
     project.ok("generate")
-    day = (project.docs / "dates" / "2025-03-18.md").read_text()
+    day = (project.docs / "dates" / "2025-03-18" / "index.md").read_text()
     assert "### [Qwen2.5-Coder Technical Report](https://huggingface.co/papers/2409.12186) { #arxiv-2409-12186 .paper-title }" in day
     assert "Also listed" in day and "2025-03-20/#arxiv-2409-12186" in day
     assert 'id="emph-qwen2-5-coder-technical-report"' in day  # the old anchor still lands on the entry

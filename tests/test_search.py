@@ -1,13 +1,15 @@
 """The sharded search index (generator/render/search.py) and the raw HTML blocks
-kept away from Markdown (render/rawhtml.py): formats the worker and the MkDocs hook rely on."""
+set aside from Markdown (render/rawhtml.py): formats the worker and the builders rely on."""
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from itertools import accumulate
 
-from hypothesis import given
+from conftest import trials
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.records import Appearance, Paper
@@ -240,25 +242,51 @@ def test_non_ascii_keys_get_safe_file_names():
     assert "search/digest/terms/_d0b5d0bb.json" in files
 
 
-def test_raw_html_blocks_are_lifted_and_restored_in_place():
-    page = '# Day\n\n### A { #a }\n\n<p class="x">one</p>\n\n<details><summary>S</summary><p>two</p></details>\n\nText\n\n<ul><li>three</li></ul>\n'
-    lifted = rawhtml.lift(page)
-    assert lifted == (
-        "# Day\n\n### A { #a }\n\ndigest-raw-html-0\n\nText\n\ndigest-raw-html-1\n\n"
-        "<!-- digest-raw-html\n"
-        '@@ 0\n<p class="x">one</p>\n<details><summary>S</summary><p>two</p></details>\n'
-        "@@ 1\n<ul><li>three</li></ul>\n"
-        "-->\n"
+def markdown_html(page: str, with_extension: bool = True) -> str:
+    import markdown
+
+    return markdown.markdown(page, extensions=["attr_list", "toc", *([rawhtml.makeExtension()] if with_extension else [])])
+
+
+def test_html_blocks_end_at_a_blank_line_and_pass_through_as_they_are():
+    """An entry as generate writes it: its heading between HTML blocks is Markdown (on its
+    own, Python-Markdown takes it into the <article> block as literal text)."""
+    page = (
+        '# Day\n\n<article class="paper" data-key="a">\n\n### A { #a }\n\n<p class="x">one &amp; <b>two</b></p>\n\n'
+        "<details><summary>S</summary><p>two</p></details>\n</article>\n\nText with <em>inline</em>\n\n"
+        "<span>inline start</span>\n\n<p>a\nplain text line</p>\n"
     )
-    markdown, blocks = rawhtml.take(lifted + "\n[added](x.md)\n")
-    assert markdown == "# Day\n\n### A { #a }\n\ndigest-raw-html-0\n\nText\n\ndigest-raw-html-1\n\n\n[added](x.md)\n"
-    html = "<h1>Day</h1>\n<p>digest-raw-html-0</p>\n<p>Text</p>\n<p>digest-raw-html-1</p>"
-    assert rawhtml.restore(html, blocks) == (
-        '<h1>Day</h1>\n<p class="x">one</p>\n<details><summary>S</summary><p>two</p></details>\n<p>Text</p>\n<ul><li>three</li></ul>'
+    assert markdown_html(page) == (
+        '<h1 id="day">Day</h1>\n<article class="paper" data-key="a">\n<h3 id="a">A</h3>\n<p class="x">one &amp; <b>two</b></p>\n'
+        "<details><summary>S</summary><p>two</p></details>\n</article>\n<p>Text with <em>inline</em></p>\n"
+        # Not set aside: an inline tag's block, and a block with a line of text (Markdown's own rules).
+        "<p><span>inline start</span></p>\n<p>a\nplain text line</p>"
     )
-    assert rawhtml.lift("# No HTML\n") == "# No HTML\n"
-    mixed = "<p>a\nplain text line</p>\n"  # a line not starting with "<" stays with Markdown
-    assert rawhtml.lift(mixed) == mixed
+    assert "### A" in markdown_html(page, with_extension=False)  # what the extension is for
+
+
+html_blocks = st.sampled_from(
+    [
+        '<p class="x">one &amp; two</p>',
+        "<ul><li>three</li></ul>",
+        "<div><p>a</p>\n<p>b</p></div>",
+        "<details><summary>S</summary></details>",
+    ]
+)
+text_blocks = st.sampled_from(["Some *text*", "### Heading { #h }", "- a list item", "[a link](x.md)", "<span>inline</span> text"])
+
+
+@settings(max_examples=trials(60, 600), deadline=None)
+@given(st.lists(st.one_of(html_blocks, text_blocks), max_size=8))
+def test_a_page_of_whole_html_blocks_renders_the_same_with_the_extension_as_without(blocks):
+    """The extension changes where a block ends, never a block that closes itself:
+    besides the blank lines between blocks, the HTML is Python-Markdown's own."""
+    page = "\n\n".join(blocks) + "\n"
+
+    def tags(html: str) -> str:
+        return re.sub(r">\s+<", "><", html)
+
+    assert tags(markdown_html(page)) == tags(markdown_html(page, with_extension=False))
 
 
 def test_an_archive_of_one_month_has_empty_main_filter_files():

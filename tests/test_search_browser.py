@@ -6,15 +6,12 @@ more results on demand."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 import yaml
-from conftest import FIXTURES, REPO, make_project, open_page, site_papers
+from conftest import FIXTURES, REPO, build_site, make_project, open_page, site_papers
 from playwright.sync_api import Page, expect
 from sitecheck import Served
 
@@ -36,8 +33,7 @@ def sample(tmp_path_factory):
     shutil.copytree(REPO / "data", project.data, ignore=shutil.ignore_patterns(".lock", ".commit-lock", ".journal"))
     project.ok("ingest", FIXTURES / "hf" / "daily_page_2024-08-01.html", "--source", "fixture")
     project.ok("generate")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO)}
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet"], cwd=project.root, env=env, check=True)
+    assert build_site(project.root).returncode == 0
     served = Served(project.root / "site")
     yield served, project
     served.stop()

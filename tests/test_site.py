@@ -5,29 +5,19 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
-import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-from conftest import SAMPLES, ingest_mini, mini_project, site_papers
+from conftest import SAMPLES, build_site, ingest_mini, site_papers
 from sitecheck import PageLinks, check_links
 
 
 def build(project, tool: str = "mkdocs", site: str = "site") -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", tool, "build", "--strict", "--site-dir", site],
-        cwd=project.root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return build_site(project.root, tool, site)
 
 
 def parse_page(path: Path):
@@ -103,11 +93,10 @@ def test_search_finds_each_paper_in_the_sharded_index_not_the_builtin_one(mini_s
         "Wednesday, 19 March 2025",
     ]
     assert docs[0][2] == "Ada Lovelace, Alan Turing · arXiv 2503.01234"
-    assert "digest-raw-html" not in (site / "dates" / "2025-03-18" / "index.html").read_text()  # every lifted block went back
 
 
 def test_a_broken_anchor_fails_the_strict_build(mini_site):
-    page = mini_site.docs / "dates" / "2025-03-18.md"
+    page = mini_site.docs / "dates" / "2025-03-18" / "index.md"
     original = page.read_text()
     try:
         page.write_text(original + "\n[broken](2025-03-19.md#no-such-entry)\n")
@@ -168,14 +157,14 @@ def test_a_topic_keeps_each_earlier_year_on_a_page_of_its_own(tmp_path):
     project.ok("ingest", december, "--date", "2024-12-02", "--source", "test")
     project.ok("generate", "--jobs", "1")
 
-    page = (project.docs / "topics" / "agents.md").read_text()
+    page = (project.docs / "topics" / "agents" / "index.md").read_text()
     assert "**4** papers, latest listed 20 Mar 2025." in page
-    assert "This page lists the 3 papers last listed in 2025. Earlier years: [2024](agents/2024.md) (1)\n{: .topic-years }\n" in page
-    assert "Planning Agents" not in page.split("<!-- digest-raw-html")[1]  # its line is on the year's page
-    year = (project.docs / "topics" / "agents" / "2024.md").read_text()
+    assert "This page lists the 3 papers last listed in 2025. Earlier years: [2024](2024/index.md) (1)\n{: .topic-years }\n" in page
+    assert "Planning Agents" not in page  # its entry is on the year's page
+    year = (project.docs / "topics" / "agents" / "2024" / "index.md").read_text()
     assert year.startswith('---\ntitle: "Agents: 2024"\n')
-    assert "**1** paper of [Agents](../agents.md) last listed in 2024." in year
-    assert "Years: [2025](../agents.md) · **2024**\n{: .topic-years }\n" in year
+    assert "**1** paper of [Agents](../index.md) last listed in 2024." in year
+    assert "Years: [2025](../index.md) · **2024**\n{: .topic-years }\n" in year
     assert "## December 2024 (1) { #2024-12 }" in year
     assert ">Planning Agents for Long Horizons</a>" in year
     assert (project.docs / "topics" / "agents.bib").read_text().count("@misc{") == 4  # the topic's newest papers, all years
@@ -191,15 +180,15 @@ def test_a_topic_keeps_each_earlier_year_on_a_page_of_its_own(tmp_path):
     before = project.mtimes("docs")
     project.ok("generate", "--jobs", "1")
     after = project.mtimes("docs")
-    assert after["topics/agents/2024.md"] == before["topics/agents/2024.md"]
-    assert after["topics/agents.md"] != before["topics/agents.md"]
-    assert "Agents That Negotiate" in (project.docs / "topics" / "agents.md").read_text()
+    assert after["topics/agents/2024/index.md"] == before["topics/agents/2024/index.md"]
+    assert after["topics/agents/index.md"] != before["topics/agents/index.md"]
+    assert "Agents That Negotiate" in (project.docs / "topics" / "agents" / "index.md").read_text()
 
     # A topic removed takes its pages with it, and the folder of its years.
     (project.data / "topics" / "agents.yml").unlink()
     project.ok("generate", "--jobs", "1")
     assert not (project.docs / "topics" / "agents").exists()
-    assert (project.docs / "topics" / "diffusion.md").is_file()
+    assert (project.docs / "topics" / "diffusion" / "index.md").is_file()
 
 
 def _site_files(root: Path) -> dict[str, bytes]:
@@ -216,15 +205,41 @@ def _site_files(root: Path) -> dict[str, bytes]:
     return files
 
 
-def test_properdocs_builds_the_same_site_as_mkdocs(mini_site):
-    """The exit from MkDocs 1.x, which is unmaintained: ProperDocs, a drop-in fork,
-    builds the same site from the same mkdocs.yml, theme override and hook."""
-    for tool in ("mkdocs", "properdocs"):
-        result = build(mini_site, tool, f"site-{tool}")
+def _content(page: bytes) -> bytes:
+    """What a page says, without the theme's chrome: its article."""
+    found = re.search(rb'<article class="md-content__inner md-typeset">(.*?)</article>\s*</div>', page, re.DOTALL)
+    return found.group(1) if found else b""
+
+
+def _said(page: bytes) -> bytes:
+    """A page's article, but for whitespace between tags and the target of Zensical's
+    skip link, which its theme puts at the article's start."""
+    return re.sub(rb">\s+<", b"><", _content(page)).replace(b'<a id="__skip" tabindex="-1"></a>', b"").strip()
+
+
+def test_mkdocs_properdocs_and_zensical_build_the_site_generate_meant(mini_site, tmp_path):
+    """The exit from MkDocs 1.x, which is unmaintained: ProperDocs (a drop-in fork)
+    builds the same files from the same mkdocs.yml and theme override; Zensical
+    (Material's successor) the same pages, each passing the site check (in build_site),
+    in its own theme files, with its own search index and no gzipped sitemap."""
+    sites = {}
+    for tool in ("mkdocs", "properdocs", "zensical"):
+        root = tmp_path / tool
+        shutil.copytree(mini_site.root, root, ignore=shutil.ignore_patterns("site", ".cache"))
+        result = build(SimpleNamespace(root=root), tool)
         assert result.returncode == 0, result.stderr
-    mkdocs, properdocs = _site_files(mini_site.root / "site-mkdocs"), _site_files(mini_site.root / "site-properdocs")
+        sites[tool] = _site_files(root / "site")
+    mkdocs, properdocs, zensical = sites["mkdocs"], sites["properdocs"], sites["zensical"]
     assert sorted(mkdocs) == sorted(properdocs) and len(mkdocs) > 40
     assert [rel for rel in mkdocs if mkdocs[rel] != properdocs[rel]] == []
+
+    pages = sorted(rel for rel in mkdocs if rel.endswith("index.html"))
+    assert pages == sorted(rel for rel in zensical if rel.endswith("index.html")) and len(pages) == 13
+    generated = [rel for rel in pages if rel.startswith(("dates/", "topics/"))]
+    assert [rel for rel in generated if _said(mkdocs[rel]) != _said(zensical[rel])] == []
+    assert all(_said(mkdocs[rel]) for rel in generated)
+    other = sorted(set(mkdocs) ^ set(zensical))
+    assert [rel for rel in other if not rel.startswith("assets/")] == ["search.json", "search/search_index.json", "sitemap.xml.gz"]
 
 
 def test_every_title_is_a_link_to_the_paper_or_a_search_marked_as_one(mini_site):
@@ -243,87 +258,51 @@ def test_every_title_is_a_link_to_the_paper_or_a_search_marked_as_one(mini_site)
     assert sorted(set(re.findall(r"papers/(\d{4}\.\d{5})", " ".join(papers)))) == ["2503.01234", "2503.04321"]
 
 
-# ---- mkdocs serve's hooks -------------------------------------------------------------------
-
-
-def test_under_serve_a_build_waits_for_the_generate_changing_docs_and_a_failed_build_is_tried_again(tmp_path, monkeypatch):
-    """A build that read docs/ while generate was applying a change failed, and the
-    server hung until the next change ('make serve' after a bad save; a good save then
-    changed nothing, so nothing was built). The hooks, as serve calls them: a build
-    starts only once the generate under way has finished, a generate only once the
-    build under way has; after a failed build, the next generate asks for a build."""
-    import threading
-    from types import SimpleNamespace
-
-    import watchdog.events
-    import watchdog.observers
-
-    from generator import mkdocs_hooks as hooks
-
-    project = mini_project(tmp_path / "p")
-    root = project.root
-    monkeypatch.chdir(root)  # the hook runs python -m generator in the project, as serve does
-    monkeypatch.setenv("PYTHONPATH", str(Path(hooks.__file__).resolve().parents[1]))
-    monkeypatch.setitem(hooks._serving, "on", True)
-    monkeypatch.setitem(hooks._serving, "generated", True)
-    config = SimpleNamespace(config_file_path=str(root / "mkdocs.yml"))
-    topic = next((root / "data" / "topics").glob("*.yml"))
-    topic.write_text(topic.read_text(encoding="utf-8").replace("include:\n", "include:\n  - benchmark\n", 1), encoding="utf-8")
-
-    generating = threading.Thread(target=hooks._generate, args=(root,))
-    generating.start()
-    while hooks._generating._running is None and generating.is_alive():
-        time.sleep(0.01)
-    assert generating.is_alive(), "the generate ended before the build was asked for"
-    hooks.on_pre_build(config=config)  # waits
-    assert not generating.is_alive() and hooks._generating._running is None
-    assert not (root / "docs" / ".journal").exists()
-    assert project.ok("generate").out.startswith("docs/ is up to date")  # the build reads all of the change
-
-    # A generate asked for during a build waits for it to end.
-    started = threading.Thread(target=hooks._generate, args=(root,))
-    started.start()
-    time.sleep(1.0)
-    assert hooks._generating._running is None
-    hooks.on_build_error(error=RuntimeError("a strict build's warning"))
-    started.join(timeout=120)
-    assert not started.is_alive()
-
-    # That build failed: the next generate, though it changes nothing, asks MkDocs for a build.
-    seen = []
-    handler = watchdog.events.FileSystemEventHandler()
-    handler.on_any_event = lambda event: seen.append(Path(event.src_path).name)
-    observer = watchdog.observers.Observer()
-    observer.schedule(handler, str(root / "docs"))
-    observer.start()
-    try:
-        hooks._generate(root)
-        deadline = time.monotonic() + 10
-        while hooks.REBUILD not in seen and time.monotonic() < deadline:
-            time.sleep(0.05)
-    finally:
-        observer.stop()
-        observer.join()
-    assert hooks.REBUILD in seen
-    assert not (root / "docs" / hooks.REBUILD).exists()
-    hooks.on_pre_build(config=config)
-    hooks.on_post_build(config=config)
-    assert not hooks._serving["failed"] and not hooks._docs.locked()
-
-
-def test_a_build_refuses_docs_a_generate_left_half_changed(mini_site):
+def test_a_build_finishes_the_change_a_generate_left_half_made_first(mini_site):
     """A generate stopped while moving its files into docs/ leaves a committed journal:
-    the strict build passed on such a docs/ (half old, half new) and published it."""
+    a strict build passed on such a docs/ (half old, half new) and published it. The
+    build command, like every command that writes, finishes the change first."""
     journal = mini_site.docs / ".journal"
     (journal / "files").mkdir(parents=True)
-    (journal / "commit").write_text("write\ttopics/agents.md\n")
-    try:
-        result = build(mini_site, site="half")
-        assert result.returncode == 1
-        assert (
-            "docs/ holds a change a generate committed and did not finish: run 'python -m generator generate' "
-            "(it finishes the change first), then build again"
-        ) in result.stderr
-        assert not (mini_site.root / "half" / "index.html").exists()
-    finally:
-        shutil.rmtree(journal)
+    (journal / "commit").write_text("write\ttopics/agents/index.md\n")
+    result = mini_site.run("build")
+    assert (result.code, result.err) == (0, "docs/: finished the change an interrupted command had committed\n")
+    assert not journal.exists()
+
+
+def test_the_site_check_fails_a_build_that_lacks_what_generate_wrote(mini_site, tmp_path):
+    """What no builder's strict mode finds: a site built without the theme override (no
+    tab marked on a page outside the nav), refused by `build`; and, in a built site,
+    an entry's anchor gone (as when a builder reads its heading as text), a block
+    left as a placeholder, a page gone."""
+    from generator.site_check import check_site
+
+    root = tmp_path / "no-override"
+    shutil.copytree(mini_site.root, root, ignore=shutil.ignore_patterns("site", ".cache"))
+    (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text().replace("  custom_dir: overrides\n", ""))
+    result = mini_site.__class__(root).run("build")
+    assert result.code == 1
+    lines = result.err.splitlines()
+    assert lines[0] == (
+        "site/dates/2025-03-18/index.html: the tab of its section (dates/) is not marked: "
+        "was the theme override (overrides/main.html) applied?"
+    )
+    assert lines[-1] == "site/: mkdocs built a site that lacks what generate wrote (above)"
+    assert len(lines) == 3 + 3 + 1  # each day page and each topic page, then the summary
+
+    site = tmp_path / "site"
+    shutil.copytree(mini_site.root / "site", site)
+    assert check_site(mini_site.docs, site) == []
+    shutil.rmtree(site / "topics" / "agents")
+    day = site / "dates" / "2025-03-19" / "index.html"
+    html = day.read_text()
+    html = html.replace(' id="a-survey-of-language-agents"', "", 1)
+    html = html.replace('<p class="paper-meta">', "<p>\x02wzxhzdk:7\x03</p><p class='x'>", 1)
+    day.write_text(html)
+    assert [str(p) for p in check_site(mini_site.docs, site)] == [
+        "site/dates/2025-03-19/index.html: 1 of the 5 anchors of docs/dates/2025-03-19/index.md are missing (the first: "
+        "#a-survey-of-language-agents): its HTML blocks did not pass through as they are, or its headings were not read "
+        "as Markdown (is generator.render.rawhtml in mkdocs.yml's markdown_extensions?)",
+        "site/dates/2025-03-19/index.html: a placeholder ('\\x02wzxhzdk:') in place of an HTML block of docs/dates/2025-03-19/index.md",
+        "site/topics/agents/index.html: missing: docs/topics/agents/index.md was not built",
+    ]

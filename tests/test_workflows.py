@@ -167,7 +167,7 @@ def test_publish_dry_run_still_builds_when_the_fetch_fails(repo_project):
     assert "publish: fetch failed;" in result.stdout
     assert output == "fetch=failed\n"
     assert (repo_project.root / "site" / "index.html").is_file()
-    health = (repo_project.root / "docs" / "health.md").read_text()
+    health = (repo_project.root / "docs" / "health" / "index.md").read_text()
     assert "| 2024-09-20 | api | " in health and "HTTP 500 Internal Server Error" in health
 
 

@@ -1,25 +1,48 @@
-"""`build`: the static site in site/, built by MkDocs (strict) from docs/, making again
-only what changed since the last build when it can (speed/site.py)."""
+"""`build`: the static site in site/, built from docs/ (strict) by MkDocs, making again
+only what changed since the last build when it can (speed/site.py), or by another
+builder (builders.py), whole; then checked against what generate meant (site_check.py)."""
 
 from __future__ import annotations
 
 import argparse
+import subprocess
+from pathlib import Path
 
-from ..errors import DigestError
+from ..builders import BUILDERS, DEFAULT
+from ..errors import Diagnostic, DigestError
+from ..site_check import check_site
 from ..speed.site import SiteReport, build_site
 from ..speed.writer import GENERATED_LIST
 from . import Project, options
 
 
-def build(project: Project, clean: bool = False) -> SiteReport:
-    from mkdocs.exceptions import Abort, ConfigurationError
+def build(project: Project, clean: bool = False, builder: str = DEFAULT) -> SiteReport:
 
     if not (project.docs / GENERATED_LIST).is_file():
         raise DigestError.at(project.docs, "holds no generated pages: run 'python -m generator generate' first (make site runs both)")
+    report = _built(project, clean, builder)
+    problems = check_site(project.docs, report.site)
+    if problems:
+        raise DigestError(
+            [*problems, Diagnostic(report.site.name + "/", None, f"{builder} built a site that lacks what generate wrote (above)")]
+        )
+    return report
+
+
+def _built(project: Project, clean: bool, builder: str) -> SiteReport:
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
     try:
-        return build_site(project.root, clean=clean)
+        if builder == "mkdocs":  # in this process, and only what changed
+            return build_site(project.root, clean=clean)
+        site = Path(load_config(config_file=str(project.root / "mkdocs.yml")).site_dir)
     except (Abort, ConfigurationError) as err:  # MkDocs has said what is wrong, on standard error
         raise DigestError.at("mkdocs.yml", f"the site was not built: {err}") from None
+    if subprocess.run(BUILDERS[builder].build(), cwd=project.root).returncode != 0:
+        raise DigestError.at("mkdocs.yml", f"the site was not built: {builder} said why (above)")
+    pages = sum(1 for _ in site.rglob("*.html"))
+    return SiteReport(pages, made=pages, removed=0, incremental=False, site=site)
 
 
 # The command line: `python -m generator build`.
@@ -27,10 +50,16 @@ def build(project: Project, clean: bool = False) -> SiteReport:
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--clean", action="store_true", help="make every page again, as `mkdocs build` does (the output is the same)")
+    parser.add_argument(
+        "--builder",
+        choices=sorted(BUILDERS),
+        default=DEFAULT,
+        help=f"the site builder (default: {DEFAULT}, which alone makes again only what changed; the others build the whole site)",
+    )
 
 
 def _run(args: argparse.Namespace, project: Project) -> int:
-    report = build(project, clean=args.clean)
+    report = build(project, clean=args.clean, builder=args.builder)
     how = (
         f"{report.made} files made again, {report.removed} removed, the rest kept from the last build"
         if report.incremental

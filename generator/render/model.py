@@ -31,7 +31,7 @@ from ..topics import Tagging, Topic
 from . import bibtex, escape, latex
 from .paper_links import paper_links, title_link
 from .text import authors_line, long_date, month_name, short_date, stats
-from .urls import anchor, date_page, entry_link, href, served_url, sibling_base, topic_page, topic_year_page
+from .urls import ARCHIVE, anchor, date_page, entry_link, href, served_url, sibling_base, topic_page, topic_year_page
 
 RECURRING_MIN = 2
 RECURRING_SHOWN = 500
@@ -319,7 +319,7 @@ class DayView:
     def month(self) -> NavLink:
         """The day's month in the archive."""
         key = f"{self.date.year:04d}-{self.date.month:02d}"
-        return nav(month_name(self.date.year, self.date.month), href(self.page, "dates/index.md", key))
+        return nav(month_name(self.date.year, self.date.month), href(self.page, ARCHIVE, key))
 
 
 @dataclass(frozen=True)

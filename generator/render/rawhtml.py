@@ -1,79 +1,79 @@
-"""Raw HTML blocks kept away from Markdown, and put back after it.
+"""A Python-Markdown extension: the generated pages' HTML blocks end at a blank line, as
+CommonMark's do, and pass through unparsed.
 
-Paper entries and topic lists are raw HTML blocks inside the Markdown pages (see
-entries.py). Python-Markdown copies such a block to its output as it
-is, but only after parsing it twice with html.parser (once to find where it ends,
-once more in MkDocs to collect ids): on a large archive that was most of
-`mkdocs build`. So `lift` moves each run of raw HTML blocks to the end of the page,
-inside one HTML comment, each after a line "@@ N", and leaves a placeholder
-paragraph; the MkDocs hook (generator/mkdocs_hooks.py) takes them out before
-Markdown runs and puts each back in place of its placeholder. The HTML a reader
-gets is the same; the Markdown file still reads top to bottom.
+Paper entries and topic lists are raw HTML blocks written in place in the Markdown
+pages (see entries.py). An entry is an `<article>` line, a Markdown heading (so that
+the table of contents lists it and links to it), its HTML blocks and `</article>`,
+separated by blank lines. CommonMark ends an HTML block at a blank line, so the
+heading is Markdown; Python-Markdown on its own takes everything from `<article>` to
+its closing tag as one raw block, and the heading would show as literal text. It
+also runs every block through html.parser, and MkDocs (and ProperDocs) run each once
+more to collect ids: on a large archive that was most of the build.
 
-Only blocks whose every line starts with "<" are lifted (the templates' HTML, in
-which scraped text is escaped and kept on one line), so no lifted line can be
-mistaken for an "@@ N" line or for the comment's end.
+This extension (mkdocs.yml `markdown_extensions`: MkDocs, ProperDocs and Zensical all
+run Python-Markdown and load it) sets such blocks aside before either parser runs,
+in Markdown's own store of raw HTML, from which Markdown puts them back where they
+were. A block qualifies when it starts with a block-level tag and every one of its
+lines starts with "<": the templates' HTML, in which scraped text is escaped and kept
+on one line. The site check (generator/site_check.py) finds a site built without it:
+its entries' headings have no anchors.
 """
 
 from __future__ import annotations
 
 import re
 
-OPEN = "<!-- digest-raw-html"
-CLOSE = "-->"
-_PLACEHOLDER = "digest-raw-html-{}"
-_RENDERED = re.compile(r"<p>digest-raw-html-(\d+)</p>")
-_BLOCK_START = re.compile(r"</?(?:p|div|details|ul|ol|table|svg|figure|nav|article|form)[\s>]")
+import markdown
+
+_BLOCK_START = re.compile(r"</?([a-z][a-z0-9]*)[\s>/]")
+# After normalize_whitespace (30), before MkDocs' id scan (21) and Markdown's html_block (20).
+PRIORITY = 25
 
 
-def lift(markdown: str) -> str:
-    """The page with every run of raw HTML blocks replaced by a placeholder paragraph
-    and appended, in order, to a trailing comment."""
-    blocks = markdown.split("\n\n")
-    out: list[str] = []
-    lifted: list[str] = []
-    run: list[str] = []
+class _SetAside(markdown.preprocessors.Preprocessor):
+    """Runs of qualifying blocks, each replaced by one placeholder paragraph."""
 
-    def close_run() -> None:
-        if run:
-            out.append(_PLACEHOLDER.format(len(lifted)))
-            lifted.append("\n".join(run))
-            run.clear()
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        run: list[str] = []
+        block: list[str] = []
 
-    for block in blocks:
-        if _BLOCK_START.match(block) and all(line.startswith("<") for line in block.strip("\n").split("\n")):
-            run.append(block.strip("\n"))
-        else:
-            close_run()
-            out.append(block)
-    close_run()
-    if not lifted:
-        return markdown
-    body = "\n\n".join(out).rstrip("\n")
-    tail = "\n".join(f"@@ {n}\n{html}" for n, html in enumerate(lifted))
-    return f"{body}\n\n{OPEN}\n{tail}\n{CLOSE}\n"
+        def end_block() -> None:
+            if block and self._qualifies(block):
+                run.extend(block)
+            else:
+                end_run()
+                out.extend(block)
+            block.clear()
 
+        def end_run() -> None:
+            if run:
+                if out and out[-1] != "":
+                    out.append("")
+                out.append(self.md.htmlStash.store("\n".join(run)))
+                out.append("")
+                run.clear()
 
-def take(markdown: str) -> tuple[str, list[str]]:
-    """Split a page written by `lift` into its Markdown and its lifted blocks."""
-    start = markdown.rfind(f"\n{OPEN}\n")
-    if start < 0:
-        return markdown, []
-    end = markdown.find(f"\n{CLOSE}", start)
-    if end < 0:
-        return markdown, []
-    blocks: list[str] = []
-    for line in markdown[start + len(OPEN) + 2 : end].split("\n"):
-        if line.startswith("@@ "):
-            blocks.append("")
-        elif blocks:
-            blocks[-1] = f"{blocks[-1]}\n{line}" if blocks[-1] else line
-    after = markdown[end + len(CLOSE) + 2 :]  # anything added after the comment stays Markdown
-    return markdown[:start] + "\n" + after, blocks
+        for line in lines:
+            if line.strip():
+                block.append(line)
+                continue
+            end_block()
+            if not run:
+                out.append(line)
+        end_block()
+        end_run()
+        return out
+
+    def _qualifies(self, block: list[str]) -> bool:
+        start = _BLOCK_START.match(block[0])
+        return bool(start) and self.md.is_block_level(start.group(1)) and all(line.startswith("<") for line in block)
 
 
-def restore(html: str, blocks: list[str]) -> str:
-    """Put the lifted blocks back in place of their rendered placeholders."""
-    if not blocks:
-        return html
-    return _RENDERED.sub(lambda m: blocks[int(m.group(1))], html)
+class RawHtmlExtension(markdown.Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's name)
+        md.preprocessors.register(_SetAside(md), "digest_raw_html", PRIORITY)
+
+
+def makeExtension(**kwargs: object) -> RawHtmlExtension:  # noqa: N802 (how Markdown finds an extension)
+    return RawHtmlExtension(**kwargs)

@@ -1,23 +1,29 @@
 """The site's URL scheme, in one place: where each generated file lives in docs/, the
 address MkDocs serves it at, entry anchors, and links between them.
 
-    index.md                 home: the latest day and counts
-    dates/index.md           archive by year and month
-    dates/YYYY-MM-DD.md      a day's full entries; dates/YYYY-MM-DD.bib its BibTeX
-    topics/index.md          every topic with counts
-    topics/SLUG.md           a topic's newest year; topics/SLUG.bib its BibTeX
-    topics/SLUG/YYYY.md      a topic's earlier years
-    recurring.md, health.md  papers listed most often; fetch status
+    index.md                       home: the latest day and counts
+    dates/index.md                 archive by year and month
+    dates/YYYY-MM-DD/index.md      a day's full entries; dates/YYYY-MM-DD.bib its BibTeX
+    topics/index.md                every topic with counts
+    topics/SLUG/index.md           a topic's newest year; topics/SLUG.bib its BibTeX
+    topics/SLUG/YYYY/index.md      a topic's earlier years
+    recurring/index.md             papers listed most often
+    health/index.md                fetch status
     feed.xml, feeds/SLUG.xml RSS, for feed readers (links people click go to feeds/index.md)
     feeds/index.md           every feed and its address, to subscribe; feeds/all.opml all at once
     feeds/sitemap.xml        an empty sitemap: see feeds.empty_sitemap
     papers.json              the store, lean: an index of papers/YYYY-MM.json, a file a month
     search/digest/           the search index
 
-Two kinds of link: `href` makes a Markdown link between page sources, which MkDocs
-resolves and checks in strict mode; `entry_link` makes a served URL, for the raw
-HTML of paper entries, which MkDocs does not rewrite (the tests check every link
-and anchor of the built site).
+Every page is an `index.md` in the folder of the address it is served at. So a
+relative link means the same from a page's source as from its served address, and
+every builder follows it alike: MkDocs and ProperDocs leave the links in raw HTML
+as they are, Zensical reads them as relative to the page's source.
+
+Two kinds of link: `href` makes a Markdown link between page sources, which the
+builder resolves and checks in strict mode; `entry_link` makes a served URL, for
+the raw HTML of paper entries (the tests check every link and anchor of the built
+site).
 """
 
 from __future__ import annotations
@@ -33,8 +39,8 @@ DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
 HOME = "index.md"
 ARCHIVE = "dates/index.md"
 TOPICS_INDEX = "topics/index.md"
-RECURRING = "recurring.md"
-HEALTH = "health.md"
+RECURRING = "recurring/index.md"
+HEALTH = "health/index.md"
 SITE_FEED = "feed.xml"
 FEEDS = "feeds/index.md"
 FEEDS_OPML = "feeds/all.opml"
@@ -44,15 +50,15 @@ SEARCH_FOLDER = "search/digest"
 
 
 def date_page(day: date) -> str:
-    return f"dates/{day.isoformat()}.md"
+    return f"dates/{day.isoformat()}/index.md"
 
 
 def topic_page(slug: str) -> str:
-    return f"topics/{slug}.md"
+    return f"topics/{slug}/index.md"
 
 
 def topic_year_page(slug: str, year: int) -> str:
-    return f"topics/{slug}/{year:04d}.md"
+    return f"topics/{slug}/{year:04d}/index.md"
 
 
 def papers_month(month: str) -> str:
@@ -71,8 +77,8 @@ def feed_anchor(slug: str) -> str:
 
 
 def bib_path(page: str) -> str:
-    """A page's BibTeX file, beside it."""
-    return page[: -len(".md")] + ".bib"
+    """A page's BibTeX file, beside its folder: dates/YYYY-MM-DD.bib."""
+    return served_url(page).rstrip("/") + ".bib"
 
 
 @lru_cache(maxsize=None)  # asked for every page a paper is shown on

@@ -9,7 +9,8 @@ the pages whose Markdown is newer than their HTML (`generate` writes only the fi
 whose content changed, so a file's time says when its content last did) and copies
 the assets newer than their copies; then this removes what no page or asset makes
 any more. What "made the same way" means is the stamp kept in `.cache/`: a digest of
-mkdocs.yml, the site's address, the theme override, the hooks, the generator's code
+mkdocs.yml, the site's address, the theme override, the generator's code (its Markdown
+extension among it)
 and the versions of the libraries that write HTML, with the size and time of the
 404 page that build wrote (any other build into site/ writes it again). A build
 stopped halfway leaves no stamp, so the next one is clean; so is a build with
@@ -38,6 +39,7 @@ class SiteReport:
     made: int  # files this build wrote
     removed: int  # files of an earlier build no page or asset makes any more
     incremental: bool
+    site: Path  # where it was built
 
 
 def build_site(root: Path, clean: bool = False) -> SiteReport:
@@ -57,7 +59,7 @@ def build_site(root: Path, clean: bool = False) -> SiteReport:
     cache.save(root, STAMP, stamp, _witness(site))
     files = [path for path in site.rglob("*") if path.is_file()]  # one walk of site/ for both counts
     made = sum(1 for path in files if path.stat().st_mtime >= started)
-    return SiteReport(sum(1 for path in files if path.suffix == ".html"), made, removed, incremental)
+    return SiteReport(sum(1 for path in files if path.suffix == ".html"), made, removed, incremental, site)
 
 
 def _build(config, dirty: bool) -> None:
@@ -118,7 +120,7 @@ def _stamp(root: Path, config) -> str:
         found.update(f"{library}={library_version(library)}\0".encode())
     override = config.theme.custom_dir
     sources = sorted(Path(override).rglob("*")) if override else []
-    for path in [*sources, *(Path(hook.__file__) for hook in config.hooks.values())]:
+    for path in sources:
         if path.is_file():
             found.update(_named(root, path).encode() + b"\0" + path.read_bytes())
     return found.hexdigest()

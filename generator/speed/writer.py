@@ -186,6 +186,11 @@ def _merged(outcomes: list[list[tuple[str, _Outcome]]]) -> dict[str, _Outcome]:
     return results
 
 
+def generated_files(docs: Path) -> list[str]:
+    """The files docs/.generated lists (none without one), docs/-relative, sorted."""
+    return sorted(_parse_list(_read_text(docs)))
+
+
 def _read_text(docs: Path) -> str:
     """docs/.generated, or "" when there is none."""
     try:

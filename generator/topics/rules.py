@@ -37,7 +37,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Slugs whose pages would be the site's own: topics/index.md is the topics page and
 # feeds/sitemap.xml the feeds folder's sitemap (render/urls.py; tests/test_topics.py
 # checks this list against every fixed path there).
-RESERVED_SLUGS = {"index": "the page of all topics", "sitemap": "the feeds' sitemap"}
+RESERVED_SLUGS = {"sitemap": "the feeds' sitemap"}
 # Characters a phrase may hold that matching ignores without surprise: joiners of
 # words (text-to-image, Mixture-of-Experts, o1's, GPT-4.5, input/output).
 # Any other punctuation or symbol in a phrase is a sign that a pattern was meant.

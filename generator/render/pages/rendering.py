@@ -12,7 +12,7 @@ import jinja2
 from markupsafe import Markup
 
 from ...records import Paper
-from .. import entries, escape, rawhtml, urls
+from .. import entries, escape, urls
 from ..model import Tagged, bib_entry, paper_parts
 from ..text import long_date, short_date
 from ..urls import bib_path, href
@@ -34,7 +34,8 @@ def environment() -> jinja2.Environment:
     env.filters["url"] = escape.url
     env.filters["short_date"] = short_date
     env.filters["long_date"] = long_date
-    env.filters["bib"] = lambda page: posixpath.basename(bib_path(page))
+    env.filters["bib"] = lambda page: escape.url(href(page, bib_path(page)))  # the link to a page's BibTeX file
+    env.filters["bib_name"] = lambda page: posixpath.basename(bib_path(page))  # its name, to save it as
     env.filters["relative"] = lambda to_page, from_page: escape.url(href(from_page, to_page))
     env.globals["full_entry"] = entries.full_entry
     env.globals["compact_list"] = entries.compact_list
@@ -43,11 +44,7 @@ def environment() -> jinja2.Environment:
 
 
 def render(template: str, **values: Any) -> bytes:
-    return _finish(environment().get_template(template).render(**values)).encode("utf-8")
-
-
-def _finish(text: str) -> str:
-    return rawhtml.lift(_tidy(text))
+    return _tidy(environment().get_template(template).render(**values)).encode("utf-8")
 
 
 def _tidy(text: str) -> str:
