@@ -5,7 +5,8 @@
     rebuild:  raw listings -> sources -> merge -> store
     resolve:  store -> http (search by title) -> resolutions -> merge -> store
     generate: store + topics -> tagging -> site model -> pages -> docs/ (through speed/)
-    build:    docs/ -> MkDocs -> site/ (only what changed, through speed/site.py)
+    build:    docs/ -> a builder -> site/ (MkDocs: only what changed, through speed/site.py) -> site check
+    serve:    generate, then a builder's server; generate again after each change to data/
     check:    store + topics -> diagnostics
     export:   store + topics -> tagging -> JSON
 

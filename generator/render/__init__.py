@@ -5,7 +5,8 @@
     urls.py      the URL scheme: paths in docs/, served addresses, anchors, links
     entries.py   a paper's entry as HTML (the hot path); templates/ the rest of a page
     feeds.py, bibtex.py, export.py, search.py, charts.py   the other kinds of file
-    escape.py, latex.py, rawhtml.py, text.py, paper_links.py   what they share
+    escape.py, latex.py, text.py, paper_links.py   what they share
+    rawhtml.py   the Markdown extension the builders load to read the pages' HTML blocks
 
 Nothing here knows of digests, caches, processes or an earlier run: that is the
 build stage's (generator/speed/).
