@@ -67,7 +67,9 @@ def test_search_for_a_title_word_and_open_the_paper(page):
     expect(page.locator(".md-search-result__item").first).to_contain_text("Wednesday, 19 March 2025")  # grouped by day
     # Only the index files this word needs: the two tables, its abstract file, the newest month's
     # file of "s", the vocabulary (a word of 5+ letters that finds few papers may be a typo), one
-    # document file.
+    # document file. The vocabulary may still be on its way when the results show: wait for
+    # the page to fetch nothing more.
+    page.wait_for_load_state("networkidle")
     assert sorted(u.partition("/search/")[2] for u in fetched if "/digest/" in u) == [
         "digest/abstract/0.json",
         "digest/docs/0.json",
