@@ -23,7 +23,7 @@ from ..render.pages import papers_part, search_part, site_parts
 from ..render.urls import DEFAULT_SITE_URL
 from ..speed import Build
 from ..speed.parallel import MAX_WORKERS, stopped_on_error
-from ..speed.writer import SiteReport
+from ..speed.writer import DocsReport
 from ..store import StoreState
 from ..store.merge import PaperIndex
 from ..topics import Topic
@@ -38,7 +38,7 @@ def generate(
     workers: int | None = None,
     recent: int | None = None,
     from_scratch: bool = False,
-) -> SiteReport:
+) -> DocsReport:
     build = Build(project.root, project.docs, workers, fast=not from_scratch)
     topics = load_valid_topics(project.store, say)  # first, so its warnings show on every run
     done = build.up_to_date(project.store, site_url, recent)

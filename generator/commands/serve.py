@@ -172,8 +172,10 @@ def serve(project: Project, builder: str, address: str, recent: int | None) -> i
 
 
 def _end(server: subprocess.Popen) -> None:
+    """Stop the builder's server: SIGTERM, not SIGINT, which a server started from a
+    background job ignores (it inherits SIGINT ignored); it holds nothing to undo."""
     if server.poll() is None:
-        server.send_signal(signal.SIGINT)
+        server.terminate()
     try:
         server.wait(timeout=30)
     except subprocess.TimeoutExpired:

@@ -35,7 +35,7 @@ from . import cache, shards
 from .keys import Keys, code_digest, digest
 from .papers_json import reusing_lines
 from .parallel import default_workers, fork_map
-from .writer import SiteReport, Writer, up_to_date
+from .writer import DocsReport, Writer, up_to_date
 
 MATCHES_CACHE = "matches.json"
 SERIAL_MATCHES = 2_000  # papers to match below which tagging is not shared between processes
@@ -61,7 +61,7 @@ class Build:
         if self.workers is None:
             self.workers = default_workers() if self.fast else 1
 
-    def up_to_date(self, store: Store, *options: object) -> SiteReport | None:
+    def up_to_date(self, store: Store, *options: object) -> DocsReport | None:
         """The report of a run with nothing to do, or None: data/ and the generator are
         as the last run found them, with the same options, and its files are there."""
         if not self.fast:
@@ -152,7 +152,7 @@ class Build:
         the same code) or with the rest."""
         self._the_writer().start(self._reusing(part))
 
-    def finish(self, parts: Iterable[Part]) -> SiteReport:
+    def finish(self, parts: Iterable[Part]) -> DocsReport:
         return self._the_writer().finish(map(self._reusing, parts), self._inputs)
 
     def _reusing(self, part: Part) -> Part:

@@ -54,7 +54,7 @@ Listed = dict[str, tuple[str, int | None]]  # a file of docs/.generated -> (its 
 
 
 @dataclass(frozen=True)
-class SiteReport:
+class DocsReport:
     written: tuple[str, ...]
     deleted: tuple[str, ...]
     total: int
@@ -62,7 +62,7 @@ class SiteReport:
     up_to_date: bool = False  # nothing was made: the whole run's inputs had not changed
 
 
-def up_to_date(docs: Path, inputs: str) -> SiteReport | None:
+def up_to_date(docs: Path, inputs: str) -> DocsReport | None:
     """The report of a run that has nothing to do: the last run's inputs were `inputs`
     and all its files are still there. None when the site must be made."""
     text = _read_text(docs)
@@ -71,7 +71,7 @@ def up_to_date(docs: Path, inputs: str) -> SiteReport | None:
     files = _parse_list(text)
     if not _intact(docs, files):
         return None
-    return SiteReport((), (), len(files), len(files), up_to_date=True)
+    return DocsReport((), (), len(files), len(files), up_to_date=True)
 
 
 class Writer:
@@ -103,7 +103,7 @@ class Writer:
         else:
             self._deferred.append(part)
 
-    def finish(self, parts: Iterable[Part], inputs: str = "") -> SiteReport:
+    def finish(self, parts: Iterable[Part], inputs: str = "") -> DocsReport:
         """Make the pages of `parts` and make `docs/` hold exactly the files of these and
         the started parts among the generated ones; `inputs` (a digest of everything the
         run read) is recorded for `up_to_date`."""
@@ -119,7 +119,7 @@ class Writer:
         self.staging.stage(GENERATED_LIST, listing.encode("utf-8"))
         written = tuple(rel for rel in files if results[rel].written)
         self.staging.commit(written, deleted)
-        return SiteReport(written, tuple(deleted), len(files), sum(r.kept for r in results.values()))
+        return DocsReport(written, tuple(deleted), len(files), sum(r.kept for r in results.values()))
 
     def _run_parts(self, parts: Sequence[Part]) -> list[tuple[str, _Outcome]]:
         """The parts laid out here (in the process that makes them) and made."""
