@@ -432,7 +432,7 @@ def test_ctrl_c_to_serve_leaves_no_generate_running(tmp_path, matrix):
             topic.write_text(topic.read_text() + "\n")
             time.sleep(0.5 + 2.5 * trial / count)  # past the watcher's settling, into the generate
         else:  # during the generate at start
-            time.sleep(1.0 + 4.0 * trial / count)
+            time.sleep(1.0 if trial == count - 1 else 1.0 + 4.0 * trial / count)
         if trial == count - 1:
             process.terminate()
             _ended(process, within=10)

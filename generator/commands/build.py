@@ -72,10 +72,12 @@ def _run(args: argparse.Namespace, project: Project) -> int:
 COMMAND = options.Command(
     "build",
     summary="build the static site into site/",
-    description="Build the site into site/ with MkDocs, strict (any warning fails the build), as `mkdocs build --strict` "
-    "does. When site/ holds the last build, made with the same mkdocs.yml, theme, generator and libraries, only the "
-    "pages whose Markdown changed since are made again and files nothing makes any more are removed; the files are "
-    "the same as a clean build's. Run generate first (make site runs both).",
+    description="Build the site into site/, strict (any warning fails the build), as `mkdocs build --strict` does. "
+    "With MkDocs (the default), when site/ holds the last build, made with the same mkdocs.yml, theme, generator and "
+    "libraries, only the pages whose Markdown changed since are made again and files nothing makes any more are "
+    "removed; the files are the same as a clean build's. ProperDocs and Zensical build the whole site. Then the site "
+    "is checked against what generate wrote (every page, entry and anchor there; the section's tab marked): a site "
+    "that lacks any fails the command. Run generate first (make site runs both).",
     arguments=_arguments,
     run=_run,
     shared=(options.writes,),
