@@ -14,7 +14,10 @@ docs/.generated lists is looked for in the site:
   (`section: dates/`), as overrides/main.html does.
 
 It reads each page once with regular expressions (no HTML parser): the pages are the
-builder's output from the generator's own HTML, whose form is known.
+builder's output from the generator's own HTML, whose form is known. After an
+incremental build, only the pages that build made are read; the others passed the
+check when they were made, as a build whose check fails is followed by a clean one
+(commands/build.py).
 """
 
 from __future__ import annotations
@@ -59,12 +62,21 @@ def intended(docs: Path, page: str) -> Intended:
     return Intended(page, ids, sum(line.count(_ENTRY) for line in html), section.group(1).strip() if section else None)
 
 
-def check_site(docs: Path, site: Path) -> list[Diagnostic]:
-    """Every problem of the site in `site` against the generated pages of `docs`."""
+def check_site(docs: Path, site: Path, checked_before: float | None = None) -> list[Diagnostic]:
+    """Every problem of the site in `site` against the generated pages of `docs`. With
+    `checked_before` (an incremental build's start), a page whose HTML is older than
+    that was checked by the build that made it: only its presence is checked again."""
     problems: list[Diagnostic] = []
     for page in generated_files(docs):
-        if page.endswith(".md"):
-            problems.extend(check_page(intended(docs, page), site))
+        if not page.endswith(".md"):
+            continue
+        if checked_before is not None:
+            try:
+                if (site / served_url(page) / "index.html").stat().st_mtime < checked_before:
+                    continue
+            except FileNotFoundError:
+                pass  # said by check_page
+        problems.extend(check_page(intended(docs, page), site))
     return problems
 
 

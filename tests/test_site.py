@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -312,3 +313,31 @@ def test_the_site_check_fails_a_build_that_lacks_what_generate_wrote(mini_site, 
         "site/dates/2025-03-19/index.html: a placeholder ('\\x02wzxhzdk:') in place of an HTML block of docs/dates/2025-03-19/index.md",
         "site/topics/agents/index.html: missing: docs/topics/agents/index.md was not built",
     ]
+
+
+def test_an_incremental_build_checks_the_pages_it_made_and_a_failed_check_makes_the_next_clean(mini_site, tmp_path):
+    """The site check of the daily build reads only the pages that build made (the others
+    passed it when they were made); a build whose check fails is followed by a clean one,
+    which checks every page."""
+    root = tmp_path / "project"
+    shutil.copytree(mini_site.root, root)
+    project = mini_site.__class__(root)
+    assert project.ok("build").out == "built site/: 14 pages (every page made)\n"
+    # A page the next build does not make, broken since the last: not read again.
+    other = root / "site" / "topics" / "agents" / "index.html"
+    stat = other.stat()
+    other.write_text(other.read_text().replace("md-tabs__item--active", "md-tabs__item"))
+    os.utime(other, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    page = root / "docs" / "dates" / "2025-03-20" / "index.md"
+    good = page.read_text()
+    page.write_text(good.replace("section: dates/\n", "section: nowhere/\n"))
+    failed = project.run("build")
+    assert failed.code == 1
+    assert failed.err.splitlines() == [
+        "site/dates/2025-03-20/index.html: the tab of its section (nowhere/) is not marked: "
+        "was the theme override (overrides/main.html) applied?",
+        "site/: mkdocs built a site that lacks what generate wrote (above)",
+    ]
+    page.write_text(good)
+    assert project.ok("build").out == "built site/: 14 pages (every page made)\n"
+    assert project.ok("build").out == "built site/: 14 pages (4 files made again, 0 removed, the rest kept from the last build)\n"

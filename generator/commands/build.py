@@ -11,7 +11,7 @@ from pathlib import Path
 from ..builders import BUILDERS, DEFAULT
 from ..errors import Diagnostic, DigestError
 from ..site_check import check_site
-from ..speed.site import SiteReport, build_site
+from ..speed.site import SiteReport, build_site, distrust
 from ..speed.writer import GENERATED_LIST
 from . import Project, options
 
@@ -21,8 +21,9 @@ def build(project: Project, clean: bool = False, builder: str = DEFAULT) -> Site
     if not (project.docs / GENERATED_LIST).is_file():
         raise DigestError.at(project.docs, "holds no generated pages: run 'python -m generator generate' first (make site runs both)")
     report = _built(project, clean, builder)
-    problems = check_site(project.docs, report.site)
+    problems = check_site(project.docs, report.site, report.started)
     if problems:
+        distrust(project.root)  # the next build makes every page again, and checks them all
         raise DigestError(
             [*problems, Diagnostic(report.site.name + "/", None, f"{builder} built a site that lacks what generate wrote (above)")]
         )

@@ -40,6 +40,9 @@ class SiteReport:
     removed: int  # files of an earlier build no page or asset makes any more
     incremental: bool
     site: Path  # where it was built
+    # When incremental, the time it started: a page older than that is an earlier build's,
+    # which the site check passed (a build whose check fails is followed by a clean one).
+    started: float | None = None
 
 
 def build_site(root: Path, clean: bool = False) -> SiteReport:
@@ -59,7 +62,14 @@ def build_site(root: Path, clean: bool = False) -> SiteReport:
     cache.save(root, STAMP, stamp, _witness(site))
     files = [path for path in site.rglob("*") if path.is_file()]  # one walk of site/ for both counts
     made = sum(1 for path in files if path.stat().st_mtime >= started)
-    return SiteReport(sum(1 for path in files if path.suffix == ".html"), made, removed, incremental, site)
+    return SiteReport(
+        sum(1 for path in files if path.suffix == ".html"), made, removed, incremental, site, started if incremental else None
+    )
+
+
+def distrust(root: Path) -> None:
+    """The site/ of the last build is not to be built on: the next build is clean."""
+    cache.forget(root, STAMP)
 
 
 def _build(config, dirty: bool) -> None:
