@@ -22,10 +22,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from . import cache
 from .keys import code_digest, library_version
@@ -90,34 +88,12 @@ def _build(config, dirty: bool) -> None:
     try:
         config.plugins.on_startup(command="build", dirty=dirty)
         try:
-            with _sources_dropped_once_rendered():
-                build(config, dirty=dirty)
+            build(config, dirty=dirty)
         finally:
             config.plugins.on_shutdown()
     finally:
         logger.removeFilter(quiet)
         logging.getLogger("mkdocs").removeHandler(said)
-
-
-@contextmanager
-def _sources_dropped_once_rendered() -> Iterator[None]:
-    """MkDocs keeps every page's Markdown source until the build ends (111 MB of it at
-    30,000 papers, most of the build's peak): once a page is rendered, nothing reads it
-    again but `title`, which needs it not to be None. So it is emptied then. The pages
-    are the same (tests/test_incremental.py compares builds)."""
-    from mkdocs.structure.pages import Page
-
-    render = Page.render
-
-    def render_and_drop(page: Page, *args: object, **kwargs: object) -> None:
-        render(page, *args, **kwargs)
-        page.markdown = ""
-
-    Page.render = render_and_drop  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        Page.render = render  # type: ignore[method-assign]
 
 
 class _DropDirtyWarning(logging.Filter):
