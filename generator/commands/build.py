@@ -17,7 +17,6 @@ from . import Project, options
 
 
 def build(project: Project, clean: bool = False, builder: str = DEFAULT) -> SiteReport:
-
     if not (project.docs / GENERATED_LIST).is_file():
         raise DigestError.at(project.docs, "holds no generated pages: run 'python -m generator generate' first (make site runs both)")
     report = _built(project, clean, builder)

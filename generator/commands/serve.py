@@ -85,12 +85,8 @@ class Generating:
         with self._state:
             self._stopping = True
             running = self._running
-        if running is not None and running.poll() is None:
-            running.send_signal(signal.SIGINT)  # it undoes what it staged, then releases the lock
-            try:
-                running.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                running.kill()
+        if running is not None:
+            _stop(running, signal.SIGINT, within=60)  # it undoes what it staged, then releases the lock
 
 
 class DataWatcher:
@@ -168,19 +164,20 @@ def serve(project: Project, builder: str, address: str, recent: int | None) -> i
         watcher.stop()
         generating.stop()
         if server is not None:
-            _end(server)
+            # SIGTERM, not SIGINT, which a server started from a background job ignores
+            # (it inherits SIGINT ignored); it holds nothing to undo.
+            _stop(server, signal.SIGTERM, within=30)
 
 
-def _end(server: subprocess.Popen) -> None:
-    """Stop the builder's server: SIGTERM, not SIGINT, which a server started from a
-    background job ignores (it inherits SIGINT ignored); it holds nothing to undo."""
-    if server.poll() is None:
-        server.terminate()
+def _stop(process: subprocess.Popen, how: signal.Signals, within: float) -> None:
+    """Send `how` to a process still running, wait `within` seconds for it, then kill it."""
+    if process.poll() is None:
+        process.send_signal(how)
     try:
-        server.wait(timeout=30)
+        process.wait(timeout=within)
     except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
+        process.kill()
+        process.wait()
 
 
 # The command line: `python -m generator serve`.
